@@ -1,0 +1,46 @@
+# Partner Console API. `make run` and `make test` are the only commands a fresh machine needs.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test check format migrate seed-demo schema serve jobs clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP) migrate seed-demo serve  ## install, migrate, load demo data, serve GraphiQL
+
+serve: $(STAMP)
+	$(BIN)/python -m app serve
+
+migrate: $(STAMP)
+	$(BIN)/python -m app migrate
+
+seed-demo: $(STAMP)
+	$(BIN)/python -m app seed-demo
+
+test: $(STAMP)  ## the whole suite (PostgreSQL too when TEST_DATABASE_URL is set)
+	$(BIN)/python -m pytest
+
+check: $(STAMP)  ## lint + format check, no tests
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+schema: $(STAMP)  ## write schema.graphql from the code
+	$(BIN)/python -m app export-schema > schema.graphql
+
+jobs: $(STAMP)
+	$(BIN)/python -m app jobs run-due
+
+clean:
+	rm -rf $(VENV) partner_console.db*

@@ -1,0 +1,1 @@
+"""Partner Console API: the GraphQL backend of a cloud partner console."""

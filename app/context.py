@@ -1,0 +1,34 @@
+"""The per-request context handed to every resolver as `info.context`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.loaders import Loaders
+from app.services.context import ServiceContext
+from app.services.principal import Principal
+
+
+@dataclass(slots=True)
+class RequestContext:
+    """The request's unit of work, caller, request id and loaders."""
+
+    service: ServiceContext
+    loaders: Loaders = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.loaders = Loaders(self.service)
+
+    @property
+    def session(self) -> AsyncSession:
+        return self.service.session
+
+    @property
+    def principal(self) -> Principal:
+        return self.service.principal
+
+    @property
+    def request_id(self) -> str:
+        return self.service.request_id

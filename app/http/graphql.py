@@ -1,0 +1,215 @@
+"""The /graphql endpoint: auth, GraphQL over HTTP, and the request's unit of work.
+
+One request = one transaction: the session is created here, every mutation runs in its own
+savepoint inside it, and the request commits at the end unless something unexpected happened
+(then it rolls back and the error is masked with the request id).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import uuid
+from functools import lru_cache
+from typing import Any
+
+import strawberry
+from graphql import DocumentNode, GraphQLError, OperationType, get_operation_ast, parse
+from starlette.background import BackgroundTask
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+from strawberry.http.ides import get_graphql_ide_html
+from strawberry.types.graphql import OperationType as StrawberryOperationType
+
+from app.context import RequestContext
+from app.db import Database
+from app.http.errors import error_body, format_error, is_unexpected
+from app.http.negotiation import (
+    GRAPHQL_RESPONSE_JSON,
+    HttpError,
+    choose_media_type,
+    read_params,
+    wants_html,
+)
+from app.services import tokens
+from app.services.context import ServiceContext
+from app.services.principal import Principal
+from app.settings import Settings
+
+log = logging.getLogger("app.http")
+
+ALLOWED_ON_GET = {StrawberryOperationType.QUERY}
+ALLOWED_ON_POST = {StrawberryOperationType.QUERY, StrawberryOperationType.MUTATION}
+
+
+def new_request_id(request: Request) -> str:
+    """A caller-supplied X-Request-ID if it is sane, else a fresh one."""
+    supplied = request.headers.get("x-request-id", "")
+    if 8 <= len(supplied) <= 64 and all(c.isalnum() or c in "-_" for c in supplied):
+        return supplied
+    return uuid.uuid4().hex
+
+
+def _json_response(body: Any, status: int, media_type: str, request_id: str) -> Response:
+    return Response(
+        json.dumps(body, ensure_ascii=False, separators=(",", ":")),
+        status_code=status,
+        media_type=media_type,
+        headers={"X-Request-ID": request_id},
+    )
+
+
+class GraphQLEndpoint:
+    """ASGI endpoint for GET/POST /graphql (and GraphiQL for browsers)."""
+
+    def __init__(self, schema: strawberry.Schema, database: Database, settings: Settings) -> None:
+        self.schema = schema
+        self.database = database
+        self.settings = settings
+        self._parse = lru_cache(maxsize=settings.document_cache_size)(self._parse_uncached)
+
+    @staticmethod
+    def _parse_uncached(query: str) -> DocumentNode | None:
+        try:
+            return parse(query, max_tokens=None)
+        except GraphQLError:
+            return None
+
+    def _operation_type(self, query: str, operation_name: str | None) -> OperationType | None:
+        document = self._parse(query) if len(query) < 200_000 else None
+        if document is None:
+            return None
+        operation = get_operation_ast(document, operation_name)
+        return None if operation is None else operation.operation
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        request = Request(scope, receive)
+        response = await self.handle(request)
+        await response(scope, receive, send)
+
+    async def handle(self, request: Request) -> Response:
+        request_id = new_request_id(request)
+        if request.method == "GET" and wants_html(request) and self.settings.graphiql:
+            return HTMLResponse(get_graphql_ide_html(), headers={"X-Request-ID": request_id})
+        media_type = choose_media_type(request.headers.get("accept"))
+        try:
+            if request.method not in ("GET", "POST"):
+                raise HttpError(405, "Use GET or POST.", {"Allow": "GET, POST"})
+            if media_type is None:
+                raise HttpError(
+                    406, "Accept application/graphql-response+json or application/json."
+                )
+            principal = await self._authenticate(request)
+            params = await read_params(request)
+        except HttpError as error:
+            code = "UNAUTHENTICATED" if error.status == 401 else "BAD_REQUEST"
+            response = _json_response(
+                error_body(error.message, code, request_id),
+                error.status,
+                media_type or "application/json",
+                request_id,
+            )
+            response.headers.update(error.headers)
+            return response
+        return await self._execute(request, params, principal, media_type, request_id)
+
+    async def _authenticate(self, request: Request) -> tuple[Principal, bool]:
+        header = request.headers.get("authorization", "")
+        scheme, _, raw = header.partition(" ")
+        if scheme.lower() != "bearer" or not raw.strip():
+            raise HttpError(
+                401,
+                "Send `Authorization: Bearer <token>` (create one with "
+                "`python -m app create-token`).",
+                {"WWW-Authenticate": "Bearer"},
+            )
+        async with self.database.session() as session:
+            found = await tokens.authenticate(session, raw.strip())
+        if found is None:
+            raise HttpError(
+                401,
+                "The token is unknown or revoked.",
+                {"WWW-Authenticate": 'Bearer error="invalid_token"'},
+            )
+        return found
+
+    async def _touch(self, token_id: int) -> None:
+        async with self.database.session(write=True) as session:
+            await tokens.touch(session, token_id)
+            await session.commit()
+
+    async def _execute(
+        self,
+        request: Request,
+        params: Any,
+        auth: tuple[Principal, bool],
+        media_type: str,
+        request_id: str,
+    ) -> Response:
+        principal, touch_due = auth
+        operation = self._operation_type(params.query, params.operation_name)
+        if request.method == "GET" and operation is OperationType.MUTATION:
+            response = _json_response(
+                error_body("Mutations need POST.", "BAD_REQUEST", request_id),
+                405,
+                media_type,
+                request_id,
+            )
+            response.headers["Allow"] = "POST"
+            return response
+        allowed = ALLOWED_ON_GET if request.method == "GET" else ALLOWED_ON_POST
+        session = self.database.session(write=operation is OperationType.MUTATION)
+        context = RequestContext(ServiceContext(session, principal, request_id))
+        try:
+            result = await self.schema.execute(
+                params.query,
+                variable_values=params.variables,
+                context_value=context,
+                operation_name=params.operation_name,
+                allowed_operation_types=allowed,
+                operation_extensions=params.extensions,
+            )
+            errors = result.errors or []
+            if any(is_unexpected(e) for e in errors):
+                await session.rollback()
+            else:
+                await session.commit()
+        except Exception as exc:
+            await session.rollback()
+            log.exception("request %s failed", request_id)
+            body = error_body(
+                str(exc) if _is_operation_error(exc) else "Unexpected error.",
+                "BAD_REQUEST" if _is_operation_error(exc) else "INTERNAL_SERVER_ERROR",
+                request_id,
+            )
+            status = 400 if _is_operation_error(exc) else 500
+            return _json_response(body, status, media_type, request_id)
+        finally:
+            await session.close()
+
+        body: dict[str, Any] = {}
+        if errors:
+            body["errors"] = [format_error(e, request_id) for e in errors]
+        request_error = result.data is None and all(e.path is None for e in errors)
+        if not request_error:
+            body["data"] = result.data
+        if result.extensions:
+            body["extensions"] = result.extensions
+        status = 400 if request_error and media_type == GRAPHQL_RESPONSE_JSON else 200
+        response = _json_response(body, status, media_type, request_id)
+        if touch_due and principal.token_id is not None:
+            response.background = BackgroundTask(self._touch, principal.token_id)
+        return response
+
+
+def _is_operation_error(exc: Exception) -> bool:
+    """Strawberry's refusals of the operation itself (no operation, wrong type for GET)."""
+    from strawberry.exceptions import (
+        CannotGetOperationTypeError,
+        InvalidOperationTypeError,
+        MissingQueryError,
+    )
+
+    return isinstance(
+        exc, CannotGetOperationTypeError | InvalidOperationTypeError | MissingQueryError
+    )

@@ -1,0 +1,40 @@
+"""Helpers to build per-request DataLoaders over service batch functions."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Hashable, Sequence
+from typing import Any
+
+from aiodataloader import DataLoader
+
+BatchById = Callable[[Sequence[Any]], Awaitable[dict[Any, Any]]]
+
+
+def by_key(fetch: BatchById, default: Any = None) -> DataLoader:
+    """A loader whose batch is one `fetch(keys) -> {key: value}` call (missing -> default)."""
+
+    async def batch(keys: list[Any]) -> list[Any]:
+        found = await fetch(list(dict.fromkeys(keys)))
+        return [found.get(key, default) for key in keys]
+
+    return DataLoader(batch, max_batch_size=1000)
+
+
+class LoaderFamily:
+    """Loaders that share a batch function but differ by arguments (filter, page, order).
+
+    `get(args)` returns the loader for one argument set, so `Customer.resources(first: 10)`
+    selected under 50 customers is one batch, and a second alias with other arguments is
+    another.
+    """
+
+    def __init__(self, make: Callable[[Any], BatchById], default: Any = None) -> None:
+        self._make = make
+        self._default = default
+        self._loaders: dict[Hashable, DataLoader] = {}
+
+    def get(self, args: Hashable) -> DataLoader:
+        loader = self._loaders.get(args)
+        if loader is None:
+            loader = self._loaders[args] = by_key(self._make(args), self._default)
+        return loader

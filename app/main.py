@@ -1,0 +1,55 @@
+"""The ASGI application (`uvicorn app.main:app`, `python -m app serve`)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, RedirectResponse
+from starlette.routing import Route
+
+from app.db import Database
+from app.http.graphql import GraphQLEndpoint
+from app.schema import schema
+from app.settings import Settings, get_settings
+
+
+def create_app(settings: Settings | None = None, database: Database | None = None) -> Starlette:
+    """Build the application; tests pass their own database (bound to a test transaction)."""
+    settings = settings or get_settings()
+    logging.basicConfig(
+        level=settings.log_level.upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    db = database or Database(settings)
+    endpoint = GraphQLEndpoint(schema, db, settings)
+
+    async def health(_: Request) -> JSONResponse:
+        return JSONResponse({"status": "ok"})
+
+    async def root(_: Request) -> RedirectResponse:
+        return RedirectResponse("/graphql")
+
+    @asynccontextmanager
+    async def lifespan(_: Starlette) -> AsyncIterator[None]:
+        yield
+        if database is None:
+            await db.dispose()
+
+    app = Starlette(
+        routes=[
+            Route("/", root),
+            Route("/healthz", health),
+            Route("/graphql", endpoint, methods=["GET", "POST", "PUT", "PATCH", "DELETE"]),
+        ],
+        lifespan=lifespan,
+    )
+    app.state.database = db
+    app.state.endpoint = endpoint
+    return app
+
+
+app = create_app()

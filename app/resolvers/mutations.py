@@ -1,0 +1,43 @@
+"""The mutation pattern: one savepoint per mutation, rolled back when it refuses."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Generic, TypeVar
+
+from app.context import RequestContext
+from app.services.errors import DomainError, DomainErrors
+
+R = TypeVar("R")
+
+
+@dataclass(slots=True)
+class Outcome(Generic[R]):
+    """What a mutation returns to its payload: a value, or the rules it broke."""
+
+    value: R | None = None
+    errors: list[DomainError] = field(default_factory=list)
+
+
+async def run_mutation(ctx: RequestContext, work: Callable[[], Awaitable[R]]) -> Outcome[R]:
+    """Run `work` inside a SAVEPOINT.
+
+    A `DomainError` rolls the savepoint back and comes back as errors, so a refused call
+    changes nothing while the request still commits. Any other exception (a permission
+    failure, a bug) rolls the savepoint back and propagates.
+    """
+    savepoint = await ctx.session.begin_nested()
+    try:
+        value = await work()
+    except DomainError as error:
+        await savepoint.rollback()
+        return Outcome(errors=[error])
+    except DomainErrors as errors:
+        await savepoint.rollback()
+        return Outcome(errors=errors.errors)
+    except BaseException:
+        await savepoint.rollback()
+        raise
+    await savepoint.commit()
+    return Outcome(value=value)

@@ -1,0 +1,32 @@
+"""Resolving Relay global ids to rows, through the same scoped loaders as every field."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from aiodataloader import DataLoader
+
+from app.context import RequestContext
+from app.globalid import from_global_id
+from app.loaders import Loaders
+
+NODE_LOADERS: dict[str, Callable[[Loaders], DataLoader]] = {
+    "Customer": lambda loaders: loaders.customer,
+    "Partner": lambda loaders: loaders.partner,
+    "PartnerUser": lambda loaders: loaders.partner_user,
+    "Resource": lambda loaders: loaders.resource,
+}
+
+
+async def load_node(ctx: RequestContext, global_id: str) -> tuple[str, Any] | None:
+    """(type name, row) for an id the caller may see; None for malformed, missing or foreign."""
+    try:
+        type_name, row_id = from_global_id(global_id)
+    except ValueError:
+        return None
+    loader = NODE_LOADERS.get(type_name)
+    if loader is None:
+        return None
+    row = await loader(ctx.loaders).load(row_id)
+    return None if row is None else (type_name, row)

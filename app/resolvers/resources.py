@@ -1,0 +1,74 @@
+"""Resolvers of resources: partner-wide lists and each customer's resources."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from app.context import RequestContext
+from app.models.enums import BillingMode, ResourceStatus, ServiceType
+from app.resolvers.ids import parse_id, require_id
+from app.services import resources as service
+from app.services.pagination import Direction, Page, PageRequest
+from app.services.resources import ResourceFilter, ResourceOrderField
+
+if TYPE_CHECKING:
+    from app.schema.resources import ResourceFilterInput, ResourceOrder
+
+
+def to_filter(value: ResourceFilterInput | None) -> ResourceFilter:
+    if value is None:
+        return ResourceFilter()
+    return ResourceFilter(
+        customer_id=require_id(value.customer_id, "Customer", "customerId")
+        if value.customer_id is not None
+        else None,
+        service_types=tuple(ServiceType(s.value) for s in value.service_types)
+        if value.service_types
+        else None,
+        statuses=tuple(ResourceStatus(s.value) for s in value.statuses) if value.statuses else None,
+        billing_mode=BillingMode(value.billing_mode.value) if value.billing_mode else None,
+        region=value.region,
+        expiring_before=value.expiring_before,
+    )
+
+
+def _order(order_by: ResourceOrder | None) -> tuple[ResourceOrderField, Direction]:
+    if order_by is None:
+        return ResourceOrderField.CREATED_AT, Direction.DESC
+    return ResourceOrderField(order_by.field.value), Direction(order_by.direction.value)
+
+
+async def list_resources(
+    ctx: RequestContext,
+    filter: ResourceFilterInput | None,
+    order_by: ResourceOrder | None,
+    first: int | None,
+    after: str | None,
+    last: int | None,
+    before: str | None,
+) -> Page:
+    page = PageRequest.from_args(first, after, last, before)
+    field, direction = _order(order_by)
+    return await service.list_resources(ctx.service, to_filter(filter), field, direction, page)
+
+
+async def customer_resources(
+    ctx: RequestContext,
+    customer_id: int,
+    filter: ResourceFilterInput | None,
+    order_by: ResourceOrder | None,
+    first: int | None,
+    after: str | None,
+    last: int | None,
+    before: str | None,
+) -> Page:
+    """A customer's resources, batched with its siblings' through one loader per argument set."""
+    page = PageRequest.from_args(first, after, last, before)
+    field, direction = _order(order_by)
+    args = (to_filter(filter), field, direction, page)
+    return await ctx.loaders.resource_page_by_customer.get(args).load(customer_id)
+
+
+async def get_resource(ctx: RequestContext, global_id: str) -> Any:
+    row_id = parse_id(global_id, "Resource")
+    return None if row_id is None else await ctx.loaders.resource.load(row_id)

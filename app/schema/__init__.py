@@ -1,0 +1,45 @@
+"""The GraphQL schema: strawberry types, inputs, enums and payloads (declarative, thin)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.extensions import (
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    ValidationCache,
+)
+from strawberry.types import ExecutionContext
+
+from app.schema.mutation import Mutation
+from app.schema.query import Query
+from app.settings import get_settings
+
+log = logging.getLogger("app.graphql")
+
+
+class PartnerConsoleSchema(strawberry.Schema):
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        """Errors are logged (with the request id) by the HTTP layer, which also masks them."""
+
+
+def build_schema() -> strawberry.Schema:
+    settings = get_settings()
+    extensions: list[Any] = [
+        MaxTokensLimiter(max_token_count=settings.max_tokens),
+        ParserCache(maxsize=settings.document_cache_size),
+        ValidationCache(maxsize=settings.document_cache_size),
+        QueryDepthLimiter(max_depth=settings.max_query_depth),
+        MaxAliasesLimiter(max_alias_count=settings.max_aliases),
+    ]
+    return PartnerConsoleSchema(query=Query, mutation=Mutation, extensions=extensions)
+
+
+schema = build_schema()

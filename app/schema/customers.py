@@ -1,0 +1,175 @@
+"""Customer type, its filter, ordering and the `updateCustomer` mutation's input/payload."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import Enum
+from typing import Annotated, Any
+
+import strawberry
+
+from app.globalid import to_global_id
+from app.resolvers import customers as resolvers
+from app.resolvers import partners as partner_resolvers
+from app.resolvers import resources as resource_resolvers
+from app.schema.enums import AssociationType, CustomerStatus, OrderDirection
+from app.schema.errors import UserError
+from app.schema.partners import PartnerUser
+from app.schema.relay import After, Before, Connection, DateTimeRange, First, Last, Node, connection
+from app.schema.resources import Resource, ResourceFilter, ResourceOrder
+from app.services.masking import mask_email, mask_name, mask_phone
+
+
+@strawberry.enum(description="Fields customers can be ordered by (ties broken by id).")
+class CustomerOrderField(Enum):
+    NAME = strawberry.enum_value("NAME", description="Customer (company) name.")
+    ASSOCIATED_AT = strawberry.enum_value(
+        "ASSOCIATED_AT", description="When the association started."
+    )
+
+
+@strawberry.input(description="Ordering of a customer list.")
+class CustomerOrder:
+    field: CustomerOrderField = strawberry.field(description="Sort key.")
+    direction: OrderDirection = strawberry.field(
+        default=OrderDirection.ASC, description="Sort direction."
+    )
+
+
+@strawberry.input(description="Conditions a customer must meet; all given ones apply.")
+class CustomerFilter:
+    name_contains: str | None = strawberry.field(
+        default=None, description="Name contains this text (case-insensitive)."
+    )
+    account_name_contains: str | None = strawberry.field(
+        default=None, description="Cloud account name contains this text (case-insensitive)."
+    )
+    association_type: AssociationType | None = strawberry.field(
+        default=None, description="Association type."
+    )
+    status: CustomerStatus | None = strawberry.field(default=None, description="Account status.")
+    account_manager_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Managed by this partner user."
+    )
+    associated_between: DateTimeRange | None = strawberry.field(
+        default=None, description="Association started within this range."
+    )
+
+
+CustomerFilterInput = CustomerFilter
+
+
+@strawberry.type(description="A customer's contact, masked (stored in full, never shown so).")
+class Contact:
+    name: str = strawberry.field(description="Contact name, masked (张**).")
+    phone: str = strawberry.field(description="Phone, masked (138****5678).")
+    email: str = strawberry.field(description="Email, masked (a****@example.com).")
+
+
+@strawberry.type(description="A customer: one association of a cloud account with the partner.")
+class Customer(Node):
+    db_id: strawberry.Private[int]
+    account_manager_id: strawberry.Private[int | None]
+    row: strawberry.Private[Any]
+    name: str = strawberry.field(description="Company name of the cloud account.")
+    account_name: str = strawberry.field(description="Cloud account name.")
+    industry: str = strawberry.field(description="Industry.")
+    region: str = strawberry.field(description="Home region of the account.")
+    association_type: AssociationType = strawberry.field(
+        description="Reseller (代售) or referral (顾问销售)."
+    )
+    status: CustomerStatus = strawberry.field(description="Account status.")
+    associated_at: datetime = strawberry.field(description="When the association started.")
+    ended_at: datetime | None = strawberry.field(
+        description="When the association ended (null while current)."
+    )
+    labels: list[str] = strawberry.field(description="The partner's labels for this customer.")
+    remark: str = strawberry.field(description="The partner's free-text remark.")
+
+    @strawberry.field(description="Contact person, masked.")
+    def contact(self) -> Contact:
+        row = self.row
+        return Contact(
+            name=mask_name(row.contact_name),
+            phone=mask_phone(row.contact_phone),
+            email=mask_email(row.contact_email),
+        )
+
+    @strawberry.field(description="The partner user who manages this customer.")
+    async def account_manager(self, info: strawberry.Info) -> PartnerUser | None:
+        row = await partner_resolvers.load_partner_user(info.context, self.account_manager_id)
+        return None if row is None else PartnerUser.from_row(row)
+
+    @strawberry.field(description="This customer's resources.")
+    async def resources(
+        self,
+        info: strawberry.Info,
+        filter: Annotated[
+            ResourceFilter | None,
+            strawberry.argument(description="Conditions (customerId is ignored here)."),
+        ] = None,
+        order_by: Annotated[
+            ResourceOrder | None,
+            strawberry.argument(description="Ordering; newest first by default."),
+        ] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> Connection[Resource]:
+        page = await resource_resolvers.customer_resources(
+            info.context, self.db_id, filter, order_by, first, after, last, before
+        )
+        return connection(page, Resource.from_row)
+
+    @classmethod
+    def from_row(cls, row: Any) -> Customer:
+        return cls(
+            id=strawberry.ID(to_global_id("Customer", row.id)),
+            db_id=row.id,
+            account_manager_id=row.account_manager_id,
+            row=row,
+            name=row.name,
+            account_name=row.account_name,
+            industry=row.industry,
+            region=row.region,
+            association_type=row.association_type,
+            status=row.status,
+            associated_at=row.associated_at,
+            ended_at=row.ended_at,
+            labels=list(row.labels or ()),
+            remark=row.remark,
+        )
+
+
+@strawberry.input(description="Labels and/or remark to set on a customer; omitted fields stay.")
+class UpdateCustomerInput:
+    id: strawberry.ID = strawberry.field(description="The customer.")
+    labels: list[str] | None = strawberry.field(
+        default=None,
+        description="Replaces all labels: at most 20, each 1-32 characters, trimmed, unique.",
+    )
+    remark: str | None = strawberry.field(
+        default=None, description="Replaces the remark: at most 500 characters."
+    )
+
+
+@strawberry.type(description="Result of `updateCustomer`.")
+class UpdateCustomerPayload:
+    customer: Customer | None = strawberry.field(
+        description="The customer as updated (null when refused)."
+    )
+    user_errors: list[UserError] = strawberry.field(
+        description="Why it was refused; empty on success."
+    )
+
+
+async def update_customer(
+    info: strawberry.Info,
+    input: Annotated[UpdateCustomerInput, strawberry.argument(description="What to change.")],
+) -> UpdateCustomerPayload:
+    outcome = await resolvers.update_customer(info.context, input)
+    return UpdateCustomerPayload(
+        customer=Customer.from_row(outcome.value) if outcome.value is not None else None,
+        user_errors=[UserError.from_domain(e) for e in outcome.errors],
+    )

@@ -1,0 +1,92 @@
+"""Partner, PartnerUser and Viewer types."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import strawberry
+
+from app.globalid import to_global_id
+from app.resolvers import partners as resolvers
+from app.schema.enums import CertificationStatus, ContractingEntity, PrincipalKind, Role
+from app.schema.relay import Node
+from app.services.partners import is_certified
+
+
+@strawberry.type(description="A solution provider (reseller) using the console.")
+class Partner(Node):
+    row: strawberry.Private[Any]
+    name: str = strawberry.field(description="Display name.")
+    certified_company_name: str = strawberry.field(
+        description="Certified company name; bank-card withdrawals must go to this holder."
+    )
+    certification_status: CertificationStatus = strawberry.field(
+        description="Certification state as recorded by the platform."
+    )
+    certification_expires_at: datetime | None = strawberry.field(
+        description="When the certification lapses (null: no expiry)."
+    )
+    contracting_entity: ContractingEntity = strawberry.field(
+        description="Contracting entity (签约主体); decides withdrawal routes."
+    )
+    remittance_account_number: str = strawberry.field(
+        description="The partner's dedicated bank account for recharges by transfer."
+    )
+    sales_see_all_customers: bool = strawberry.field(
+        description="Whether SALES users see all customers, not only those they manage."
+    )
+
+    @strawberry.field(description="Certified and not expired now: may register, order, allocate.")
+    def is_certified(self) -> bool:
+        return is_certified(self.row)
+
+    @classmethod
+    def from_row(cls, row: Any) -> Partner:
+        return cls(
+            id=strawberry.ID(to_global_id("Partner", row.id)),
+            row=row,
+            name=row.name,
+            certified_company_name=row.certified_company_name,
+            certification_status=row.certification_status,
+            certification_expires_at=row.certification_expires_at,
+            contracting_entity=row.contracting_entity,
+            remittance_account_number=row.remittance_account_number,
+            sales_see_all_customers=row.sales_see_all_customers,
+        )
+
+
+@strawberry.type(description="A user of a partner, with one role.")
+class PartnerUser(Node):
+    name: str = strawberry.field(description="Display name.")
+    email: str = strawberry.field(description="Login email.")
+    role: Role = strawberry.field(description="What this user may do.")
+    created_at: datetime = strawberry.field(description="When the user was added.")
+
+    @classmethod
+    def from_row(cls, row: Any) -> PartnerUser:
+        return cls(
+            id=strawberry.ID(to_global_id("PartnerUser", row.id)),
+            name=row.name,
+            email=row.email,
+            role=row.role,
+            created_at=row.created_at,
+        )
+
+
+@strawberry.type(description="The authenticated caller.")
+class Viewer:
+    kind: PrincipalKind = strawberry.field(description="Partner user, customer or platform.")
+    role: Role | None = strawberry.field(description="The partner user's role (else null).")
+    partner_id: strawberry.Private[int | None]
+    user_id: strawberry.Private[int | None]
+
+    @strawberry.field(description="The partner the caller acts for (partner users only).")
+    async def partner(self, info: strawberry.Info) -> Partner | None:
+        row = await resolvers.load_partner(info.context, self.partner_id)
+        return None if row is None else Partner.from_row(row)
+
+    @strawberry.field(description="The caller as a partner user (partner users only).")
+    async def user(self, info: strawberry.Info) -> PartnerUser | None:
+        row = await resolvers.load_partner_user(info.context, self.user_id)
+        return None if row is None else PartnerUser.from_row(row)

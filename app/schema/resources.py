@@ -1,0 +1,100 @@
+"""Resource type, filter and ordering."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import Enum
+from typing import TYPE_CHECKING, Annotated, Any
+
+import strawberry
+
+from app.globalid import to_global_id
+from app.schema.enums import BillingMode, OrderDirection, ResourceStatus, ServiceType
+from app.schema.relay import Node
+
+if TYPE_CHECKING:
+    from app.schema.customers import Customer
+
+
+@strawberry.enum(description="Fields resources can be ordered by (ties broken by id).")
+class ResourceOrderField(Enum):
+    CREATED_AT = strawberry.enum_value("CREATED_AT", description="Creation time.")
+    EXPIRES_AT = strawberry.enum_value(
+        "EXPIRES_AT",
+        description="Expiry; resources without one (on-demand) come last when ascending.",
+    )
+    NAME = strawberry.enum_value("NAME", description="Resource name.")
+
+
+@strawberry.input(description="Ordering of a resource list.")
+class ResourceOrder:
+    field: ResourceOrderField = strawberry.field(description="Sort key.")
+    direction: OrderDirection = strawberry.field(
+        default=OrderDirection.ASC, description="Sort direction."
+    )
+
+
+@strawberry.input(description="Conditions a resource must meet; all given ones apply.")
+class ResourceFilter:
+    customer_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Only this customer's resources."
+    )
+    service_types: list[ServiceType] | None = strawberry.field(
+        default=None, description="Any of these service types."
+    )
+    statuses: list[ResourceStatus] | None = strawberry.field(
+        default=None, description="Any of these statuses."
+    )
+    billing_mode: BillingMode | None = strawberry.field(default=None, description="Billing mode.")
+    region: str | None = strawberry.field(default=None, description="Region code, exactly.")
+    expiring_before: datetime | None = strawberry.field(
+        default=None, description="Expires before this time (resources with an expiry only)."
+    )
+
+
+ResourceFilterInput = ResourceFilter
+
+
+@strawberry.type(description="A customer's cloud resource.")
+class Resource(Node):
+    customer_id: strawberry.Private[int]
+    name: str = strawberry.field(description="Resource name.")
+    service_type: ServiceType = strawberry.field(description="Cloud service.")
+    region: str = strawberry.field(description="Region code, e.g. cn-north-4.")
+    spec: str = strawberry.field(description="Specification, e.g. s6.large.2.")
+    billing_mode: BillingMode = strawberry.field(description="How it is billed.")
+    status: ResourceStatus = strawberry.field(description="Lifecycle status.")
+    created_at: datetime = strawberry.field(description="When it was created.")
+    expires_at: datetime | None = strawberry.field(
+        description="End of the prepaid term (yearly/monthly only)."
+    )
+    auto_renew: bool = strawberry.field(description="Renews itself at expiry.")
+    is_reserved_instance: bool = strawberry.field(description="A reserved instance.")
+    is_support_plan: bool = strawberry.field(description="A support plan.")
+
+    @strawberry.field(description="The customer that owns it.")
+    async def customer(
+        self, info: strawberry.Info
+    ) -> Annotated[Customer, strawberry.lazy("app.schema.customers")] | None:
+        from app.schema.customers import Customer
+
+        row = await info.context.loaders.customer.load(self.customer_id)
+        return None if row is None else Customer.from_row(row)
+
+    @classmethod
+    def from_row(cls, row: Any) -> Resource:
+        return cls(
+            id=strawberry.ID(to_global_id("Resource", row.id)),
+            customer_id=row.customer_id,
+            name=row.name,
+            service_type=row.service_type,
+            region=row.region,
+            spec=row.spec,
+            billing_mode=row.billing_mode,
+            status=row.status,
+            created_at=row.created_at,
+            expires_at=row.expires_at,
+            auto_renew=row.auto_renew,
+            is_reserved_instance=row.is_reserved_instance,
+            is_support_plan=row.is_support_plan,
+        )

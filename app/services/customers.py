@@ -1,0 +1,204 @@
+"""Customers: the partner's view of its associations with cloud accounts."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import Select, select
+
+from app.models import CloudAccount, Customer
+from app.models.enums import AssociationType, CustomerStatus
+from app.services import audit
+from app.services.context import ServiceContext
+from app.services.errors import DomainError, DomainErrors, ErrorCode
+from app.services.pagination import Direction, Ordering, Page, PageRequest, fetch_page
+from app.services.principal import Permission
+from app.services.scoping import visible
+
+MAX_LABELS = 20
+MAX_LABEL_LENGTH = 32
+MAX_REMARK_LENGTH = 500
+
+
+class CustomerOrderField(StrEnum):
+    NAME = "NAME"
+    ASSOCIATED_AT = "ASSOCIATED_AT"
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerFilter:
+    """Conditions of the customer list; `None` means "any"."""
+
+    name_contains: str | None = None
+    account_name_contains: str | None = None
+    association_type: AssociationType | None = None
+    status: CustomerStatus | None = None
+    account_manager_id: int | None = None
+    associated_from: datetime | None = None
+    associated_to: datetime | None = None
+
+
+def customer_select() -> Select[Any]:
+    """The columns a `Customer` is shown with: its row plus its cloud account's contact."""
+    return select(
+        Customer.id,
+        Customer.partner_id,
+        Customer.cloud_account_id,
+        Customer.name,
+        Customer.account_name,
+        Customer.association_type,
+        Customer.status,
+        Customer.associated_at,
+        Customer.ended_at,
+        Customer.account_manager_id,
+        Customer.labels,
+        Customer.remark,
+        CloudAccount.contact_name,
+        CloudAccount.contact_phone,
+        CloudAccount.contact_email,
+        CloudAccount.industry,
+        CloudAccount.region,
+    ).join(CloudAccount, CloudAccount.id == Customer.cloud_account_id)
+
+
+def _ordering(field: CustomerOrderField, direction: Direction) -> Ordering:
+    column = Customer.name if field is CustomerOrderField.NAME else Customer.associated_at
+    return Ordering(field.value, column, Customer.id, direction)
+
+
+def _apply_filter(stmt: Select[Any], f: CustomerFilter) -> Select[Any]:
+    if f.name_contains:
+        stmt = stmt.where(Customer.name.icontains(f.name_contains, autoescape=True))
+    if f.account_name_contains:
+        stmt = stmt.where(Customer.account_name.icontains(f.account_name_contains, autoescape=True))
+    if f.association_type is not None:
+        stmt = stmt.where(Customer.association_type == f.association_type)
+    if f.status is not None:
+        stmt = stmt.where(Customer.status == f.status)
+    if f.account_manager_id is not None:
+        stmt = stmt.where(Customer.account_manager_id == f.account_manager_id)
+    if f.associated_from is not None:
+        stmt = stmt.where(Customer.associated_at >= f.associated_from)
+    if f.associated_to is not None:
+        stmt = stmt.where(Customer.associated_at < f.associated_to)
+    return stmt
+
+
+async def list_customers(
+    ctx: ServiceContext,
+    customer_filter: CustomerFilter,
+    order_field: CustomerOrderField,
+    direction: Direction,
+    page: PageRequest,
+) -> Page:
+    """The customers the caller may see (current associations), one keyset page.
+
+    Partner users see their partner's customers (SALES: managed ones unless allowed all), a
+    customer principal its own associations, the platform all.
+    """
+    ordering = _ordering(order_field, direction)
+    stmt = customer_select().where(visible(ctx.principal, Customer), Customer.ended_at.is_(None))
+    stmt = _apply_filter(stmt, customer_filter)
+    key = "name" if order_field is CustomerOrderField.NAME else "associated_at"
+    return await fetch_page(ctx.session, stmt, ordering, page, lambda r: getattr(r, key))
+
+
+async def get_customers(ctx: ServiceContext, ids: Sequence[int]) -> dict[int, Any]:
+    """Customers by id among those the caller may see (former ones included)."""
+    rows = await ctx.session.execute(
+        customer_select().where(visible(ctx.principal, Customer), Customer.id.in_(ids))
+    )
+    return {row.id: row for row in rows}
+
+
+def _validate_update(labels: list[str] | None, remark: str | None) -> list[str] | None:
+    errors: list[DomainError] = []
+    if labels is None and remark is None:
+        errors.append(
+            DomainError(ErrorCode.INVALID_INPUT, "Give `labels` or `remark` to update.", [])
+        )
+    cleaned: list[str] | None = None
+    if labels is not None:
+        cleaned = []
+        if len(labels) > MAX_LABELS:
+            errors.append(
+                DomainError(
+                    ErrorCode.INVALID_INPUT,
+                    f"A customer has at most {MAX_LABELS} labels; got {len(labels)}.",
+                    ["labels"],
+                )
+            )
+        for i, label in enumerate(labels):
+            text = label.strip()
+            if not text or len(text) > MAX_LABEL_LENGTH:
+                errors.append(
+                    DomainError(
+                        ErrorCode.INVALID_INPUT,
+                        f"A label has 1 to {MAX_LABEL_LENGTH} characters.",
+                        ["labels", i],
+                    )
+                )
+            elif text in cleaned:
+                errors.append(
+                    DomainError(
+                        ErrorCode.INVALID_INPUT, f"Label {text!r} is repeated.", ["labels", i]
+                    )
+                )
+            else:
+                cleaned.append(text)
+    if remark is not None and len(remark) > MAX_REMARK_LENGTH:
+        errors.append(
+            DomainError(
+                ErrorCode.INVALID_INPUT,
+                f"A remark has at most {MAX_REMARK_LENGTH} characters.",
+                ["remark"],
+            )
+        )
+    if errors:
+        raise DomainErrors(errors)
+    return cleaned
+
+
+async def update_customer(
+    ctx: ServiceContext,
+    customer_id: int | None,
+    *,
+    labels: list[str] | None = None,
+    remark: str | None = None,
+) -> int:
+    """Replace a customer's labels and/or remark (ADMIN, SALES for its managed customers).
+
+    Labels are trimmed and must be unique; `None` leaves a field as it is. Former customers
+    may be annotated too: their history stays with the partner.
+    """
+    ctx.principal.require(Permission.UPDATE_CUSTOMER)
+    cleaned = _validate_update(labels, remark)
+    customer = None
+    if customer_id is not None:
+        customer = await ctx.session.scalar(
+            select(Customer)
+            .where(visible(ctx.principal, Customer), Customer.id == customer_id)
+            .with_for_update()
+        )
+    if customer is None:
+        raise DomainError(ErrorCode.NOT_FOUND, "No such customer.", ["id"])
+    before = {"labels": list(customer.labels), "remark": customer.remark}
+    if cleaned is not None:
+        customer.labels = cleaned
+    if remark is not None:
+        customer.remark = remark
+    await ctx.session.flush()
+    await audit.record(
+        ctx,
+        "customer.update",
+        "Customer",
+        customer.id,
+        partner_id=customer.partner_id,
+        before=before,
+        after={"labels": list(customer.labels), "remark": customer.remark},
+    )
+    return customer.id

@@ -1,0 +1,49 @@
+"""Typed errors raised by services. Resolvers turn `DomainError`s into `userErrors`."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from enum import StrEnum
+
+FieldPath = Sequence[str | int]
+
+
+class ErrorCode(StrEnum):
+    """Every business-rule refusal has one of these codes (the GraphQL `ErrorCode` enum)."""
+
+    NOT_FOUND = "NOT_FOUND"
+    INVALID_INPUT = "INVALID_INPUT"
+    PARTNER_NOT_CERTIFIED = "PARTNER_NOT_CERTIFIED"
+
+
+class DomainError(Exception):
+    """A business rule refused the call; the mutation's savepoint is rolled back."""
+
+    def __init__(self, code: ErrorCode, message: str, field: FieldPath | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.field = list(field) if field is not None else None
+
+
+class DomainErrors(Exception):
+    """Several rule violations found at once (e.g. every invalid field of an input)."""
+
+    def __init__(self, errors: Sequence[DomainError]) -> None:
+        super().__init__("; ".join(e.message for e in errors))
+        self.errors = list(errors)
+
+
+class PermissionDenied(Exception):
+    """The principal's role may not do this: a top-level `FORBIDDEN` error, never a userError."""
+
+    def __init__(self, message: str = "Your role is not allowed to do this.") -> None:
+        super().__init__(message)
+
+
+class NotAuthenticated(Exception):
+    """No valid token: HTTP 401 with `UNAUTHENTICATED`."""
+
+
+class BadRequest(Exception):
+    """Malformed arguments (bad cursor, page size out of range): top-level `BAD_USER_INPUT`."""

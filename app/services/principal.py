@@ -1,0 +1,82 @@
+"""Who is calling, and the role table of DOMAIN.md > Who may do what."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from app.models.enums import PrincipalKind, Role
+from app.services.errors import PermissionDenied
+
+
+class Permission(StrEnum):
+    """Capabilities named after DOMAIN.md's role table."""
+
+    READ = "READ"
+    UPDATE_CUSTOMER = "UPDATE_CUSTOMER"
+    ACQUISITION = "ACQUISITION"
+    PARTNER_SETTINGS = "PARTNER_SETTINGS"
+    ASSOCIATION = "ASSOCIATION"
+    FUNDS = "FUNDS"
+    PROXY_ORDER = "PROXY_ORDER"
+    COUPONS_INVOICES = "COUPONS_INVOICES"
+    EXPORT = "EXPORT"
+    AUDIT_LOG = "AUDIT_LOG"
+
+
+PARTNER_ROLES: dict[Permission, frozenset[Role]] = {
+    Permission.READ: frozenset(Role),
+    Permission.UPDATE_CUSTOMER: frozenset({Role.ADMIN, Role.SALES}),
+    Permission.ACQUISITION: frozenset({Role.ADMIN, Role.SALES}),
+    Permission.PARTNER_SETTINGS: frozenset({Role.ADMIN}),
+    Permission.ASSOCIATION: frozenset({Role.ADMIN}),
+    Permission.FUNDS: frozenset({Role.ADMIN, Role.FINANCE}),
+    Permission.PROXY_ORDER: frozenset({Role.ADMIN, Role.SALES}),
+    Permission.COUPONS_INVOICES: frozenset({Role.ADMIN, Role.FINANCE}),
+    Permission.EXPORT: frozenset({Role.ADMIN, Role.FINANCE, Role.VIEWER}),
+    Permission.AUDIT_LOG: frozenset({Role.ADMIN, Role.FINANCE}),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """The authenticated caller.
+
+    A partner user acts for `partner_id` with `role`; a customer principal is a cloud account
+    and sees every association of it; the platform sees across partners.
+    """
+
+    kind: PrincipalKind
+    token_id: int | None = None
+    partner_id: int | None = None
+    user_id: int | None = None
+    role: Role | None = None
+    cloud_account_id: int | None = None
+    sales_see_all_customers: bool = False
+
+    @property
+    def is_partner_user(self) -> bool:
+        return self.kind is PrincipalKind.PARTNER_USER
+
+    @property
+    def sees_only_managed_customers(self) -> bool:
+        """A SALES user sees only the customers it manages unless its partner allows all."""
+        return self.role is Role.SALES and not self.sales_see_all_customers
+
+    def require(self, permission: Permission) -> None:
+        """Raise `PermissionDenied` unless this partner user's role grants `permission`."""
+        if self.kind is not PrincipalKind.PARTNER_USER or self.role is None:
+            raise PermissionDenied("Only a partner user may do this.")
+        if self.role not in PARTNER_ROLES[permission]:
+            allowed = ", ".join(sorted(r.value for r in PARTNER_ROLES[permission]))
+            raise PermissionDenied(f"Role {self.role.value} may not do this (needs {allowed}).")
+
+    def require_partner_read(self) -> None:
+        """Partner-facing reads: any partner user, or the platform."""
+        if self.kind is PrincipalKind.CUSTOMER:
+            raise PermissionDenied("Customers cannot read partner data.")
+
+    @classmethod
+    def system(cls) -> Principal:
+        """The principal of jobs and CLI batch work: platform-wide."""
+        return cls(kind=PrincipalKind.PLATFORM)

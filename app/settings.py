@@ -1,0 +1,48 @@
+"""Settings from the environment (and an optional `.env` file), with safe laptop defaults."""
+
+from functools import lru_cache
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Every tunable of the service. Each field maps to an upper-case environment variable."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    database_url: str = Field(
+        "sqlite+aiosqlite:///./partner_console.db",
+        description="Primary database (SQLAlchemy async URL).",
+    )
+    database_read_url: str | None = Field(
+        None, description="Read replica for heavy BI reads; defaults to the primary."
+    )
+    sql_echo: bool = Field(False, description="Log every SQL statement.")
+    host: str = Field("127.0.0.1", description="Address `serve` binds to.")
+    port: int = Field(8000, description="Port `serve` listens on.")
+    log_level: str = Field("INFO", description="Python log level.")
+    graphiql: bool = Field(True, description="Serve GraphiQL on GET /graphql from a browser.")
+
+    default_page_size: int = Field(
+        20, description="Page size when neither first nor last is given."
+    )
+    max_page_size: int = Field(100, description="Largest allowed `first`/`last`.")
+    max_nodes_ids: int = Field(100, description="Most ids accepted by `nodes(ids:)`.")
+    max_query_depth: int = Field(12, description="Deepest allowed selection nesting.")
+    max_aliases: int = Field(30, description="Most aliases allowed in one document.")
+    max_tokens: int = Field(5000, description="Most lexical tokens allowed in one document.")
+    document_cache_size: int = Field(512, description="Parsed/validated documents kept in cache.")
+    token_last_used_resolution_seconds: int = Field(
+        60, description="How stale a token's `lastUsedAt` may get before it is written again."
+    )
+
+    business_timezone: str = Field(
+        "Asia/Shanghai", description="Calendar for bill cycles, days and due dates."
+    )
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The process-wide settings (tests may clear the cache after changing the environment)."""
+    return Settings()
