@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Enum, MetaData
+from sqlalchemy import BigInteger, Enum, Integer, MetaData
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from app import clock
@@ -24,6 +24,8 @@ class Base(DeclarativeBase):
     """Base of every table. Relationships are `lazy="raise"` so a forgotten loader fails loudly."""
 
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    # 64-bit ids everywhere (big tables outgrow int32); SQLite needs INTEGER to autoincrement.
+    type_annotation_map = {int: BigInteger().with_variant(Integer(), "sqlite")}
 
 
 def enum_column(enum: type[StrEnum]) -> Enum:

@@ -32,12 +32,13 @@ class PartnerConsoleSchema(strawberry.Schema):
 
 def build_schema() -> strawberry.Schema:
     settings = get_settings()
+    # Factories: a fresh extension per request (the parse/validate LRU caches are shared).
     extensions: list[Any] = [
-        MaxTokensLimiter(max_token_count=settings.max_tokens),
-        ParserCache(maxsize=settings.document_cache_size),
-        ValidationCache(maxsize=settings.document_cache_size),
-        QueryDepthLimiter(max_depth=settings.max_query_depth),
-        MaxAliasesLimiter(max_alias_count=settings.max_aliases),
+        lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
+        lambda: ParserCache(maxsize=settings.document_cache_size),
+        lambda: ValidationCache(maxsize=settings.document_cache_size),
+        lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),
+        lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
     ]
     return PartnerConsoleSchema(query=Query, mutation=Mutation, extensions=extensions)
 
