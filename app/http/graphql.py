@@ -18,7 +18,9 @@ from graphql import DocumentNode, GraphQLError, OperationType, get_operation_ast
 from starlette.background import BackgroundTask
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
+from strawberry.exceptions import MissingQueryError
 from strawberry.http.ides import get_graphql_ide_html
+from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.types.graphql import OperationType as StrawberryOperationType
 
 from app.context import RequestContext
@@ -33,11 +35,11 @@ from app.http.negotiation import (
 )
 from app.services import tokens
 from app.services.context import ServiceContext
-from app.services.principal import Principal
 from app.settings import Settings
 
 log = logging.getLogger("app.http")
 
+OPERATION_ERRORS = (CannotGetOperationTypeError, InvalidOperationTypeError, MissingQueryError)
 ALLOWED_ON_GET = {StrawberryOperationType.QUERY}
 ALLOWED_ON_POST = {StrawberryOperationType.QUERY, StrawberryOperationType.MUTATION}
 
@@ -48,6 +50,18 @@ def new_request_id(request: Request) -> str:
     if 8 <= len(supplied) <= 64 and all(c.isalnum() or c in "-_" for c in supplied):
         return supplied
     return uuid.uuid4().hex
+
+
+def bearer_token(request: Request) -> str:
+    """The token of an `Authorization: Bearer <token>` header; 401 without one."""
+    scheme, _, raw = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not raw.strip():
+        raise HttpError(
+            401,
+            "Send `Authorization: Bearer <token>` (create one with `python -m app create-token`).",
+            {"WWW-Authenticate": "Bearer"},
+        )
+    return raw.strip()
 
 
 def _json_response(body: Any, status: int, media_type: str, request_id: str) -> Response:
@@ -99,8 +113,9 @@ class GraphQLEndpoint:
                 raise HttpError(
                     406, "Accept application/graphql-response+json or application/json."
                 )
-            principal = await self._authenticate(request)
+            raw_token = bearer_token(request)
             params = await read_params(request)
+            return await self._execute(request, params, raw_token, media_type, request_id)
         except HttpError as error:
             code = "UNAUTHENTICATED" if error.status == 401 else "BAD_REQUEST"
             response = _json_response(
@@ -111,27 +126,6 @@ class GraphQLEndpoint:
             )
             response.headers.update(error.headers)
             return response
-        return await self._execute(request, params, principal, media_type, request_id)
-
-    async def _authenticate(self, request: Request) -> tuple[Principal, bool]:
-        header = request.headers.get("authorization", "")
-        scheme, _, raw = header.partition(" ")
-        if scheme.lower() != "bearer" or not raw.strip():
-            raise HttpError(
-                401,
-                "Send `Authorization: Bearer <token>` (create one with "
-                "`python -m app create-token`).",
-                {"WWW-Authenticate": "Bearer"},
-            )
-        async with self.database.session() as session:
-            found = await tokens.authenticate(session, raw.strip())
-        if found is None:
-            raise HttpError(
-                401,
-                "The token is unknown or revoked.",
-                {"WWW-Authenticate": 'Bearer error="invalid_token"'},
-            )
-        return found
 
     async def _touch(self, token_id: int) -> None:
         async with self.database.session(write=True) as session:
@@ -142,11 +136,10 @@ class GraphQLEndpoint:
         self,
         request: Request,
         params: Any,
-        auth: tuple[Principal, bool],
+        raw_token: str,
         media_type: str,
         request_id: str,
     ) -> Response:
-        principal, touch_due = auth
         operation = self._operation_type(params.query, params.operation_name)
         if request.method == "GET" and operation is OperationType.MUTATION:
             response = _json_response(
@@ -159,8 +152,16 @@ class GraphQLEndpoint:
             return response
         allowed = ALLOWED_ON_GET if request.method == "GET" else ALLOWED_ON_POST
         session = self.database.session(write=operation is OperationType.MUTATION)
-        context = RequestContext(ServiceContext(session, principal, request_id))
         try:
+            found = await tokens.authenticate(session, raw_token)
+            if found is None:
+                raise HttpError(
+                    401,
+                    "The token is unknown or revoked.",
+                    {"WWW-Authenticate": 'Bearer error="invalid_token"'},
+                )
+            principal, touch_due = found
+            context = RequestContext(ServiceContext(session, principal, request_id))
             result = await self.schema.execute(
                 params.query,
                 variable_values=params.variables,
@@ -174,16 +175,25 @@ class GraphQLEndpoint:
                 await session.rollback()
             else:
                 await session.commit()
-        except Exception as exc:
+        except HttpError:
+            await session.rollback()
+            raise
+        except OPERATION_ERRORS as exc:
+            # No operation by that name, or not allowed over this method: a request error.
+            await session.rollback()
+            if isinstance(exc, InvalidOperationTypeError):
+                status, message = 405, exc.as_http_error_reason(request.method)
+            elif isinstance(exc, CannotGetOperationTypeError):
+                status, message = 400, exc.as_http_error_reason()
+            else:
+                status, message = 400, "No GraphQL query found in the request."
+            body = error_body(message, "BAD_REQUEST", request_id)
+            return _json_response(body, status, media_type, request_id)
+        except Exception:
             await session.rollback()
             log.exception("request %s failed", request_id)
-            body = error_body(
-                str(exc) if _is_operation_error(exc) else "Unexpected error.",
-                "BAD_REQUEST" if _is_operation_error(exc) else "INTERNAL_SERVER_ERROR",
-                request_id,
-            )
-            status = 400 if _is_operation_error(exc) else 500
-            return _json_response(body, status, media_type, request_id)
+            body = error_body("Unexpected error.", "INTERNAL_SERVER_ERROR", request_id)
+            return _json_response(body, 500, media_type, request_id)
         finally:
             await session.close()
 
@@ -200,16 +210,3 @@ class GraphQLEndpoint:
         if touch_due and principal.token_id is not None:
             response.background = BackgroundTask(self._touch, principal.token_id)
         return response
-
-
-def _is_operation_error(exc: Exception) -> bool:
-    """Strawberry's refusals of the operation itself (no operation, wrong type for GET)."""
-    from strawberry.exceptions import (
-        CannotGetOperationTypeError,
-        InvalidOperationTypeError,
-        MissingQueryError,
-    )
-
-    return isinstance(
-        exc, CannotGetOperationTypeError | InvalidOperationTypeError | MissingQueryError
-    )

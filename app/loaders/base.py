@@ -10,14 +10,22 @@ from aiodataloader import DataLoader
 BatchById = Callable[[Sequence[Any]], Awaitable[dict[Any, Any]]]
 
 
-def by_key(fetch: BatchById, default: Any = None) -> DataLoader:
+class RowLoader(DataLoader):
+    """A DataLoader of rows by id that can be primed with rows a list already fetched."""
+
+    def prime_many(self, rows: Sequence[Any]) -> None:
+        for row in rows:
+            self.prime(row.id, row)
+
+
+def by_key(fetch: BatchById, default: Any = None) -> RowLoader:
     """A loader whose batch is one `fetch(keys) -> {key: value}` call (missing -> default)."""
 
     async def batch(keys: list[Any]) -> list[Any]:
         found = await fetch(list(dict.fromkeys(keys)))
         return [found.get(key, default) for key in keys]
 
-    return DataLoader(batch, max_batch_size=1000)
+    return RowLoader(batch, max_batch_size=1000)
 
 
 class LoaderFamily:
@@ -31,9 +39,9 @@ class LoaderFamily:
     def __init__(self, make: Callable[[Any], BatchById], default: Any = None) -> None:
         self._make = make
         self._default = default
-        self._loaders: dict[Hashable, DataLoader] = {}
+        self._loaders: dict[Hashable, RowLoader] = {}
 
-    def get(self, args: Hashable) -> DataLoader:
+    def get(self, args: Hashable) -> RowLoader:
         loader = self._loaders.get(args)
         if loader is None:
             loader = self._loaders[args] = by_key(self._make(args), self._default)

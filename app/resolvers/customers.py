@@ -49,7 +49,9 @@ async def list_customers(
         CustomerOrderField(order_by.field.value) if order_by else CustomerOrderField.ASSOCIATED_AT
     )
     direction = Direction(order_by.direction.value) if order_by else Direction.DESC
-    return await service.list_customers(ctx.service, to_filter(filter), field, direction, page)
+    result = await service.list_customers(ctx.service, to_filter(filter), field, direction, page)
+    ctx.loaders.customer.prime_many(result.rows)
+    return result
 
 
 async def get_customer(ctx: RequestContext, global_id: str) -> Any:

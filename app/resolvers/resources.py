@@ -49,7 +49,9 @@ async def list_resources(
 ) -> Page:
     page = PageRequest.from_args(first, after, last, before)
     field, direction = _order(order_by)
-    return await service.list_resources(ctx.service, to_filter(filter), field, direction, page)
+    result = await service.list_resources(ctx.service, to_filter(filter), field, direction, page)
+    ctx.loaders.resource.prime_many(result.rows)
+    return result
 
 
 async def customer_resources(
