@@ -1,0 +1,60 @@
+"""The job registry and `jobs run-due`: due jobs run once, in their own transaction."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from app.models import Resource
+from app.models.enums import BillingMode, ResourceStatus
+from app.services.jobs import load_registry, run_due
+from tests.factories import make_customer, make_partner, make_resource
+
+
+async def test_registry_holds_the_domain_jobs():
+    assert "resources.expire" in load_registry()
+
+
+async def test_run_due_runs_each_job_once_per_interval(db, session, frozen_clock):
+    # given a prepaid resource whose term ended and one still running
+    partner = await make_partner(session)
+    customer = await make_customer(session, partner)
+    ended = await make_resource(
+        session, customer, expires_at=frozen_clock.now() - timedelta(hours=1)
+    )
+    running = await make_resource(
+        session, customer, expires_at=frozen_clock.now() + timedelta(days=1)
+    )
+    on_demand = await make_resource(
+        session, customer, billing_mode=BillingMode.ON_DEMAND, expires_at=None
+    )
+    await session.commit()
+
+    # when
+    first = {o.name: o for o in await run_due(db)}
+    again = {o.name: o for o in await run_due(db)}
+    frozen_clock.advance(timedelta(minutes=5))
+    later = {o.name: o for o in await run_due(db)}
+
+    # then
+    assert (
+        first["resources.expire"].ran and first["resources.expire"].result == "1 resources expired"
+    )
+    assert not again["resources.expire"].ran and again["resources.expire"].result == "not due"
+    assert (
+        later["resources.expire"].ran and later["resources.expire"].result == "0 resources expired"
+    )
+    for resource, status in [
+        (ended, ResourceStatus.EXPIRED),
+        (running, ResourceStatus.ACTIVE),
+        (on_demand, ResourceStatus.ACTIVE),
+    ]:
+        stored = await session.get(Resource, resource.id, populate_existing=True)
+        assert stored.status is status
+
+
+async def test_force_runs_jobs_that_are_not_due(db):
+    await run_due(db)
+
+    forced = {o.name: o for o in await run_due(db, force=True)}
+
+    assert forced["resources.expire"].ran
