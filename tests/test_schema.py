@@ -52,3 +52,11 @@ def test_committed_schema_is_current():
 
 def test_error_codes_match_the_services():
     assert [c.value for c in SchemaErrorCode] == [c.value for c in ErrorCode]
+
+
+def test_readme_documents_every_setting():
+    from app.settings import Settings
+
+    readme = (ROOT / "README.md").read_text()
+    missing = [name.upper() for name in Settings.model_fields if name.upper() not in readme]
+    assert missing == []
