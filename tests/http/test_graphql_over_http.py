@@ -130,7 +130,7 @@ async def test_get_refuses_mutations_with_405(client, token):
     response = await client.get(
         "/graphql",
         params={
-            "query": 'mutation { updateCustomer(input: {id: "x", remark: "y"}) { userErrors { code } } }'
+            "query": 'mutation { updateCustomer(input: {id: "x", remark: "y"}) { userErrors { code } } }'  # noqa: E501
         },
         headers=auth(token),
     )
@@ -237,7 +237,9 @@ async def test_graphiql_is_served_to_browsers(client):
 
 
 async def test_depth_limit(client, token):
-    deep = "{ customers { nodes { resources { nodes { customer { resources { nodes { customer { resources { nodes { customer { resources { nodes { id } } } } } } } } } } } } } }"
+    inner = "customer { resources { nodes { %s } } }"
+    nested = inner % (inner % (inner % "id"))
+    deep = "{ customers { nodes { resources { nodes { %s } } } } }" % nested
     response = await client.post(
         "/graphql", json={"query": deep}, headers=auth(token, accept=GRAPHQL_RESPONSE)
     )
