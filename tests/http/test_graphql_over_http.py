@@ -237,9 +237,10 @@ async def test_graphiql_is_served_to_browsers(client):
 
 
 async def test_depth_limit(client, token):
-    inner = "customer { resources { nodes { %s } } }"
-    nested = inner % (inner % (inner % "id"))
-    deep = "{ customers { nodes { resources { nodes { %s } } } } }" % nested
+    nested = "id"
+    for _ in range(4):
+        nested = "customer { resources { nodes { " + nested + " } } }"
+    deep = "{ customers { nodes { resources { nodes { " + nested + " } } } } }"
     response = await client.post(
         "/graphql", json={"query": deep}, headers=auth(token, accept=GRAPHQL_RESPONSE)
     )
