@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from app.context import RequestContext
@@ -67,7 +68,8 @@ async def customer_resources(
     """A customer's resources, batched with its siblings' through one loader per argument set."""
     page = PageRequest.from_args(first, after, last, before)
     field, direction = _order(order_by)
-    args = (to_filter(filter), field, direction, page)
+    # The parent decides the customer: a `customerId` in the filter is ignored here.
+    args = (replace(to_filter(filter), customer_id=None), field, direction, page)
     return await ctx.loaders.resource_page_by_customer.get(args).load(customer_id)
 
 

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 import strawberry
 
 from app.globalid import to_global_id
+from app.models.enums import PrincipalKind
 from app.resolvers import customers as resolvers
 from app.resolvers import partners as partner_resolvers
 from app.resolvers import resources as resource_resolvers
@@ -59,6 +60,11 @@ class CustomerFilter:
 CustomerFilterInput = CustomerFilter
 
 
+def _is_customer(info: strawberry.Info) -> bool:
+    """Partner notes are the partner's own: a customer principal never reads them."""
+    return info.context.principal.kind is PrincipalKind.CUSTOMER
+
+
 @strawberry.type(description="A customer's contact, masked (stored in full, never shown so).")
 class Contact:
     name: str = strawberry.field(description="Contact name, masked (张**).")
@@ -83,8 +89,16 @@ class Customer(Node):
     ended_at: datetime | None = strawberry.field(
         description="When the association ended (null while current)."
     )
-    labels: list[str] = strawberry.field(description="The partner's labels for this customer.")
-    remark: str = strawberry.field(description="The partner's free-text remark.")
+
+    @strawberry.field(
+        description="The partner's labels for this customer (empty for the customer itself)."
+    )
+    def labels(self, info: strawberry.Info) -> list[str]:
+        return [] if _is_customer(info) else list(self.row.labels or ())
+
+    @strawberry.field(description="The partner's free-text remark (empty for the customer itself).")
+    def remark(self, info: strawberry.Info) -> str:
+        return "" if _is_customer(info) else self.row.remark
 
     @strawberry.field(description="Contact person, masked.")
     def contact(self) -> Contact:
@@ -137,8 +151,6 @@ class Customer(Node):
             status=row.status,
             associated_at=row.associated_at,
             ended_at=row.ended_at,
-            labels=list(row.labels or ()),
-            remark=row.remark,
         )
 
 

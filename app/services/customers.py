@@ -11,10 +11,10 @@ from typing import Any
 from sqlalchemy import Select, select
 
 from app.models import CloudAccount, Customer
-from app.models.enums import AssociationType, CustomerStatus
+from app.models.enums import AssociationType, CustomerStatus, Role
 from app.services import audit
 from app.services.context import ServiceContext
-from app.services.errors import DomainError, DomainErrors, ErrorCode
+from app.services.errors import DomainError, DomainErrors, ErrorCode, PermissionDenied
 from app.services.pagination import Direction, Ordering, Page, PageRequest, fetch_page
 from app.services.principal import Permission
 from app.services.scoping import visible
@@ -173,7 +173,9 @@ async def update_customer(
     """Replace a customer's labels and/or remark (ADMIN, SALES for its managed customers).
 
     Labels are trimmed and must be unique; `None` leaves a field as it is. Former customers
-    may be annotated too: their history stays with the partner.
+    may be annotated too: their history stays with the partner. A SALES user whose partner
+    lets it *see* all customers still changes only those it manages (FORBIDDEN otherwise):
+    the visibility setting widens reading, not writing.
     """
     ctx.principal.require(Permission.UPDATE_CUSTOMER)
     cleaned = _validate_update(labels, remark)
@@ -186,6 +188,9 @@ async def update_customer(
         )
     if customer is None:
         raise DomainError(ErrorCode.NOT_FOUND, "No such customer.", ["id"])
+    principal = ctx.principal
+    if principal.role is Role.SALES and customer.account_manager_id != principal.user_id:
+        raise PermissionDenied("SALES users change only the customers they manage.")
     before = {"labels": list(customer.labels), "remark": customer.remark}
     if cleaned is not None:
         customer.labels = cleaned
