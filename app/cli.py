@@ -129,6 +129,28 @@ def run_due(force: bool) -> None:
         click.echo(f"{outcome.name}: {outcome.result}")
 
 
+@main.group()
+def funds() -> None:
+    """Money: check the books."""
+
+
+@funds.command("verify")
+def funds_verify() -> None:
+    """Recompute every balance from the ledger; exit 1 if anything disagrees."""
+    from app.services.funds_verify import verify
+
+    async def work(database: Any) -> list[str]:
+        async with database.session() as session:
+            return await verify(session)
+
+    problems = _run(work)
+    for problem in problems:
+        click.echo(problem, err=True)
+    if problems:
+        raise SystemExit(1)
+    click.echo("ledger verified: every balance matches its entries")
+
+
 @jobs.command("list")
 def list_jobs() -> None:
     """List registered jobs and their intervals."""

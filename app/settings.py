@@ -1,5 +1,6 @@
 """Settings from the environment (and an optional `.env` file), with safe laptop defaults."""
 
+from decimal import Decimal
 from functools import lru_cache
 
 from pydantic import Field
@@ -39,6 +40,29 @@ class Settings(BaseSettings):
 
     business_timezone: str = Field(
         "Asia/Shanghai", description="Calendar for bill cycles, days and due dates."
+    )
+
+    max_money_amount: Decimal = Field(
+        Decimal("10000000.00"), description="Largest amount one money mutation accepts (CNY)."
+    )
+    wechat_payment_cap: Decimal = Field(
+        Decimal("50000.00"), description="WeChat Pay's per-payment limit for recharges (CNY)."
+    )
+    idempotency_key_ttl_hours: int = Field(
+        24, description="How long an idempotency key's first outcome is kept and replayed."
+    )
+    arrears_freeze_after_days: int = Field(
+        15, description="Days in GRACE_PERIOD before arrears freeze on-demand resources."
+    )
+    original_route_windows: dict[str, dict[str, int | None]] = Field(
+        {
+            "HUAWEI_CLOUD_COMPUTING": {"ALIPAY": 3, "BANK_TRANSFER": None},
+            "OTHER": {"ALIPAY": 11, "WECHAT": 11, "UNIONPAY": 3},
+        },
+        description=(
+            "Per contracting entity and channel: months during which a recharge may only be "
+            "withdrawn by its original route (null: at any age)."
+        ),
     )
 
 

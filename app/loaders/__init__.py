@@ -6,7 +6,15 @@ from collections.abc import Sequence
 from typing import Any
 
 from app.loaders.base import LoaderFamily, by_key
-from app.services import customers, partners, resources
+from app.services import (
+    accounts,
+    adjustments,
+    customers,
+    partners,
+    recharges,
+    resources,
+    withdrawals,
+)
 from app.services.context import ServiceContext
 from app.services.pagination import Direction, PageRequest
 from app.services.resources import ResourceFilter, ResourceOrderField
@@ -21,6 +29,11 @@ class Loaders:
         self.partner = by_key(lambda ids: partners.get_partners(ctx, ids))
         self.partner_user = by_key(lambda ids: partners.get_partner_users(ctx, ids))
         self.resource = by_key(lambda ids: resources.get_resources(ctx, ids))
+        self.customer_position = by_key(lambda ids: accounts.get_customer_positions(ctx, ids))
+        self.partner_account = by_key(lambda ids: accounts.get_partner_accounts(ctx, ids))
+        self.adjustment = by_key(lambda ids: adjustments.get_adjustments(ctx, ids))
+        self.recharge = by_key(lambda ids: recharges.get_recharges(ctx, ids))
+        self.withdrawal = by_key(lambda ids: withdrawals.get_withdrawals(ctx, ids))
         self.resource_count_by_customer = LoaderFamily(self._resource_counts, default=0)
         self.resource_page_by_customer = LoaderFamily(self._resource_pages)
 

@@ -38,3 +38,5 @@ class Resource(Base):
     order_id: Mapped[int | None] = mapped_column()
     is_reserved_instance: Mapped[bool] = mapped_column(Boolean, default=False)
     is_support_plan: Mapped[bool] = mapped_column(Boolean, default=False)
+    # When the owner's arrears moved it to GRACE_PERIOD; null when arrears did not stop it.
+    arrears_grace_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from app.context import RequestContext
+from app.services import idempotency
 from app.services.errors import DomainError, DomainErrors
+from app.services.idempotency import Ids
 
 R = TypeVar("R")
 
@@ -41,3 +43,31 @@ async def run_mutation(ctx: RequestContext, work: Callable[[], Awaitable[R]]) ->
         raise
     await savepoint.commit()
     return Outcome(value=value)
+
+
+async def run_idempotent(
+    ctx: RequestContext,
+    operation: str,
+    key: str,
+    prepare: Callable[[], dict[str, Any]],
+    work: Callable[[dict[str, Any]], Awaitable[Ids]],
+) -> Outcome[Ids]:
+    """An idempotent money/order mutation.
+
+    `prepare()` validates the input and returns the values the key is bound to (a failure
+    stores nothing); `work(values)` does the change and returns the ids of what it touched.
+    The first outcome is stored and replayed for the same principal and key.
+    """
+    try:
+        key_errors = idempotency.check_key(key)
+        if key_errors:
+            raise DomainErrors(key_errors)
+        values = prepare()
+        result = await idempotency.run(ctx.service, operation, key, values, lambda: work(values))
+    except DomainError as error:
+        return Outcome(errors=[error])
+    except DomainErrors as errors:
+        return Outcome(errors=errors.errors)
+    if result.errors:
+        return Outcome(errors=result.errors)
+    return Outcome(value=result.ids)

@@ -12,6 +12,9 @@ from app.globalid import from_global_id
 from app.loaders import Loaders
 
 NODE_LOADERS: dict[str, Callable[[Loaders], DataLoader]] = {
+    "Adjustment": lambda loaders: loaders.adjustment,
+    "Recharge": lambda loaders: loaders.recharge,
+    "Withdrawal": lambda loaders: loaders.withdrawal,
     "Customer": lambda loaders: loaders.customer,
     "Partner": lambda loaders: loaders.partner,
     "PartnerUser": lambda loaders: loaders.partner_user,

@@ -14,10 +14,12 @@ from strawberry.extensions import (
     QueryDepthLimiter,
     ValidationCache,
 )
+from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
 from app.schema.mutation import Mutation
 from app.schema.query import Query
+from app.schema.scalars import SCALARS
 from app.settings import get_settings
 
 log = logging.getLogger("app.graphql")
@@ -40,7 +42,12 @@ def build_schema() -> strawberry.Schema:
         lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),
         lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
     ]
-    return PartnerConsoleSchema(query=Query, mutation=Mutation, extensions=extensions)
+    return PartnerConsoleSchema(
+        query=Query,
+        mutation=Mutation,
+        extensions=extensions,
+        config=StrawberryConfig(scalar_map=SCALARS),
+    )
 
 
 schema = build_schema()

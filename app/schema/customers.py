@@ -11,10 +11,12 @@ import strawberry
 from app.globalid import to_global_id
 from app.models.enums import PrincipalKind
 from app.resolvers import customers as resolvers
+from app.resolvers import funds as funds_resolvers
 from app.resolvers import partners as partner_resolvers
 from app.resolvers import resources as resource_resolvers
 from app.schema.enums import AssociationType, CustomerStatus, OrderDirection
 from app.schema.errors import UserError
+from app.schema.funds import CustomerAccount
 from app.schema.partners import PartnerUser
 from app.schema.relay import After, Before, Connection, DateTimeRange, First, Last, Node, connection
 from app.schema.resources import Resource, ResourceFilter, ResourceOrder
@@ -113,6 +115,12 @@ class Customer(Node):
     async def account_manager(self, info: strawberry.Info) -> PartnerUser | None:
         row = await partner_resolvers.load_partner_user(info.context, self.account_manager_id)
         return None if row is None else PartnerUser.from_row(row)
+
+    @strawberry.field(description="Balance, credit limit and arrears (loaded in batch).")
+    async def account(self, info: strawberry.Info) -> CustomerAccount:
+        return CustomerAccount(
+            position=await funds_resolvers.customer_position(info.context, self.db_id)
+        )
 
     @strawberry.field(description="This customer's resources.")
     async def resources(

@@ -92,3 +92,115 @@ class ResourceStatus(Enum):
     FROZEN = strawberry.enum_value("FROZEN", description="Frozen; data kept, service stopped.")
     EXPIRED = strawberry.enum_value("EXPIRED", description="Its prepaid term has ended.")
     DELETED = strawberry.enum_value("DELETED", description="Released.")
+
+
+@strawberry.enum(description="Kind of adjustment (调账).")
+class AdjustmentKind(Enum):
+    ALLOCATE = strawberry.enum_value(
+        "ALLOCATE", description="拨款: partner allocatable -> customer balance."
+    )
+    RETRIEVE = strawberry.enum_value(
+        "RETRIEVE", description="回收: customer balance -> partner allocatable."
+    )
+    UNBIND_RETRIEVE = strawberry.enum_value(
+        "UNBIND_RETRIEVE", description="解绑回收: automatic retrieval when a customer leaves."
+    )
+
+
+@strawberry.enum(description="Adjustments a partner can make by hand.")
+class AdjustmentInputKind(Enum):
+    ALLOCATE = strawberry.enum_value("ALLOCATE", description="Allocate to the customer.")
+    RETRIEVE = strawberry.enum_value(
+        "RETRIEVE", description="Retrieve (at most the customer's positive balance)."
+    )
+
+
+@strawberry.enum(description="How money entered an account.")
+class RechargeChannel(Enum):
+    ALIPAY = strawberry.enum_value("ALIPAY", description="Alipay (online).")
+    WECHAT = strawberry.enum_value("WECHAT", description="WeChat Pay (online, capped per payment).")
+    UNIONPAY = strawberry.enum_value("UNIONPAY", description="UnionPay (online).")
+    BANK_TRANSFER = strawberry.enum_value(
+        "BANK_TRANSFER", description="Transfer to the partner's dedicated remittance account."
+    )
+
+
+@strawberry.enum(description="Status of a recharge.")
+class RechargeStatus(Enum):
+    PENDING = strawberry.enum_value("PENDING", description="Ordered, awaiting the payment.")
+    CONFIRMED = strawberry.enum_value("CONFIRMED", description="Paid and credited.")
+
+
+@strawberry.enum(description="How a withdrawal leaves.")
+class WithdrawalRoute(Enum):
+    ORIGINAL_ROUTE = strawberry.enum_value(
+        "ORIGINAL_ROUTE", description="原路提现: back to the payer of one recharge."
+    )
+    BANK_CARD = strawberry.enum_value(
+        "BANK_CARD",
+        description="To a card in the certified company's name (money past its windows).",
+    )
+    INCENTIVE_REBATE = strawberry.enum_value(
+        "INCENTIVE_REBATE", description="From the incentive (rebate) account."
+    )
+
+
+@strawberry.enum(description="Review state of a withdrawal.")
+class WithdrawalStatus(Enum):
+    SUBMITTED = strawberry.enum_value("SUBMITTED", description="Awaiting the platform's review.")
+    APPROVED = strawberry.enum_value("APPROVED", description="Approved; to be paid.")
+    PAID = strawberry.enum_value("PAID", description="Paid out.")
+    REJECTED = strawberry.enum_value(
+        "REJECTED", description="Refused with a reason; the money is back. Can be deleted."
+    )
+
+
+@strawberry.enum(description="A partner account that has a statement.")
+class PartnerLedgerAccount(Enum):
+    ALLOCATABLE = strawberry.enum_value(
+        "ALLOCATABLE", description="可拨款余额: cash to allocate, spend or withdraw."
+    )
+    HELD = strawberry.enum_value("HELD", description="Cash held by pending withdrawals.")
+    INCENTIVE = strawberry.enum_value("INCENTIVE", description="Incentive (rebate) account.")
+
+
+@strawberry.enum(description="What a ledger line records.")
+class LedgerKind(Enum):
+    RECHARGE = strawberry.enum_value("RECHARGE", description="A partner recharge.")
+    CUSTOMER_RECHARGE = strawberry.enum_value(
+        "CUSTOMER_RECHARGE", description="A REFERRAL customer's own recharge."
+    )
+    ALLOCATE = strawberry.enum_value("ALLOCATE", description="Allocation to a customer.")
+    RETRIEVE = strawberry.enum_value("RETRIEVE", description="Retrieval from a customer.")
+    UNBIND_RETRIEVE = strawberry.enum_value(
+        "UNBIND_RETRIEVE", description="Retrieval on disassociation."
+    )
+    PARTNER_ORDER_PAYMENT = strawberry.enum_value(
+        "PARTNER_ORDER_PAYMENT", description="The partner paid an order."
+    )
+    CUSTOMER_ORDER_PAYMENT = strawberry.enum_value(
+        "CUSTOMER_ORDER_PAYMENT", description="A customer paid an order."
+    )
+    CUSTOMER_CHARGE = strawberry.enum_value(
+        "CUSTOMER_CHARGE", description="A customer was charged for consumption."
+    )
+    PARTNER_REFUND = strawberry.enum_value(
+        "PARTNER_REFUND", description="Refund of a partner-paid order."
+    )
+    CUSTOMER_REFUND = strawberry.enum_value(
+        "CUSTOMER_REFUND", description="Refund of a customer-paid order."
+    )
+    WITHDRAWAL_SUBMITTED = strawberry.enum_value(
+        "WITHDRAWAL_SUBMITTED", description="Cash held for a withdrawal request."
+    )
+    WITHDRAWAL_PAID = strawberry.enum_value("WITHDRAWAL_PAID", description="A withdrawal paid.")
+    WITHDRAWAL_REJECTED = strawberry.enum_value(
+        "WITHDRAWAL_REJECTED", description="A rejected withdrawal's cash released."
+    )
+    INCENTIVE_PAID = strawberry.enum_value("INCENTIVE_PAID", description="Incentive credited.")
+    INCENTIVE_CLAWBACK = strawberry.enum_value(
+        "INCENTIVE_CLAWBACK", description="Incentive clawed back."
+    )
+    INCENTIVE_WITHDRAWAL_PAID = strawberry.enum_value(
+        "INCENTIVE_WITHDRAWAL_PAID", description="Incentive rebate paid out."
+    )

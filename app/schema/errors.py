@@ -18,9 +18,57 @@ class ErrorCode(Enum):
     INVALID_INPUT = strawberry.enum_value(
         "INVALID_INPUT", description="A field's value breaks its documented format or bounds."
     )
+    INVALID_STATE = strawberry.enum_value(
+        "INVALID_STATE", description="The object's current status does not allow this."
+    )
     PARTNER_NOT_CERTIFIED = strawberry.enum_value(
         "PARTNER_NOT_CERTIFIED",
         description="The partner's certification has expired; re-certify to do this.",
+    )
+    ASSOCIATION_ENDED = strawberry.enum_value(
+        "ASSOCIATION_ENDED",
+        description="The customer is a former customer: its association has ended.",
+    )
+    INSUFFICIENT_BALANCE = strawberry.enum_value(
+        "INSUFFICIENT_BALANCE",
+        description="Not enough money in the account the operation draws on (CBC.5003).",
+    )
+    REFERRAL_MODE = strawberry.enum_value(
+        "REFERRAL_MODE",
+        description="Not allowed for a REFERRAL customer, who pays for itself (CBC.5021).",
+    )
+    RESELLER_MODE = strawberry.enum_value(
+        "RESELLER_MODE",
+        description="Not allowed for a RESELLER customer, whom its partner funds.",
+    )
+    ARREARS = strawberry.enum_value(
+        "ARREARS", description="The customer is in arrears; allocate funds to cover them first."
+    )
+    AMOUNT_LIMITED = strawberry.enum_value(
+        "AMOUNT_LIMITED",
+        description="The amount exceeds a limit (the channel's per-payment cap, or ours).",
+    )
+    CURRENCY_NOT_SUPPORTED = strawberry.enum_value(
+        "CURRENCY_NOT_SUPPORTED", description="Only CNY is supported."
+    )
+    AMOUNT_MISMATCH = strawberry.enum_value(
+        "AMOUNT_MISMATCH", description="The paid amount differs from the recharge order's amount."
+    )
+    PAYMENT_REFERENCE_USED = strawberry.enum_value(
+        "PAYMENT_REFERENCE_USED",
+        description="That payment reference already confirmed another recharge.",
+    )
+    ROUTE_REQUIRED = strawberry.enum_value(
+        "ROUTE_REQUIRED",
+        description="Money still inside its original-route window may only leave that way.",
+    )
+    ACCOUNT_HOLDER_MISMATCH = strawberry.enum_value(
+        "ACCOUNT_HOLDER_MISMATCH",
+        description="The bank account holder is not the partner's certified company name.",
+    )
+    IDEMPOTENCY_KEY_REUSED = strawberry.enum_value(
+        "IDEMPOTENCY_KEY_REUSED",
+        description="This idempotency key was used with a different input; use a new key.",
     )
 
 

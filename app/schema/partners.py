@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 import strawberry
 
 from app.globalid import to_global_id
+from app.resolvers import funds as funds_resolvers
 from app.resolvers import partners as resolvers
 from app.schema.enums import CertificationStatus, ContractingEntity, PrincipalKind, Role
+from app.schema.funds import PartnerAccount
 from app.schema.relay import Node
 from app.services.partners import is_certified
 
@@ -36,6 +39,19 @@ class Partner(Node):
     sales_see_all_customers: bool = strawberry.field(
         description="Whether SALES users see all customers, not only those they manage."
     )
+
+    @strawberry.field(
+        description="The partner's money (ADMIN, FINANCE, VIEWER; FORBIDDEN for SALES)."
+    )
+    async def account(self, info: strawberry.Info) -> PartnerAccount | None:
+        row = await funds_resolvers.partner_account(info.context, self.row.id)
+        zero = Decimal("0.00")
+        return PartnerAccount(
+            partner_id=self.row.id,
+            allocatable_amount=row.allocatable if row else zero,
+            held_amount=row.held if row else zero,
+            incentive_amount=row.incentive if row else zero,
+        )
 
     @strawberry.field(description="Certified and not expired now: may register, order, allocate.")
     def is_certified(self) -> bool:

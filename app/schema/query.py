@@ -7,18 +7,29 @@ from typing import Annotated, Any
 
 import strawberry
 
+from app.resolvers import adjustments as adjustment_resolvers
 from app.resolvers import customers as customer_resolvers
 from app.resolvers import nodes as node_resolvers
 from app.resolvers import partners as partner_resolvers
+from app.resolvers import recharges as recharge_resolvers
 from app.resolvers import resources as resource_resolvers
+from app.resolvers import statements as statement_resolvers
+from app.resolvers import withdrawals as withdrawal_resolvers
+from app.schema.adjustments import Adjustment, AdjustmentRecordFilter
 from app.schema.customers import Customer, CustomerFilter, CustomerOrder
 from app.schema.partners import Partner, PartnerUser, Viewer
+from app.schema.recharges import Recharge, RechargeFilter
 from app.schema.relay import After, Before, Connection, First, Last, Node, connection
 from app.schema.resources import Resource, ResourceFilter, ResourceOrder
+from app.schema.statements import StatementFilter, StatementLine
+from app.schema.withdrawals import Withdrawal, WithdrawalFilter
 from app.services.errors import BadRequest
 from app.settings import get_settings
 
 NODE_TYPES: dict[str, Any] = {
+    "Adjustment": Adjustment.from_row,
+    "Recharge": Recharge.from_row,
+    "Withdrawal": Withdrawal.from_row,
     "Customer": Customer.from_row,
     "Partner": Partner.from_row,
     "PartnerUser": PartnerUser.from_row,
@@ -141,3 +152,74 @@ class Query:
     ) -> Connection[PartnerUser]:
         page = await partner_resolvers.list_partner_users(info.context, first, after, last, before)
         return connection(page, PartnerUser.from_row)
+
+    @strawberry.field(description="Adjustment records (调账记录), newest first.")
+    async def adjustment_records(
+        self,
+        info: strawberry.Info,
+        filter: Annotated[
+            AdjustmentRecordFilter | None, strawberry.argument(description="Conditions.")
+        ] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> Connection[Adjustment]:
+        page = await adjustment_resolvers.list_adjustments(
+            info.context, filter, first, after, last, before
+        )
+        return connection(page, Adjustment.from_row)
+
+    @strawberry.field(
+        description=(
+            "Statement of one of the partner's accounts (allocatable by default), newest "
+            "first, each line with the balance after it (ADMIN, FINANCE, VIEWER)."
+        )
+    )
+    async def statement(
+        self,
+        info: strawberry.Info,
+        filter: Annotated[
+            StatementFilter | None, strawberry.argument(description="Account and conditions.")
+        ] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> Connection[StatementLine]:
+        page = await statement_resolvers.statement(info.context, filter, first, after, last, before)
+        return connection(page, StatementLine.from_row)
+
+    @strawberry.field(description="Recharges the caller may see, newest first.")
+    async def recharges(
+        self,
+        info: strawberry.Info,
+        filter: Annotated[
+            RechargeFilter | None, strawberry.argument(description="Conditions.")
+        ] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> Connection[Recharge]:
+        page = await recharge_resolvers.list_recharges(
+            info.context, filter, first, after, last, before
+        )
+        return connection(page, Recharge.from_row)
+
+    @strawberry.field(description="The partner's withdrawal requests, newest first.")
+    async def withdrawals(
+        self,
+        info: strawberry.Info,
+        filter: Annotated[
+            WithdrawalFilter | None, strawberry.argument(description="Conditions.")
+        ] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> Connection[Withdrawal]:
+        page = await withdrawal_resolvers.list_withdrawals(
+            info.context, filter, first, after, last, before
+        )
+        return connection(page, Withdrawal.from_row)

@@ -38,7 +38,11 @@ class Job:
 REGISTRY: dict[str, Job] = {}
 
 # Modules whose import registers their domain's jobs.
-DOMAIN_MODULES = ("app.services.resources",)
+DOMAIN_MODULES = (
+    "app.services.resources",
+    "app.services.credit",
+    "app.services.idempotency",
+)
 
 
 def load_registry() -> dict[str, Job]:

@@ -13,6 +13,7 @@ class Permission(StrEnum):
     """Capabilities named after DOMAIN.md's role table."""
 
     READ = "READ"
+    READ_FUNDS = "READ_FUNDS"
     UPDATE_CUSTOMER = "UPDATE_CUSTOMER"
     ACQUISITION = "ACQUISITION"
     PARTNER_SETTINGS = "PARTNER_SETTINGS"
@@ -26,6 +27,7 @@ class Permission(StrEnum):
 
 PARTNER_ROLES: dict[Permission, frozenset[Role]] = {
     Permission.READ: frozenset(Role),
+    Permission.READ_FUNDS: frozenset({Role.ADMIN, Role.FINANCE, Role.VIEWER}),
     Permission.UPDATE_CUSTOMER: frozenset({Role.ADMIN, Role.SALES}),
     Permission.ACQUISITION: frozenset({Role.ADMIN, Role.SALES}),
     Permission.PARTNER_SETTINGS: frozenset({Role.ADMIN}),
@@ -70,6 +72,10 @@ class Principal:
         if self.role not in PARTNER_ROLES[permission]:
             allowed = ", ".join(sorted(r.value for r in PARTNER_ROLES[permission]))
             raise PermissionDenied(f"Role {self.role.value} may not do this (needs {allowed}).")
+
+    def require_platform(self) -> None:
+        if self.kind is not PrincipalKind.PLATFORM:
+            raise PermissionDenied("Only the platform may do this.")
 
     def require_partner_read(self) -> None:
         """Partner-facing reads: any partner user, or the platform."""

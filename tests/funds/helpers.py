@@ -1,0 +1,55 @@
+"""Money fixtures built through the real services, so the ledger always verifies."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from itertools import count
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.models import Customer, Partner, Recharge
+from app.models.enums import RechargeChannel, RechargeStatus
+from app.services import recharges
+from app.services.context import ServiceContext
+from app.services.funds_verify import verify
+from app.services.principal import Principal
+
+_refs = count(1)
+
+
+def platform(session: AsyncSession) -> ServiceContext:
+    return ServiceContext(session, Principal.system(), request_id="test")
+
+
+async def recharge(
+    session: AsyncSession,
+    partner: Partner,
+    amount: str | Decimal,
+    *,
+    channel: RechargeChannel = RechargeChannel.ALIPAY,
+    paid_at: datetime | None = None,
+    customer: Customer | None = None,
+) -> Recharge:
+    """A confirmed recharge of the partner (or of a REFERRAL customer's own account)."""
+    value = Decimal(amount)
+    ctx = platform(session)
+    reference = f"test-{next(_refs)}"
+    if channel is RechargeChannel.BANK_TRANSFER and customer is None:
+        return await recharges.record_bank_transfer(
+            ctx, partner.remittance_account_number, value, reference, paid_at=paid_at
+        )
+    order = Recharge(
+        partner_id=partner.id,
+        customer_id=customer.id if customer else None,
+        channel=channel,
+        amount=value,
+        status=RechargeStatus.PENDING,
+    )
+    session.add(order)
+    await session.flush()
+    return await recharges.confirm_recharge_payment(ctx, order.id, reference, value, paid_at)
+
+
+async def assert_books_balance(session: AsyncSession) -> None:
+    assert await verify(session) == []
