@@ -62,7 +62,7 @@ async def database(settings: Settings) -> AsyncIterator[Database]:
     await db.dispose()
 
 
-class TestDatabase(Database):
+class IsolatedDatabase(Database):
     """A `Database` whose sessions all join one outer test transaction via SAVEPOINTs."""
 
     def __init__(self, base: Database, connection: AsyncConnection) -> None:
@@ -84,17 +84,17 @@ class TestDatabase(Database):
 
 
 @pytest.fixture
-async def db(database: Database) -> AsyncIterator[TestDatabase]:
+async def db(database: Database) -> AsyncIterator[IsolatedDatabase]:
     async with database.engine.connect() as connection:
         transaction = await connection.begin()
         try:
-            yield TestDatabase(database, connection)
+            yield IsolatedDatabase(database, connection)
         finally:
             await transaction.rollback()
 
 
 @pytest.fixture
-async def session(db: TestDatabase) -> AsyncIterator[SerializedSession]:
+async def session(db: IsolatedDatabase) -> AsyncIterator[SerializedSession]:
     """A session for arranging data; flush to make it visible to the app."""
     async with db.session() as s:
         yield s
@@ -109,7 +109,7 @@ def frozen_clock() -> Iterator[clock.FrozenClock]:
 
 
 @pytest.fixture
-async def client(db: TestDatabase, settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+async def client(db: IsolatedDatabase, settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
     app = create_app(settings, database=db)
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://test") as c:

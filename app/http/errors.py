@@ -43,6 +43,9 @@ def format_error(error: GraphQLError, request_id: str) -> dict[str, Any]:
         extensions = {"code": "INTERNAL_SERVER_ERROR", "requestId": request_id}
     elif isinstance(error, GraphQLSyntaxError):
         extensions.setdefault("code", "GRAPHQL_PARSE_FAILED")
+    elif error.message.startswith("Variable '$"):
+        # graphql-core's variable coercion failures: the document is valid, the values not.
+        extensions.setdefault("code", "BAD_USER_INPUT")
     else:
         extensions.setdefault("code", "GRAPHQL_VALIDATION_FAILED")
     formatted["extensions"] = extensions

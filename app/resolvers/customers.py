@@ -32,6 +32,7 @@ def to_filter(value: CustomerFilterInput | None) -> CustomerFilter:
         else None,
         associated_from=between.from_ if between else None,
         associated_to=between.to if between else None,
+        has_arrears=value.has_arrears,
     )
 
 

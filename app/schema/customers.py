@@ -57,6 +57,10 @@ class CustomerFilter:
     associated_between: DateTimeRange | None = strawberry.field(
         default=None, description="Association started within this range."
     )
+    has_arrears: bool | None = strawberry.field(
+        default=None,
+        description="true: owes beyond its credit limit; false: does not.",
+    )
 
 
 CustomerFilterInput = CustomerFilter

@@ -14,6 +14,7 @@ from app.models import CloudAccount, Customer
 from app.models.enums import AssociationType, CustomerStatus, Role
 from app.services import audit
 from app.services.context import ServiceContext
+from app.services.credit import in_arrears
 from app.services.errors import DomainError, DomainErrors, ErrorCode, PermissionDenied
 from app.services.pagination import Direction, Ordering, Page, PageRequest, fetch_page
 from app.services.principal import Permission
@@ -40,6 +41,7 @@ class CustomerFilter:
     account_manager_id: int | None = None
     associated_from: datetime | None = None
     associated_to: datetime | None = None
+    has_arrears: bool | None = None
 
 
 def customer_select() -> Select[Any]:
@@ -85,6 +87,8 @@ def _apply_filter(stmt: Select[Any], f: CustomerFilter) -> Select[Any]:
         stmt = stmt.where(Customer.associated_at >= f.associated_from)
     if f.associated_to is not None:
         stmt = stmt.where(Customer.associated_at < f.associated_to)
+    if f.has_arrears is not None:
+        stmt = stmt.where(in_arrears() if f.has_arrears else ~in_arrears())
     return stmt
 
 
