@@ -31,7 +31,9 @@ mutation Adjust($input: AdjustCustomerFundsInput!) {
 }
 """
 ACCOUNT = """
-query { viewer { partner { account { balance { amount } allocatable { amount } held { amount } } } } }
+query {
+  viewer { partner { account { balance { amount } allocatable { amount } held { amount } } } }
+}
 """
 
 
@@ -63,7 +65,7 @@ async def partner_allocatable(client, token) -> str:
 
 async def test_allocate_moves_money_to_the_customer(client, session, world):
     # given
-    partner, customer, token = world
+    _partner, customer, token = world
 
     # when
     body = await gql(client, ADJUST, adjust_input(customer, remark="May budget"), token=token)
@@ -92,7 +94,7 @@ async def test_allocate_moves_money_to_the_customer(client, session, world):
 
 
 async def test_retrieve_takes_money_back(client, session, world):
-    partner, customer, token = world
+    _partner, customer, token = world
     await gql(client, ADJUST, adjust_input(customer, amount="300.00", key="a"), token=token)
 
     body = await gql(
@@ -107,7 +109,7 @@ async def test_retrieve_takes_money_back(client, session, world):
 
 
 async def test_allocate_more_than_allocatable(client, session, world):
-    partner, customer, token = world
+    _partner, customer, token = world
 
     body = await gql(client, ADJUST, adjust_input(customer, amount="1000.01"), token=token)
 
@@ -119,7 +121,7 @@ async def test_allocate_more_than_allocatable(client, session, world):
 
 
 async def test_allocate_everything_then_nothing_more(client, session, world):
-    partner, customer, token = world
+    _partner, customer, token = world
 
     first = await gql(
         client, ADJUST, adjust_input(customer, amount="1000.00", key="a"), token=token
@@ -132,7 +134,7 @@ async def test_allocate_everything_then_nothing_more(client, session, world):
 
 
 async def test_retrieve_more_than_the_customer_holds(client, session, world):
-    partner, customer, token = world
+    _partner, customer, token = world
     await gql(client, ADJUST, adjust_input(customer, amount="50.00", key="a"), token=token)
 
     body = await gql(
@@ -153,7 +155,7 @@ async def test_retrieve_more_than_the_customer_holds(client, session, world):
     ],
 )
 async def test_bad_amounts(client, session, world, amount, currency, code, field):
-    partner, customer, token = world
+    _partner, customer, token = world
 
     body = await gql(
         client, ADJUST, adjust_input(customer, amount=amount, currency=currency), token=token
@@ -166,7 +168,7 @@ async def test_bad_amounts(client, session, world, amount, currency, code, field
 
 @pytest.mark.parametrize("amount", ["abc", "NaN", "Infinity", True])
 async def test_non_numbers_are_rejected_by_the_scalar(client, session, world, amount):
-    partner, customer, token = world
+    _partner, customer, token = world
 
     body = await gql(client, ADJUST, adjust_input(customer, amount=amount), token=token)
 
@@ -260,7 +262,7 @@ async def test_roles_without_funds_rights_are_forbidden(client, session, world, 
 
 
 async def test_customer_principal_is_forbidden(client, session, world):
-    partner, customer, _ = world
+    _partner, customer, _ = world
 
     body = await gql(
         client, ADJUST, adjust_input(customer), token=await customer_token(session, customer)
@@ -270,7 +272,7 @@ async def test_customer_principal_is_forbidden(client, session, world):
 
 
 async def test_replay_returns_the_first_result_once(client, session, world):
-    partner, customer, token = world
+    _partner, customer, token = world
 
     first = await gql(client, ADJUST, adjust_input(customer, key="same"), token=token)
     again = await gql(client, ADJUST, adjust_input(customer, key="same"), token=token)
@@ -285,7 +287,7 @@ async def test_replay_returns_the_first_result_once(client, session, world):
 
 
 async def test_same_key_with_other_input_is_refused(client, session, world):
-    partner, customer, token = world
+    _partner, customer, token = world
     await gql(client, ADJUST, adjust_input(customer, key="same"), token=token)
 
     body = await gql(client, ADJUST, adjust_input(customer, amount="5.00", key="same"), token=token)
@@ -316,7 +318,7 @@ async def test_a_refusal_is_replayed_too(client, session, world):
 
 
 async def test_invalid_input_stores_no_key(client, session, world):
-    partner, customer, token = world
+    _partner, customer, token = world
     await gql(client, ADJUST, adjust_input(customer, amount="-1", key="reuse-me"), token=token)
 
     body = await gql(
@@ -343,7 +345,7 @@ async def test_keys_belong_to_their_principal(client, session, world):
 
 
 async def test_expired_keys_are_forgotten(client, session, world, frozen_clock):
-    partner, customer, token = world
+    _partner, customer, token = world
     await gql(client, ADJUST, adjust_input(customer, key="old"), token=token)
     frozen_clock.advance(timedelta(hours=24))
 
@@ -355,7 +357,7 @@ async def test_expired_keys_are_forgotten(client, session, world, frozen_clock):
 
 @pytest.mark.parametrize("key", ["", "   ", "x" * 101])
 async def test_bad_idempotency_keys(client, session, world, key):
-    partner, customer, token = world
+    _partner, customer, token = world
 
     body = await gql(client, ADJUST, adjust_input(customer, key=key), token=token)
 

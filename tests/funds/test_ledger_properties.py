@@ -46,7 +46,7 @@ operation = st.one_of(
 )
 
 
-async def _step(ctx, admin_ctx, partner, customers, recharges, pending, op) -> None:  # noqa: C901
+async def _step(ctx, admin_ctx, partner, customers, recharges, pending, op) -> None:
     kind = op[0]
     if kind == "recharge":
         _, amount, channel, months_ago = op
