@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db import Database
+from app.demo_funds import seed_funds
 from app.models import CloudAccount, Customer, Partner, PartnerUser, Resource
 from app.models.enums import (
     AssociationType,
@@ -202,6 +203,7 @@ async def seed(database: Database) -> list[str]:
             )
             if partner is None:
                 partner = await _create_partner(session, spec, random.Random(1000 + index))
+                await seed_funds(session, partner, spec["prefix"])
                 lines.append(f"created demo partner {partner.id}: {partner.name}")
             partners.append(partner)
         revoked = await revoke_tokens(session, label=DEMO_LABEL)

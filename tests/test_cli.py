@@ -85,3 +85,18 @@ def test_jobs_run_due(cli_database):
     output = run("jobs", "run-due")
 
     assert "resources.expire:" in output
+
+
+def test_funds_verify_passes_on_demo_data_and_catches_tampering(cli_database, tmp_path):
+    import sqlite3
+
+    run("migrate")
+    run("seed-demo")
+
+    assert "ledger verified" in run("funds", "verify")
+
+    with sqlite3.connect(tmp_path / "cli.db") as connection:
+        connection.execute("UPDATE customer_accounts SET balance = balance + 1 WHERE rowid = 1")
+    result = CliRunner().invoke(main, ["funds", "verify"])
+    assert result.exit_code == 1
+    assert "balance" in result.output
