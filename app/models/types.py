@@ -28,6 +28,10 @@ class Money(TypeDecorator[Decimal]):
     def __repr__(self) -> str:
         return f"Money(scale={self.scale})"
 
+    @property
+    def python_type(self) -> type:
+        return Decimal
+
     def process_bind_param(self, value: Any, dialect: Any) -> int | None:
         if value is None:
             return None
@@ -48,6 +52,10 @@ class UTCDateTime(TypeDecorator[datetime]):
 
     impl = DateTime(timezone=True)
     cache_ok = True
+
+    @property
+    def python_type(self) -> type:
+        return datetime
 
     def process_bind_param(self, value: Any, dialect: Any) -> datetime | None:
         if value is None:

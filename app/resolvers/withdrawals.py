@@ -105,7 +105,7 @@ async def reject_withdrawal(ctx: RequestContext, input: RejectWithdrawalInput) -
     withdrawal_id = parse_id(input.withdrawal_id, "Withdrawal")
 
     def prepare() -> dict[str, Any]:
-        return {"withdrawal": input.withdrawal_id, "reason": input.reason}
+        return {"withdrawal": input.withdrawal_id, "reason": service.validate_reason(input.reason)}
 
     async def work(values: dict[str, Any]) -> dict[str, int | None]:
         withdrawal = await service.reject_withdrawal(ctx.service, withdrawal_id, input.reason)

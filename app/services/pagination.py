@@ -75,7 +75,12 @@ class Ordering:
 
     @property
     def cursor_tag(self) -> str:
-        return f"{self.tag}:{self.direction.value}"
+        return f"{self.id_column.table.name}.{self.tag}:{self.direction.value}"
+
+    @property
+    def value_type(self) -> type:
+        """The Python type of the sort key (what a cursor's value must be)."""
+        return self.column.type.python_type
 
 
 def _encode_value(value: Any) -> Any:
@@ -86,12 +91,28 @@ def _encode_value(value: Any) -> Any:
     return value
 
 
-def _decode_value(value: Any) -> Any:
-    if isinstance(value, dict) and set(value) == {"t"} and isinstance(value["t"], str):
-        return datetime.fromisoformat(value["t"])
-    if value is None or isinstance(value, str | int | float | bool):
+MAX_ID = 2**63 - 1
+
+
+def _decode_value(ordering: Ordering, value: Any) -> Any:
+    """The sort value, checked against the ordering's column (a tampered cursor is refused)."""
+    if value is None:
+        if ordering.nullable:
+            return None
+        raise ValueError("null sort value")
+    expected = ordering.value_type
+    if expected is datetime:
+        if not (isinstance(value, dict) and set(value) == {"t"} and isinstance(value["t"], str)):
+            raise ValueError("not a timestamp")
+        moment = datetime.fromisoformat(value["t"])
+        if moment.tzinfo is None:
+            raise ValueError("naive timestamp")
+        return moment
+    if expected is str and isinstance(value, str):
         return value
-    raise ValueError("bad cursor value")
+    if expected is int and isinstance(value, int) and not isinstance(value, bool):
+        return value
+    raise ValueError("wrong sort value type")
 
 
 def encode_cursor(ordering: Ordering, sort_value: Any, row_id: int) -> str:
@@ -106,9 +127,10 @@ def decode_cursor(ordering: Ordering, cursor: str) -> tuple[Any, int]:
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         tag, value, row_id = json.loads(base64.urlsafe_b64decode(padded.encode()))
-        if not isinstance(row_id, int) or isinstance(row_id, bool):
+        if not isinstance(row_id, int) or isinstance(row_id, bool) or not 0 < row_id <= MAX_ID:
             raise ValueError("bad id")
-        value = _decode_value(value)
+        if tag == ordering.cursor_tag:
+            value = _decode_value(ordering, value)
     except (ValueError, TypeError, binascii.Error, UnicodeDecodeError) as exc:
         raise BadRequest(f"Malformed cursor {cursor!r}.") from exc
     if tag != ordering.cursor_tag:

@@ -289,10 +289,7 @@ async def approve_withdrawal(ctx: ServiceContext, withdrawal_id: int | None) -> 
     return withdrawal
 
 
-async def reject_withdrawal(
-    ctx: ServiceContext, withdrawal_id: int | None, reason: str
-) -> Withdrawal:
-    """Refuse a withdrawal: held cash goes back to allocatable and to its recharges."""
+def validate_reason(reason: str) -> str:
     reason = reason.strip()
     if not reason or len(reason) > MAX_REASON_LENGTH:
         raise DomainError(
@@ -300,6 +297,14 @@ async def reject_withdrawal(
             f"A rejection gives a reason of 1 to {MAX_REASON_LENGTH} characters.",
             ["reason"],
         )
+    return reason
+
+
+async def reject_withdrawal(
+    ctx: ServiceContext, withdrawal_id: int | None, reason: str
+) -> Withdrawal:
+    """Refuse a withdrawal: held cash goes back to allocatable and to its recharges."""
+    reason = validate_reason(reason)
     withdrawal, account = await _review(
         ctx, withdrawal_id, [WithdrawalStatus.SUBMITTED, WithdrawalStatus.APPROVED]
     )
