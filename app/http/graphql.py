@@ -10,11 +10,10 @@ from __future__ import annotations
 import json
 import logging
 import uuid
-from functools import lru_cache
 from typing import Any
 
 import strawberry
-from graphql import DocumentNode, GraphQLError, OperationType, get_operation_ast, parse
+from graphql import OperationType
 from starlette.background import BackgroundTask
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
@@ -25,6 +24,7 @@ from strawberry.types.graphql import OperationType as StrawberryOperationType
 
 from app.context import RequestContext
 from app.db import Database
+from app.http.documents import DocumentInspector
 from app.http.errors import error_body, format_error, is_unexpected
 from app.http.negotiation import (
     GRAPHQL_RESPONSE_JSON,
@@ -35,6 +35,7 @@ from app.http.negotiation import (
 )
 from app.services import tokens
 from app.services.context import ServiceContext
+from app.services.principal import Principal
 from app.settings import Settings
 
 log = logging.getLogger("app.http")
@@ -52,15 +53,22 @@ def new_request_id(request: Request) -> str:
     return uuid.uuid4().hex
 
 
-def bearer_token(request: Request) -> str:
-    """The token of an `Authorization: Bearer <token>` header; 401 without one."""
-    scheme, _, raw = request.headers.get("authorization", "").partition(" ")
+def missing_token() -> HttpError:
+    return HttpError(
+        401,
+        "Send `Authorization: Bearer <token>` (create one with `python -m app create-token`).",
+        {"WWW-Authenticate": "Bearer"},
+    )
+
+
+def bearer_token(request: Request) -> str | None:
+    """The token of an `Authorization: Bearer <token>` header; None without the header."""
+    header = request.headers.get("authorization")
+    if header is None:
+        return None
+    scheme, _, raw = header.partition(" ")
     if scheme.lower() != "bearer" or not raw.strip():
-        raise HttpError(
-            401,
-            "Send `Authorization: Bearer <token>` (create one with `python -m app create-token`).",
-            {"WWW-Authenticate": "Bearer"},
-        )
+        raise missing_token()
     return raw.strip()
 
 
@@ -80,21 +88,7 @@ class GraphQLEndpoint:
         self.schema = schema
         self.database = database
         self.settings = settings
-        self._parse = lru_cache(maxsize=settings.document_cache_size)(self._parse_uncached)
-
-    @staticmethod
-    def _parse_uncached(query: str) -> DocumentNode | None:
-        try:
-            return parse(query, max_tokens=None)
-        except GraphQLError:
-            return None
-
-    def _operation_type(self, query: str, operation_name: str | None) -> OperationType | None:
-        document = self._parse(query) if len(query) < 200_000 else None
-        if document is None:
-            return None
-        operation = get_operation_ast(document, operation_name)
-        return None if operation is None else operation.operation
+        self.documents = DocumentInspector(schema._schema, settings.document_cache_size)
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         request = Request(scope, receive)
@@ -136,11 +130,11 @@ class GraphQLEndpoint:
         self,
         request: Request,
         params: Any,
-        raw_token: str,
+        raw_token: str | None,
         media_type: str,
         request_id: str,
     ) -> Response:
-        operation = self._operation_type(params.query, params.operation_name)
+        operation = self.documents.operation_type(params.query, params.operation_name)
         if request.method == "GET" and operation is OperationType.MUTATION:
             response = _json_response(
                 error_body("Mutations need POST.", "BAD_REQUEST", request_id),
@@ -153,7 +147,12 @@ class GraphQLEndpoint:
         allowed = ALLOWED_ON_GET if request.method == "GET" else ALLOWED_ON_POST
         session = self.database.session(write=operation is OperationType.MUTATION)
         try:
-            found = await tokens.authenticate(session, raw_token)
+            if raw_token is None:
+                if not self.documents.runs_without_token(params.query, params.operation_name):
+                    raise missing_token()
+                found: tuple[Principal, bool] | None = (Principal.anonymous(), False)
+            else:
+                found = await tokens.authenticate(session, raw_token)
             if found is None:
                 raise HttpError(
                     401,

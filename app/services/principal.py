@@ -83,6 +83,12 @@ class Principal:
             raise PermissionDenied("Customers cannot read partner data.")
 
     @classmethod
+    def anonymous(cls) -> Principal:
+        """No token: runs only introspection. As a safety net it is a customer principal of
+        no cloud account, which every scoped query answers with nothing."""
+        return cls(kind=PrincipalKind.CUSTOMER)
+
+    @classmethod
     def system(cls) -> Principal:
         """The principal of jobs and CLI batch work: platform-wide."""
         return cls(kind=PrincipalKind.PLATFORM)
