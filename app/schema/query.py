@@ -8,6 +8,7 @@ from typing import Annotated, Any
 import strawberry
 
 from app.resolvers import adjustments as adjustment_resolvers
+from app.resolvers import audit_log as audit_resolvers
 from app.resolvers import customers as customer_resolvers
 from app.resolvers import nodes as node_resolvers
 from app.resolvers import partners as partner_resolvers
@@ -16,6 +17,7 @@ from app.resolvers import resources as resource_resolvers
 from app.resolvers import statements as statement_resolvers
 from app.resolvers import withdrawals as withdrawal_resolvers
 from app.schema.adjustments import Adjustment, AdjustmentRecordFilter
+from app.schema.audit_log import AuditEvent, AuditEventFilter
 from app.schema.customers import Customer, CustomerFilter, CustomerOrder
 from app.schema.partners import Partner, PartnerUser, Viewer
 from app.schema.recharges import Recharge, RechargeFilter
@@ -223,3 +225,20 @@ class Query:
             info.context, filter, first, after, last, before
         )
         return connection(page, Withdrawal.from_row)
+
+    @strawberry.field(description="The partner's audit log, newest first (ADMIN, FINANCE).")
+    async def audit_events(
+        self,
+        info: strawberry.Info,
+        filter: Annotated[
+            AuditEventFilter | None, strawberry.argument(description="Conditions.")
+        ] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> Connection[AuditEvent]:
+        page = await audit_resolvers.list_audit_events(
+            info.context, filter, first, after, last, before
+        )
+        return connection(page, AuditEvent.from_row)
