@@ -37,13 +37,16 @@ async def _insert_missing(session: AsyncSession, model: type[Any], rows: list[di
 
 async def lock_partner_account(session: AsyncSession, partner_id: int) -> PartnerAccount:
     """The partner's account, created if missing, locked for the rest of the transaction."""
-    await _insert_missing(session, PartnerAccount, [{"partner_id": partner_id}])
-    account = await session.scalar(
+    stmt = (
         select(PartnerAccount)
         .where(PartnerAccount.partner_id == partner_id)
         .with_for_update()
         .execution_options(populate_existing=True)
     )
+    account = await session.scalar(stmt)
+    if account is None:
+        await _insert_missing(session, PartnerAccount, [{"partner_id": partner_id}])
+        account = await session.scalar(stmt)
     assert account is not None
     return account
 
@@ -53,19 +56,23 @@ async def lock_customer_accounts(
 ) -> dict[int, CustomerAccount]:
     """Customer accounts by id (created if missing), locked in ascending id order."""
     ids = sorted(set(customer_ids))
-    await _insert_missing(
-        session,
-        CustomerAccount,
-        [{"customer_id": cid, "partner_id": partner_id} for cid in ids],
-    )
-    accounts = await session.scalars(
+    stmt = (
         select(CustomerAccount)
         .where(CustomerAccount.customer_id.in_(ids))
         .order_by(CustomerAccount.customer_id)
         .with_for_update()
         .execution_options(populate_existing=True)
     )
-    return {a.customer_id: a for a in accounts}
+    accounts = {a.customer_id: a for a in await session.scalars(stmt)}
+    missing = [cid for cid in ids if cid not in accounts]
+    if missing:
+        await _insert_missing(
+            session,
+            CustomerAccount,
+            [{"customer_id": cid, "partner_id": partner_id} for cid in missing],
+        )
+        accounts = {a.customer_id: a for a in await session.scalars(stmt)}
+    return accounts
 
 
 @dataclass(frozen=True, slots=True)
