@@ -62,6 +62,8 @@ async def _recharge_outcome(ctx: RequestContext, outcome: Outcome[dict[str, Any]
 async def create_recharge(ctx: RequestContext, input: CreateRechargeInput) -> Outcome[Any]:
     channel = RechargeChannel(input.channel.value)
     customer_id = parse_id(input.customer_id, "Customer")
+    if input.customer_id is not None and customer_id is None:
+        customer_id = 0  # a malformed id names no customer: NOT_FOUND, not "no customer"
 
     def prepare() -> dict[str, Any]:
         amount = service.validate_order(channel, input.amount, input.currency)
@@ -91,6 +93,7 @@ async def confirm_recharge_payment(
 
     def prepare() -> dict[str, Any]:
         amount = _checked(input.amount, input.currency)
+        service.validate_paid_at(input.paid_at)
         return {
             "recharge": input.recharge_id,
             "reference": service.validate_reference(input.payment_reference),
@@ -117,6 +120,7 @@ async def confirm_recharge_payment(
 async def record_bank_transfer(ctx: RequestContext, input: RecordBankTransferInput) -> Outcome[Any]:
     def prepare() -> dict[str, Any]:
         amount = _checked(input.amount, input.currency)
+        service.validate_paid_at(input.paid_at)
         return {
             "account": input.remittance_account,
             "reference": service.validate_reference(input.payment_reference),

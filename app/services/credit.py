@@ -22,7 +22,6 @@ from app.models.enums import (
     LedgerKind,
     ResourceStatus,
 )
-from app.models.funds import ZERO
 from app.services import audit, ledger
 from app.services.accounts import lock_customer_accounts
 from app.services.context import ServiceContext
@@ -132,8 +131,10 @@ async def charge(
 async def apply_arrears_to_resources(ctx: ServiceContext) -> str:
     """On-demand resources of customers in arrears: GRACE_PERIOD, then FROZEN; ACTIVE once paid.
 
-    A resource is frozen `arrears_freeze_after_days` after it entered its grace period. Only
-    resources that arrears stopped (marked by `arrears_grace_started_at`) are reactivated.
+    Resources freeze `arrears_freeze_after_days` after the customer fell into arrears
+    (`arrears_since`, set by the charge itself), so a job that runs late does not extend the
+    grace. Only resources that arrears stopped (marked by `arrears_grace_started_at`) are
+    reactivated when the arrears are repaid.
     """
     now = clock.now()
     owing = select(CustomerAccount.customer_id).where(
@@ -146,13 +147,14 @@ async def apply_arrears_to_resources(ctx: ServiceContext) -> str:
         .values(status=ResourceStatus.GRACE_PERIOD, arrears_grace_started_at=now)
     )
     freeze_before = now - timedelta(days=get_settings().arrears_freeze_after_days)
+    long_owing = owing.where(CustomerAccount.arrears_since <= freeze_before)
     frozen = await ctx.session.execute(
         update(Resource)
         .where(
             on_demand,
             Resource.status == ResourceStatus.GRACE_PERIOD,
-            Resource.arrears_grace_started_at <= freeze_before,
-            Resource.customer_id.in_(owing),
+            Resource.arrears_grace_started_at.is_not(None),
+            Resource.customer_id.in_(long_owing),
         )
         .values(status=ResourceStatus.FROZEN)
     )
@@ -170,7 +172,3 @@ async def apply_arrears_to_resources(ctx: ServiceContext) -> str:
         f"{graced.rowcount or 0} to grace period, {frozen.rowcount or 0} frozen, "  # type: ignore[attr-defined]
         f"{restored.rowcount or 0} reactivated"  # type: ignore[attr-defined]
     )
-
-
-def arrears_of(account: CustomerAccount) -> Decimal:
-    return max(ZERO, -account.balance - account.credit_limit)

@@ -92,3 +92,10 @@ class Principal:
     def system(cls) -> Principal:
         """The principal of jobs and CLI batch work: platform-wide."""
         return cls(kind=PrincipalKind.PLATFORM)
+
+
+def can_read_funds(principal: Principal) -> bool:
+    """The partner's own money is for ADMIN, FINANCE and VIEWER (and the platform)."""
+    if principal.kind is PrincipalKind.PLATFORM:
+        return True
+    return principal.role in PARTNER_ROLES[Permission.READ_FUNDS]

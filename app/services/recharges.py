@@ -28,7 +28,7 @@ from app.services.errors import DomainError, DomainErrors, ErrorCode, Permission
 from app.services.ledger import Leg
 from app.services.money import cents, check_amount, check_currency
 from app.services.pagination import Direction, Ordering, Page, PageRequest, fetch_page
-from app.services.principal import Permission
+from app.services.principal import Permission, can_read_funds
 from app.services.scoping import visible
 from app.settings import get_settings
 
@@ -74,6 +74,12 @@ def validate_order(channel: RechargeChannel, amount: Decimal, currency: str) -> 
     if errors:
         raise DomainErrors(errors)
     return cents(amount)
+
+
+def validate_paid_at(paid_at: datetime | None) -> None:
+    """A payment cannot be dated in the future (it would stretch route windows)."""
+    if paid_at is not None and paid_at > clock.now():
+        raise DomainError(ErrorCode.INVALID_INPUT, "`paidAt` is in the future.", ["paidAt"])
 
 
 def validate_reference(reference: str) -> str:
@@ -122,6 +128,13 @@ async def create_recharge(
     else:
         principal.require(Permission.FUNDS)
         assert principal.partner_id is not None
+        if customer_id is not None:
+            raise DomainError(
+                ErrorCode.INVALID_INPUT,
+                "A partner recharges its own account; `customerId` is for a REFERRAL "
+                "customer recharging itself.",
+                ["customerId"],
+            )
         partner_id = principal.partner_id
     recharge = Recharge(
         partner_id=partner_id,
@@ -316,8 +329,17 @@ class RechargeFilter:
     own_only: bool = False
 
 
+def _readable(ctx: ServiceContext) -> Any:
+    """A partner's own recharges are its money (ADMIN, FINANCE, VIEWER); customers' own
+    recharges are visible to whoever sees the customer."""
+    condition = visible(ctx.principal, Recharge)
+    if ctx.principal.kind is PrincipalKind.PARTNER_USER and not can_read_funds(ctx.principal):
+        condition = condition & Recharge.customer_id.is_not(None)
+    return condition
+
+
 def _filtered(ctx: ServiceContext, f: RechargeFilter) -> Select[Any]:
-    stmt = select(*RECHARGE_COLUMNS).where(visible(ctx.principal, Recharge))
+    stmt = select(*RECHARGE_COLUMNS).where(_readable(ctx))
     if ctx.principal.kind is PrincipalKind.PARTNER_USER and f.own_only:
         stmt = stmt.where(Recharge.customer_id.is_(None))
     if f.statuses:
@@ -337,6 +359,6 @@ async def list_recharges(ctx: ServiceContext, f: RechargeFilter, page: PageReque
 
 async def get_recharges(ctx: ServiceContext, ids: Sequence[int]) -> dict[int, Any]:
     rows = await ctx.session.execute(
-        select(*RECHARGE_COLUMNS).where(visible(ctx.principal, Recharge), Recharge.id.in_(ids))
+        select(*RECHARGE_COLUMNS).where(_readable(ctx), Recharge.id.in_(ids))
     )
     return {row.id: row for row in rows}

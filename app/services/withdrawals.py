@@ -34,7 +34,7 @@ from app.services.errors import DomainError, DomainErrors, ErrorCode, Permission
 from app.services.ledger import Leg
 from app.services.money import cents, check_amount, check_currency
 from app.services.pagination import Direction, Ordering, Page, PageRequest, fetch_page
-from app.services.principal import Permission
+from app.services.principal import Permission, can_read_funds
 from app.services.scoping import visible
 
 MAX_REASON_LENGTH = 500
@@ -423,12 +423,16 @@ def _filtered(ctx: ServiceContext, f: WithdrawalFilter) -> Select[Any]:
 
 
 async def list_withdrawals(ctx: ServiceContext, f: WithdrawalFilter, page: PageRequest) -> Page:
-    ctx.principal.require_partner_read()
+    """The partner's withdrawal requests, newest first (ADMIN, FINANCE, VIEWER)."""
+    ctx.principal.require(Permission.READ_FUNDS)
     ordering = Ordering("CREATED_AT", Withdrawal.created_at, Withdrawal.id, Direction.DESC)
     return await fetch_page(ctx.session, _filtered(ctx, f), ordering, page, lambda r: r.created_at)
 
 
 async def get_withdrawals(ctx: ServiceContext, ids: Sequence[int]) -> dict[int, Any]:
+    """Withdrawals by id; none for a role that may not read the partner's money."""
+    if not can_read_funds(ctx.principal):
+        return {}
     rows = await ctx.session.execute(
         select(*WITHDRAWAL_COLUMNS).where(
             visible(ctx.principal, Withdrawal),

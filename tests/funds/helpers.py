@@ -9,10 +9,12 @@ from itertools import count
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.models import Customer, Partner, Recharge
-from app.models.enums import RechargeChannel, RechargeStatus
-from app.services import recharges
+from app.models.enums import LedgerAccount, LedgerKind, RechargeChannel, RechargeStatus
+from app.services import ledger, recharges
+from app.services.accounts import lock_partner_account
 from app.services.context import ServiceContext
 from app.services.funds_verify import verify
+from app.services.ledger import Leg
 from app.services.principal import Principal
 
 _refs = count(1)
@@ -53,3 +55,21 @@ async def recharge(
 
 async def assert_books_balance(session: AsyncSession) -> None:
     assert await verify(session) == []
+
+
+async def pay_incentive(session: AsyncSession, partner: Partner, amount: str) -> None:
+    """Incentive paid as account credit (platform.revenue -X, partner.incentive +X)."""
+    value = Decimal(amount)
+    partner_account = await lock_partner_account(session, partner.id)
+    await ledger.post(
+        session,
+        partner_id=partner.id,
+        kind=LedgerKind.INCENTIVE_PAID,
+        reference=f"Incentive:{partner.id}",
+        legs=[
+            Leg(LedgerAccount.PLATFORM_REVENUE, -value),
+            Leg(LedgerAccount.PARTNER_INCENTIVE, value),
+        ],
+        partner=partner_account,
+    )
+    await session.flush()
