@@ -38,7 +38,14 @@ class Job:
 REGISTRY: dict[str, Job] = {}
 
 # Modules whose import registers their domain's jobs.
-DOMAIN_MODULES = ("app.services.resources",)
+DOMAIN_MODULES = (
+    "app.services.resources",
+    "app.services.registrations",
+    "app.services.invitations",
+    "app.services.association_changes",
+    "app.services.disassociation_requests",
+    "app.services.authorizations",
+)
 
 
 def load_registry() -> dict[str, Job]:
