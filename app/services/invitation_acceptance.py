@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from sqlalchemy import select, update
 
 from app import clock
-from app.models import CloudAccount, Customer, Invitation, Registration
-from app.models.enums import InvitationStatus, PrincipalKind, RegistrationStatus
+from app.models import CloudAccount, Customer, Invitation, PartnerUser, Registration
+from app.models.enums import InvitationStatus, PrincipalKind, RegistrationStatus, Role
 from app.services import audit, invitations, registrations
 from app.services.company_names import (
     is_valid_credit_code,
@@ -174,6 +174,18 @@ async def _new_account(
     return account
 
 
+async def _inviter_as_manager(ctx: ServiceContext, invitation: Invitation) -> int | None:
+    """The user who invited the customer manages it from the start (if SALES or ADMIN): a
+    SALES user sees only the customers it manages, and must not lose the one it brought in."""
+    role = await ctx.session.scalar(
+        select(PartnerUser.role).where(
+            PartnerUser.id == invitation.created_by_id,
+            PartnerUser.partner_id == invitation.partner_id,
+        )
+    )
+    return invitation.created_by_id if role in (Role.SALES, Role.ADMIN) else None
+
+
 async def accept_invitation(
     ctx: ServiceContext, token: str, new_account: NewAccount | None
 ) -> Acceptance:
@@ -227,6 +239,7 @@ async def accept_invitation(
         account_name=account.account_name,
         association_type=invitation.association_type,
         associated_at=now,
+        account_manager_id=await _inviter_as_manager(ctx, invitation),
         labels=[],
         remark="",
     )

@@ -289,3 +289,29 @@ async def test_who_may_accept(client, session, partner, platform):
 
     assert forbidden["errors"][0]["extensions"]["code"] == "FORBIDDEN"
     assert platform_without_account["userErrors"][0]["field"] == ["input", "newAccount"]
+
+
+async def test_the_inviting_sales_user_manages_the_new_customer(client, session, partner, platform):
+    # given a SALES user (who sees only the customers it manages) invites a company
+    sales = await make_user(session, partner, Role.SALES)
+    token = await token_for(session, sales)
+    body = await gql(
+        client,
+        """mutation { createInvitation(input: {channel: OFFLINE, associationType: RESELLER,
+                                               companyName: "Brought In Co"}) {
+             invitationLink } }""",
+        token=token,
+    )
+    raw = body["data"]["createInvitation"]["invitationLink"].split("token=")[1]
+
+    # when the customer signs up
+    accepted = await accept(client, platform, raw, new_account())
+
+    # then the SALES user manages it and sees it
+    customer_id = accepted["customer"]["id"]
+    mine = await gql(
+        client, "{ customers(first: 5) { nodes { id accountManager { id } } } }", token=token
+    )
+    assert mine["data"]["customers"]["nodes"] == [
+        {"id": customer_id, "accountManager": {"id": global_id("PartnerUser", sales.id)}}
+    ]
