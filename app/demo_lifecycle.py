@@ -41,7 +41,7 @@ from app.models.enums import (
     Role,
 )
 from app.services.company_names import normalize_company_name
-from app.services.invitations import TEMPLATE, invitation_link
+from app.services.invitation_links import TEMPLATE, invitation_link
 from app.services.tokens import hash_token
 
 S = RegistrationStatus

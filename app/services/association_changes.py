@@ -72,6 +72,24 @@ async def load_current_customer(
     return customer
 
 
+async def lock_customer_of(ctx: ServiceContext, model: Any, row_id: int | None) -> None:
+    """Lock the customer a request or authorization belongs to, before the row itself.
+
+    Customers are locked before the rows that hang off them everywhere (DESIGN.md's lock
+    order): ending an association holds the customer and then updates its authorizations,
+    so answering one of those must not hold the authorization while waiting for the customer.
+    """
+    if row_id is None:
+        return
+    customer_id = await ctx.session.scalar(
+        select(model.customer_id).where(visible(ctx.principal, model), model.id == row_id)
+    )
+    if customer_id is not None:
+        await ctx.session.execute(
+            select(Customer.id).where(Customer.id == customer_id).with_for_update()
+        )
+
+
 def _check_reason(reason: str, field: str = "reason") -> str:
     reason = reason.strip()
     if len(reason) > MAX_REASON:
@@ -149,6 +167,7 @@ async def request_association_type_switch(
 
 async def _load_pending(ctx: ServiceContext, request_id: int | None) -> AssociationChangeRequest:
     ctx.principal.require_customer()
+    await lock_customer_of(ctx, AssociationChangeRequest, request_id)
     request = None
     if request_id is not None:
         request = await ctx.session.scalar(

@@ -25,7 +25,7 @@ from app.models.enums import (
     PrincipalKind,
 )
 from app.services import audit, lapse
-from app.services.association_changes import load_current_customer
+from app.services.association_changes import load_current_customer, lock_customer_of
 from app.services.association_rules import on_association_ended, on_association_type_switched
 from app.services.context import ServiceContext
 from app.services.errors import DomainError, ErrorCode
@@ -133,6 +133,7 @@ async def request_authorization(
 async def _load(
     ctx: ServiceContext, authorization_id: int | None, allowed: Sequence[AuthorizationStatus]
 ) -> Authorization:
+    await lock_customer_of(ctx, Authorization, authorization_id)
     authorization = None
     if authorization_id is not None:
         authorization = await ctx.session.scalar(

@@ -22,7 +22,7 @@ from app.models import Customer, DisassociationRequest
 from app.models.enums import AssociationChangeKind, DisassociationRequestStatus, NotificationChannel
 from app.periods import add_days
 from app.services import audit, notifications
-from app.services.association_changes import load_current_customer
+from app.services.association_changes import load_current_customer, lock_customer_of
 from app.services.association_rules import (
     AssociationChange,
     Initiator,
@@ -97,6 +97,7 @@ async def file_disassociation_request(
 
 
 async def _load_pending(ctx: ServiceContext, request_id: int | None) -> DisassociationRequest:
+    await lock_customer_of(ctx, DisassociationRequest, request_id)
     request = None
     if request_id is not None:
         request = await ctx.session.scalar(

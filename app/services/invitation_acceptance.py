@@ -27,6 +27,7 @@ from app.services.company_names import (
 from app.services.company_registry import CompanyKey, conflict_error, is_company_taken, lock_company
 from app.services.context import ServiceContext
 from app.services.errors import DomainError, DomainErrors, ErrorCode, PermissionDenied
+from app.services.invitation_links import TOKEN_PREFIX
 from app.services.registration_details import EMAIL
 from app.services.tokens import create_token, hash_token
 
@@ -91,11 +92,18 @@ def _validate(account: NewAccount, default_company: str) -> NewAccount:
 
 
 async def _invitation_by_token(ctx: ServiceContext, token: str) -> Invitation:
+    """The open invitation with this token, locked after its registration."""
     invitation = None
-    if token.startswith(invitations.TOKEN_PREFIX) and len(token) <= 200:
-        invitation = await ctx.session.scalar(
-            select(Invitation).where(Invitation.token_hash == hash_token(token)).with_for_update()
+    if token.startswith(TOKEN_PREFIX) and len(token) <= 200:
+        by_token = Invitation.token_hash == hash_token(token)
+        registration_id = await ctx.session.scalar(
+            select(Invitation.registration_id).where(by_token)
         )
+        if registration_id is not None:
+            await ctx.session.execute(
+                select(Registration.id).where(Registration.id == registration_id).with_for_update()
+            )
+        invitation = await ctx.session.scalar(select(Invitation).where(by_token).with_for_update())
     if invitation is None:
         raise DomainError(ErrorCode.NOT_FOUND, "No invitation has this token.", ["token"])
     status = invitations.effective_status(invitation)

@@ -8,7 +8,6 @@ dies. SENT -> ACCEPTED | EXPIRED | REVOKED.
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -23,29 +22,26 @@ from app.models.enums import (
     AssociationType,
     InvitationChannel,
     InvitationStatus,
-    NotificationChannel,
     RegistrationStatus,
 )
 from app.periods import add_days
-from app.services import audit, lapse, notifications
+from app.services import audit, lapse
 from app.services import registrations as registration_rules
 from app.services.company_names import normalize_phone
 from app.services.context import ServiceContext
 from app.services.errors import DomainError, DomainErrors, ErrorCode
+from app.services.invitation_links import invitation_link, new_token, send_invitation
 from app.services.jobs import job
 from app.services.pagination import Direction, Ordering, Page, PageRequest, fetch_page
 from app.services.partners import is_certified
 from app.services.principal import Permission
 from app.services.registration_details import EMAIL
 from app.services.scoping import visible
-from app.services.tokens import hash_token
 from app.settings import get_settings
 
 # Every column but the token's hash: no read path even loads it.
 COLUMNS = tuple(c for c in Invitation.__table__.columns if c.name != "token_hash")
 LAPSING = (InvitationStatus.SENT,)
-TOKEN_PREFIX = "inv_"
-TEMPLATE = "customer_invitation"
 
 
 class InvitationOrderField(StrEnum):
@@ -89,16 +85,6 @@ def effective_status(row: Any) -> InvitationStatus:
     return lapse.effective_status(row.status, row.expires_at, LAPSING, InvitationStatus.EXPIRED)
 
 
-def new_token() -> tuple[str, str]:
-    """A fresh invitation token and its hash."""
-    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    return raw, hash_token(raw)
-
-
-def invitation_link(raw_token: str) -> str:
-    return f"{get_settings().invitation_link_base_url}?token={raw_token}"
-
-
 def _expiry(channel: InvitationChannel, registration: Registration | None) -> datetime | None:
     """The link's end: the channel's validity, never past the registration's."""
     settings = get_settings()
@@ -122,32 +108,6 @@ async def _certified_partner(ctx: ServiceContext) -> Partner:
             [],
         )
     return partner
-
-
-def _send(ctx: ServiceContext, invitation: Invitation, raw_token: str, partner: Partner) -> None:
-    """Queue the link to each recipient (email and/or SMS)."""
-    payload = {
-        "invitationId": invitation.id,
-        "link": invitation_link(raw_token),
-        "partnerName": partner.name,
-        "companyName": invitation.company_name,
-        "contactName": invitation.contact_name,
-        "associationType": invitation.association_type.value,
-        "expiresAt": invitation.expires_at.isoformat() if invitation.expires_at else None,
-    }
-    for channel, recipient in (
-        (NotificationChannel.EMAIL, invitation.recipient_email),
-        (NotificationChannel.SMS, invitation.recipient_phone),
-    ):
-        if recipient:
-            notifications.enqueue(
-                ctx,
-                partner_id=invitation.partner_id,
-                channel=channel,
-                recipient=recipient,
-                template=TEMPLATE,
-                payload=payload,
-            )
 
 
 def _validate(spec: InvitationSpec, registration: Registration | None) -> dict[str, str]:
@@ -253,7 +213,7 @@ async def create_invitation(ctx: ServiceContext, spec: InvitationSpec) -> Issued
     await ctx.session.flush()
     link = None
     if spec.channel is InvitationChannel.ONLINE:
-        _send(ctx, invitation, raw, partner)
+        send_invitation(ctx, invitation, raw, partner)
     else:
         link = invitation_link(raw)
     await audit.record(
@@ -268,6 +228,18 @@ async def create_invitation(ctx: ServiceContext, spec: InvitationSpec) -> Issued
 
 
 async def _load_open(ctx: ServiceContext, invitation_id: int | None) -> Invitation:
+    """The open invitation, locked after its registration (the lock order of every writer)."""
+    registration_id = None
+    if invitation_id is not None:
+        registration_id = await ctx.session.scalar(
+            select(Invitation.registration_id).where(
+                visible(ctx.principal, Invitation), Invitation.id == invitation_id
+            )
+        )
+    if registration_id is not None:
+        await ctx.session.execute(
+            select(Registration.id).where(Registration.id == registration_id).with_for_update()
+        )
     invitation = None
     if invitation_id is not None:
         invitation = await ctx.session.scalar(
@@ -303,7 +275,7 @@ async def resend_invitation(ctx: ServiceContext, invitation_id: int | None) -> I
     await ctx.session.flush()
     link = None
     if invitation.channel is InvitationChannel.ONLINE:
-        _send(ctx, invitation, raw, partner)
+        send_invitation(ctx, invitation, raw, partner)
     else:
         link = invitation_link(raw)
     await audit.record(

@@ -54,13 +54,6 @@ def effective_status(row: Any) -> RegistrationStatus:
     return lapse.effective_status(row.status, row.expires_at, LAPSING, RegistrationStatus.EXPIRED)
 
 
-def is_active(row: Any) -> bool:
-    """Holds its company: pending review, or approved and within its validity."""
-    return row.status is RegistrationStatus.PENDING_REVIEW or lapse.is_open(
-        row.status, row.expires_at, LAPSING
-    )
-
-
 def _snapshot(registration: Registration) -> dict[str, Any]:
     keys = [f.name for f in fields(RegistrationDetails)] + ["status", "expires_at"]
     return {key: getattr(registration, key) for key in keys}
@@ -183,7 +176,8 @@ async def update_registration(
 async def end_open_invitations(
     ctx: ServiceContext, registration_ids: Any, status: InvitationStatus
 ) -> None:
-    """Invitations still open under these registrations die with them."""
+    """Invitations still open under these registrations die with them (the caller holds the
+    registrations' locks: registrations are locked before their invitations)."""
     values: dict[str, Any] = {"status": status}
     if status is InvitationStatus.REVOKED:
         values["revoked_at"] = clock.now()
@@ -343,16 +337,23 @@ async def expire_registrations(ctx: ServiceContext) -> str:
     """Approved registrations past their validity become EXPIRED; their invitations die."""
     now = clock.now()
     lapsed = (
-        Registration.status == RegistrationStatus.APPROVED,
-        Registration.expires_at <= now,
-    )
-    await end_open_invitations(
-        ctx, select(Registration.id).where(*lapsed), InvitationStatus.EXPIRED
-    )
-    result = await ctx.session.execute(
-        update(Registration)
-        .where(*lapsed)
-        .values(status=RegistrationStatus.EXPIRED, updated_at=now)
-        .execution_options(synchronize_session=False)
-    )
-    return f"{result.rowcount or 0} registrations expired"  # type: ignore[attr-defined]
+        await ctx.session.scalars(
+            select(Registration.id)
+            .where(
+                Registration.status == RegistrationStatus.APPROVED,
+                Registration.expires_at <= now,
+            )
+            .order_by(Registration.id)
+            .with_for_update(skip_locked=True)
+        )
+    ).all()
+    if lapsed:
+        # Registrations first, then their invitations: the lock order of every writer.
+        await ctx.session.execute(
+            update(Registration)
+            .where(Registration.id.in_(lapsed))
+            .values(status=RegistrationStatus.EXPIRED, updated_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        await end_open_invitations(ctx, lapsed, InvitationStatus.EXPIRED)
+    return f"{len(lapsed)} registrations expired"

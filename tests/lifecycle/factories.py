@@ -32,7 +32,7 @@ from app.models.enums import (
     Role,
 )
 from app.services.company_names import normalize_company_name
-from app.services.invitations import new_token
+from app.services.invitation_links import new_token
 from tests.factories import make_user
 
 _seq = itertools.count(1)
