@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -50,16 +49,3 @@ def use_clock(clock: Clock) -> Clock:
 def business_tz() -> ZoneInfo:
     """The business calendar's time zone (DOMAIN.md > Time)."""
     return ZoneInfo(get_settings().business_timezone)
-
-
-def add_months(moment: datetime, months: int) -> datetime:
-    """`moment` plus calendar months on the business calendar (DOMAIN.md > Time).
-
-    Same day of month and wall-clock time in the business time zone, clamped to the month's
-    end (Jan 31 + 1 month = Feb 28/29); the result is returned in UTC.
-    """
-    local = moment.astimezone(business_tz())
-    index = local.month - 1 + months
-    year, month = local.year + index // 12, index % 12 + 1
-    day = min(local.day, calendar.monthrange(year, month)[1])
-    return local.replace(year=year, month=month, day=day).astimezone(UTC)

@@ -1,4 +1,5 @@
-"""Deterministic demo data for `seed-demo`: two partners, every role, ~200 customers.
+"""Deterministic demo data for `seed-demo`: two partners, every role, ~200 customers, and
+the acquisition / association lifecycle of each (app/demo_lifecycle.py).
 
 Idempotent: the data is created once (recognised by the demo partners' remittance accounts);
 every run revokes the previous demo tokens and prints new ones.
@@ -14,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db import Database
 from app.demo_funds import seed_funds
+from app.demo_lifecycle import seed_lifecycle
 from app.models import CloudAccount, Customer, Partner, PartnerUser, Resource
 from app.models.enums import (
     AssociationType,
@@ -25,6 +27,7 @@ from app.models.enums import (
     Role,
     ServiceType,
 )
+from app.services.company_names import normalize_company_name
 from app.services.tokens import create_token, revoke_tokens
 
 DEMO_LABEL = "demo"
@@ -127,6 +130,7 @@ async def _create_customer(
     account = CloudAccount(
         account_name=f"{prefix}_acct_{n:04d}",
         company_name=company,
+        normalized_company_name=normalize_company_name(company),
         contact_name=rng.choice(SURNAMES) + rng.choice(["伟", "芳", "娜", "敏", "静", "强"]),
         contact_phone=f"13{rng.randint(0, 9)}{rng.randint(10000000, 99999999)}",
         contact_email=f"ops{n:03d}@{prefix}-customer.example",
@@ -205,6 +209,8 @@ async def seed(database: Database) -> list[str]:
                 partner = await _create_partner(session, spec, random.Random(1000 + index))
                 await seed_funds(session, partner, spec["prefix"])
                 lines.append(f"created demo partner {partner.id}: {partner.name}")
+            if await seed_lifecycle(session, partner, spec["prefix"]):
+                lines.append(f"created acquisition and lifecycle demo data of {partner.name}")
             partners.append(partner)
         revoked = await revoke_tokens(session, label=DEMO_LABEL)
         if revoked:

@@ -64,6 +64,39 @@ class Settings(BaseSettings):
             "withdrawn by its original route (null: at any age)."
         ),
     )
+    # Customer acquisition and association lifecycle (DOMAIN.md > Customer acquisition).
+    registration_validity_days: int = Field(
+        15, description="Days an approved registration stays valid without an association."
+    )
+    max_open_registrations: int = Field(
+        100, description="Most pending or approved-unexpired registrations a partner may hold."
+    )
+    invitation_online_validity_days: int = Field(
+        7, description="Days an online invitation link stays valid."
+    )
+    invitation_offline_validity_days: int | None = Field(
+        None, description="Days an offline invitation link stays valid (unset: until revoked)."
+    )
+    invitation_link_base_url: str = Field(
+        "https://console.example.com/invitations/accept",
+        description="Base of invitation links; the token is appended as `?token=`.",
+    )
+    association_change_interval_months: int = Field(
+        3,
+        description="A partner starts at most one disassociation/switch per customer per N months.",
+    )
+    association_change_wait_after_customer_request_months: int = Field(
+        3, description="Months a partner waits after a customer-filed disassociation request."
+    )
+    customer_disassociation_interval_months: int = Field(
+        3, description="A customer files at most one disassociation request per N months."
+    )
+    association_change_response_days: int = Field(
+        15, description="Days a customer has to answer a partner's request before it expires."
+    )
+    customer_disassociation_auto_approve_days: int = Field(
+        15, description="Days after which an unanswered customer disassociation is auto-approved."
+    )
 
 
 @lru_cache

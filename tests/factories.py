@@ -22,6 +22,7 @@ from app.models.enums import (
     Role,
     ServiceType,
 )
+from app.services.company_names import normalize_company_name
 from app.services.tokens import create_token
 
 _seq = itertools.count(1)
@@ -80,6 +81,7 @@ async def make_customer(
     account_values: dict[str, Any] = {
         "account_name": f"acct_{n:06d}",
         "company_name": company,
+        "normalized_company_name": normalize_company_name(company),
         "contact_name": "张三丰",
         "contact_phone": "13812345678",
         "contact_email": f"ops{n}@customer.test",
@@ -168,3 +170,10 @@ def global_id(type_name: str, row_id: int) -> str:
     from app.globalid import to_global_id
 
     return to_global_id(type_name, row_id)
+
+
+def iso(moment: datetime) -> str:
+    """A timestamp as the API writes it: ISO 8601 in UTC with a Z."""
+    from datetime import UTC
+
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")

@@ -1,7 +1,7 @@
 """funds
 
 Revision ID: 1d37e498a6af
-Revises: 1dcbbc42b975
+Revises: dd703228a97b
 Create Date: 2026-11-25 13:40:46.642901
 """
 
@@ -14,7 +14,7 @@ import app.models.types
 
 
 revision: str = '1d37e498a6af'
-down_revision: str | Sequence[str] | None = '1dcbbc42b975'
+down_revision: str | Sequence[str] | None = 'dd703228a97b'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -7,15 +7,24 @@ from typing import Any
 
 from app.loaders.base import LoaderFamily, by_key
 from app.services import (
+    account_managers,
     accounts,
     adjustments,
+    association_changes,
+    authorizations,
+    company_registry,
     customers,
+    disassociation_requests,
+    invitations,
+    notifications,
     partners,
     recharges,
+    registrations,
     resources,
     withdrawals,
 )
 from app.services.context import ServiceContext
+from app.services.customers import CustomerOrderField
 from app.services.pagination import Direction, PageRequest
 from app.services.resources import ResourceFilter, ResourceOrderField
 
@@ -36,6 +45,26 @@ class Loaders:
         self.withdrawal = by_key(lambda ids: withdrawals.get_withdrawals(ctx, ids))
         self.resource_count_by_customer = LoaderFamily(self._resource_counts, default=0)
         self.resource_page_by_customer = LoaderFamily(self._resource_pages)
+        self.registration = by_key(lambda ids: registrations.get_registrations(ctx, ids))
+        self.invitation = by_key(lambda ids: invitations.get_invitations(ctx, ids))
+        self.association_change = by_key(
+            lambda ids: association_changes.get_association_changes(ctx, ids)
+        )
+        self.disassociation_request = by_key(
+            lambda ids: disassociation_requests.get_disassociation_requests(ctx, ids)
+        )
+        self.authorization = by_key(lambda ids: authorizations.get_authorizations(ctx, ids))
+        self.open_authorizations_by_customer = by_key(
+            lambda ids: authorizations.open_by_customer(ctx, ids), default=()
+        )
+        self.notification = by_key(lambda ids: notifications.get_notifications(ctx, ids))
+        self.reserved_company = by_key(
+            lambda ids: company_registry.get_reserved_companies(ctx, ids)
+        )
+        self.managed_customer_count = by_key(
+            lambda ids: account_managers.count_managed(ctx, ids), default=0
+        )
+        self.managed_customer_page_by_manager = LoaderFamily(self._managed_pages)
 
     def _resource_counts(self, resource_filter: ResourceFilter) -> Any:
         async def fetch(ids: Sequence[int]) -> dict[int, int]:
@@ -52,6 +81,16 @@ class Loaders:
         async def fetch(ids: Sequence[int]) -> dict[int, Any]:
             return await resources.pages_by_customer(
                 self.ctx, ids, resource_filter, field, direction, page, counts.load
+            )
+
+        return fetch
+
+    def _managed_pages(self, args: tuple[CustomerOrderField, Direction, PageRequest]) -> Any:
+        field, direction, page = args
+
+        async def fetch(ids: Sequence[int]) -> dict[int, Any]:
+            return await account_managers.managed_customer_pages(
+                self.ctx, ids, field, direction, page, self.managed_customer_count.load
             )
 
         return fetch

@@ -1,14 +1,18 @@
 """SQLAlchemy ORM tables (no business logic). Importing this package registers every table."""
 
 from app.models.adjustments import Adjustment
+from app.models.association_changes import AssociationChangeRequest, DisassociationRequest
 from app.models.audit import AuditEvent
+from app.models.authorizations import Authorization
 from app.models.base import Base
 from app.models.customers import CloudAccount, Customer
 from app.models.funds import CustomerAccount, LedgerEntry, LedgerTransaction, PartnerAccount
 from app.models.idempotency import IdempotencyKey
+from app.models.invitations import Invitation, Notification
 from app.models.jobs import JobRun
 from app.models.partners import Partner, PartnerUser
 from app.models.recharges import Recharge
+from app.models.registrations import Registration, ReservedCompany
 from app.models.resources import Resource
 from app.models.tokens import ApiToken
 from app.models.withdrawals import Withdrawal, WithdrawalSource
@@ -16,19 +20,26 @@ from app.models.withdrawals import Withdrawal, WithdrawalSource
 __all__ = [
     "Adjustment",
     "ApiToken",
+    "AssociationChangeRequest",
     "AuditEvent",
+    "Authorization",
     "Base",
     "CloudAccount",
     "Customer",
     "CustomerAccount",
+    "DisassociationRequest",
     "IdempotencyKey",
+    "Invitation",
     "JobRun",
     "LedgerEntry",
     "LedgerTransaction",
+    "Notification",
     "Partner",
     "PartnerAccount",
     "PartnerUser",
     "Recharge",
+    "Registration",
+    "ReservedCompany",
     "Resource",
     "Withdrawal",
     "WithdrawalSource",

@@ -20,6 +20,10 @@ class CloudAccount(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     account_name: Mapped[str] = mapped_column(String(100), unique=True)
     company_name: Mapped[str] = mapped_column(String(200))
+    # Matching keys of the registration conflict check (see services/company_names.py);
+    # whoever sets `company_name` sets `normalized_company_name` with it.
+    normalized_company_name: Mapped[str] = mapped_column(String(200), default="", index=True)
+    credit_code: Mapped[str | None] = mapped_column(String(18), index=True)
     contact_name: Mapped[str] = mapped_column(String(100))
     contact_phone: Mapped[str] = mapped_column(String(32))
     contact_email: Mapped[str] = mapped_column(String(254))

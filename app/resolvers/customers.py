@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING, Any
 from app.context import RequestContext
 from app.models.enums import AssociationType, CustomerStatus
 from app.resolvers.ids import parse_id, require_id
-from app.resolvers.mutations import Outcome, run_mutation
+from app.resolvers.mutations import Outcome, run_and_load, run_mutation
 from app.services import customers as service
-from app.services.customers import CustomerFilter, CustomerOrderField
+from app.services.customers import AssociationState, CustomerFilter, CustomerOrderField
 from app.services.pagination import Direction, Page, PageRequest
 
 if TYPE_CHECKING:
@@ -33,6 +33,7 @@ def to_filter(value: CustomerFilterInput | None) -> CustomerFilter:
         associated_from=between.from_ if between else None,
         associated_to=between.to if between else None,
         has_arrears=value.has_arrears,
+        association_state=AssociationState(value.association_state.value),
     )
 
 
@@ -73,3 +74,16 @@ async def update_customer(ctx: RequestContext, input: UpdateCustomerInput) -> Ou
         ctx.loaders.customer.clear(outcome.value)
         outcome.value = await ctx.loaders.customer.load(outcome.value)
     return outcome
+
+
+async def set_customer_frozen(
+    ctx: RequestContext, global_id: str, frozen: bool, reason: str | None
+) -> Outcome[Any]:
+    customer_id = parse_id(global_id, "Customer")
+    return await run_and_load(
+        ctx,
+        lambda: service.set_customer_frozen(
+            ctx.service, customer_id, frozen=frozen, reason=reason or ""
+        ),
+        ctx.loaders.customer,
+    )

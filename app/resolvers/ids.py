@@ -23,3 +23,12 @@ def require_id(global_id: str, type_name: str, argument: str) -> int:
     if row_id is None:
         raise BadRequest(f"`{argument}` is not a {type_name} id: {global_id!r}.")
     return row_id
+
+
+def parse_optional_id(global_id: str | None, type_name: str) -> int | None:
+    """None when the argument was not given; 0 (no row has it) when it is malformed or of
+    another type, so the service answers NOT_FOUND for it like for any missing object."""
+    if global_id is None:
+        return None
+    row_id = parse_id(global_id, type_name)
+    return 0 if row_id is None else row_id

@@ -6,6 +6,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
+from aiodataloader import DataLoader
+
 from app.context import RequestContext
 from app.services import idempotency
 from app.services.errors import DomainError, DomainErrors
@@ -71,3 +73,15 @@ async def run_idempotent(
     if result.errors:
         return Outcome(errors=result.errors)
     return Outcome(value=result.ids)
+
+
+async def run_and_load(
+    ctx: RequestContext, work: Callable[[], Awaitable[int]], loader: DataLoader
+) -> Outcome[Any]:
+    """`run_mutation` for a service that returns the changed object's id: the payload gets
+    the object re-read through `loader` (so through the caller's scoping)."""
+    outcome: Outcome[Any] = await run_mutation(ctx, work)
+    if outcome.value is not None:
+        loader.clear(outcome.value)
+        outcome.value = await loader.load(outcome.value)
+    return outcome

@@ -15,9 +15,16 @@ NODE_LOADERS: dict[str, Callable[[Loaders], DataLoader]] = {
     "Adjustment": lambda loaders: loaders.adjustment,
     "Recharge": lambda loaders: loaders.recharge,
     "Withdrawal": lambda loaders: loaders.withdrawal,
+    "AssociationChangeRequest": lambda loaders: loaders.association_change,
+    "Authorization": lambda loaders: loaders.authorization,
     "Customer": lambda loaders: loaders.customer,
+    "DisassociationRequest": lambda loaders: loaders.disassociation_request,
+    "Invitation": lambda loaders: loaders.invitation,
+    "Notification": lambda loaders: loaders.notification,
     "Partner": lambda loaders: loaders.partner,
     "PartnerUser": lambda loaders: loaders.partner_user,
+    "Registration": lambda loaders: loaders.registration,
+    "ReservedCompany": lambda loaders: loaders.reserved_company,
     "Resource": lambda loaders: loaders.resource,
 }
 

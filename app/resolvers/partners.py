@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.context import RequestContext
+from app.resolvers.mutations import Outcome, run_and_load
 from app.services import partners as service
 from app.services.pagination import Page, PageRequest
+
+if TYPE_CHECKING:
+    from app.schema.partners import UpdatePartnerSettingsInput
 
 
 async def load_partner(ctx: RequestContext, partner_id: int | None) -> Any:
@@ -22,3 +26,15 @@ async def list_partner_users(
 ) -> Page:
     page = PageRequest.from_args(first, after, last, before)
     return await service.list_partner_users(ctx.service, page)
+
+
+async def update_partner_settings(
+    ctx: RequestContext, input: UpdatePartnerSettingsInput
+) -> Outcome[Any]:
+    return await run_and_load(
+        ctx,
+        lambda: service.update_partner_settings(
+            ctx.service, sales_see_all_customers=input.sales_see_all_customers
+        ),
+        ctx.loaders.partner,
+    )

@@ -4,23 +4,27 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import Enum
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 
 from app.globalid import to_global_id
 from app.models.enums import PrincipalKind
+from app.resolvers import authorizations as authorization_resolvers
 from app.resolvers import customers as resolvers
 from app.resolvers import funds as funds_resolvers
 from app.resolvers import partners as partner_resolvers
 from app.resolvers import resources as resource_resolvers
 from app.schema.enums import AssociationType, CustomerStatus, OrderDirection
-from app.schema.errors import UserError
+from app.schema.errors import UserError, user_errors
 from app.schema.funds import CustomerAccount
 from app.schema.partners import PartnerUser
 from app.schema.relay import After, Before, Connection, DateTimeRange, First, Last, Node, connection
 from app.schema.resources import Resource, ResourceFilter, ResourceOrder
 from app.services.masking import mask_email, mask_name, mask_phone
+
+if TYPE_CHECKING:
+    from app.schema.authorizations import Authorization
 
 
 @strawberry.enum(description="Fields customers can be ordered by (ties broken by id).")
@@ -29,6 +33,17 @@ class CustomerOrderField(Enum):
     ASSOCIATED_AT = strawberry.enum_value(
         "ASSOCIATED_AT", description="When the association started."
     )
+
+
+@strawberry.enum(description="Which associations a customer list shows.")
+class AssociationState(Enum):
+    CURRENT = strawberry.enum_value(
+        "CURRENT", description="Current customers (the association has not ended)."
+    )
+    FORMER = strawberry.enum_value(
+        "FORMER", description="Former customers: ended associations, kept with their history."
+    )
+    ALL = strawberry.enum_value("ALL", description="Current and former customers.")
 
 
 @strawberry.input(description="Ordering of a customer list.")
@@ -60,6 +75,10 @@ class CustomerFilter:
     has_arrears: bool | None = strawberry.field(
         default=None,
         description="true: owes beyond its credit limit; false: does not.",
+    )
+    association_state: AssociationState = strawberry.field(
+        default=AssociationState.CURRENT,
+        description="Current customers by default; FORMER or ALL to include ended associations.",
     )
 
 
@@ -148,6 +167,17 @@ class Customer(Node):
         )
         return connection(page, Resource.from_row)
 
+    @strawberry.field(
+        description="Pending and active authorizations (at most one pending per scope)."
+    )
+    async def open_authorizations(
+        self, info: strawberry.Info
+    ) -> list[Annotated[Authorization, strawberry.lazy("app.schema.authorizations")]]:
+        from app.schema.authorizations import Authorization
+
+        rows = await authorization_resolvers.open_authorizations(info.context, self.db_id)
+        return [Authorization.from_row(row) for row in rows]
+
     @classmethod
     def from_row(cls, row: Any) -> Customer:
         return cls(
@@ -196,4 +226,58 @@ async def update_customer(
     return UpdateCustomerPayload(
         customer=Customer.from_row(outcome.value) if outcome.value is not None else None,
         user_errors=[UserError.from_domain(e) for e in outcome.errors],
+    )
+
+
+@strawberry.input(description="The customer to freeze, and why.")
+class FreezeCustomerInput:
+    id: strawberry.ID = strawberry.field(description="A current customer.")
+    reason: str | None = strawberry.field(
+        default=None, description="Why (kept in the audit log; at most 500 characters)."
+    )
+
+
+@strawberry.input(description="The customer to unfreeze.")
+class UnfreezeCustomerInput:
+    id: strawberry.ID = strawberry.field(description="A frozen current customer.")
+    reason: str | None = strawberry.field(
+        default=None, description="Why (kept in the audit log; at most 500 characters)."
+    )
+
+
+@strawberry.type(description="Result of `freezeCustomer`.")
+class FreezeCustomerPayload:
+    customer: Customer | None = strawberry.field(
+        description="The customer, now FROZEN (null when refused)."
+    )
+    user_errors: list[UserError] = strawberry.field(description="Why it was refused.")
+
+
+@strawberry.type(description="Result of `unfreezeCustomer`.")
+class UnfreezeCustomerPayload:
+    customer: Customer | None = strawberry.field(
+        description="The customer, now ACTIVE (null when refused)."
+    )
+    user_errors: list[UserError] = strawberry.field(description="Why it was refused.")
+
+
+async def freeze_customer(
+    info: strawberry.Info,
+    input: Annotated[FreezeCustomerInput, strawberry.argument(description="Whom, and why.")],
+) -> FreezeCustomerPayload:
+    outcome = await resolvers.set_customer_frozen(info.context, input.id, True, input.reason)
+    return FreezeCustomerPayload(
+        customer=Customer.from_row(outcome.value) if outcome.value is not None else None,
+        user_errors=user_errors(outcome.errors),
+    )
+
+
+async def unfreeze_customer(
+    info: strawberry.Info,
+    input: Annotated[UnfreezeCustomerInput, strawberry.argument(description="Whom.")],
+) -> UnfreezeCustomerPayload:
+    outcome = await resolvers.set_customer_frozen(info.context, input.id, False, input.reason)
+    return UnfreezeCustomerPayload(
+        customer=Customer.from_row(outcome.value) if outcome.value is not None else None,
+        user_errors=user_errors(outcome.errors),
     )

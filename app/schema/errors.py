@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import Enum
 
 import strawberry
@@ -70,6 +71,76 @@ class ErrorCode(Enum):
         "IDEMPOTENCY_KEY_REUSED",
         description="This idempotency key was used with a different input; use a new key.",
     )
+    REGISTRATION_CONFLICT = strawberry.enum_value(
+        "REGISTRATION_CONFLICT",
+        description=(
+            "The company is already registered, a customer, or reserved; "
+            "who holds it is not disclosed."
+        ),
+    )
+    REGISTRATION_LIMIT_REACHED = strawberry.enum_value(
+        "REGISTRATION_LIMIT_REACHED",
+        description="The partner holds the most pending or valid registrations allowed.",
+    )
+    CONTACT_MISMATCH = strawberry.enum_value(
+        "CONTACT_MISMATCH",
+        description="The accepting account's contact phone is not the registered contact's.",
+    )
+    INVITATION_EXPIRED = strawberry.enum_value(
+        "INVITATION_EXPIRED",
+        description="The invitation link (or its registration) has expired.",
+    )
+    ACCOUNT_ALREADY_ASSOCIATED = strawberry.enum_value(
+        "ACCOUNT_ALREADY_ASSOCIATED",
+        description="The cloud account already has an open association with a partner.",
+    )
+    ACCOUNT_NAME_TAKEN = strawberry.enum_value(
+        "ACCOUNT_NAME_TAKEN",
+        description="Another cloud account already uses this account name.",
+    )
+    REQUEST_EXPIRED = strawberry.enum_value(
+        "REQUEST_EXPIRED",
+        description="The request was left unanswered past its deadline.",
+    )
+    CHANGE_ALREADY_PENDING = strawberry.enum_value(
+        "CHANGE_ALREADY_PENDING",
+        description="Another association change of this customer awaits an answer.",
+    )
+    CUSTOMER_FROZEN = strawberry.enum_value(
+        "CUSTOMER_FROZEN",
+        description="The customer's account is frozen.",
+    )
+    VALID_RESERVED_RESOURCES = strawberry.enum_value(
+        "VALID_RESERVED_RESOURCES",
+        description="The customer still has valid reserved instances or support plans.",
+    )
+    CHANGE_TOO_SOON = strawberry.enum_value(
+        "CHANGE_TOO_SOON",
+        description=(
+            "The partner already started a disassociation or type switch of this customer "
+            "within the interval (3 months by default)."
+        ),
+    )
+    CUSTOMER_REQUEST_TOO_RECENT = strawberry.enum_value(
+        "CUSTOMER_REQUEST_TOO_RECENT",
+        description="The customer filed a disassociation request within the waiting period.",
+    )
+    DISASSOCIATION_REQUEST_TOO_SOON = strawberry.enum_value(
+        "DISASSOCIATION_REQUEST_TOO_SOON",
+        description="The customer already filed a disassociation request within the interval.",
+    )
+    AUTHORIZATION_REQUIRED = strawberry.enum_value(
+        "AUTHORIZATION_REQUIRED",
+        description="The customer has not granted an active authorization for this scope.",
+    )
+    AUTHORIZATION_ALREADY_PENDING = strawberry.enum_value(
+        "AUTHORIZATION_ALREADY_PENDING",
+        description="A request for one of these scopes already awaits the customer's answer.",
+    )
+    INVALID_ACCOUNT_MANAGER = strawberry.enum_value(
+        "INVALID_ACCOUNT_MANAGER",
+        description="Only a SALES or ADMIN user of the same partner may manage customers.",
+    )
 
 
 @strawberry.type(description="A business rule that refused a mutation; nothing was changed.")
@@ -84,3 +155,8 @@ class UserError:
     def from_domain(cls, error: DomainError, prefix: tuple[str, ...] = ("input",)) -> UserError:
         path = None if error.field is None else [*prefix, *(str(p) for p in error.field)]
         return cls(code=ErrorCode(error.code.value), field=path, message=error.message)
+
+
+def user_errors(errors: Iterable[DomainError]) -> list[UserError]:
+    """The payload's `userErrors` for a mutation's domain errors."""
+    return [UserError.from_domain(e) for e in errors]

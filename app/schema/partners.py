@@ -4,17 +4,22 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 
 from app.globalid import to_global_id
+from app.resolvers import account_managers as account_manager_resolvers
 from app.resolvers import funds as funds_resolvers
 from app.resolvers import partners as resolvers
 from app.schema.enums import CertificationStatus, ContractingEntity, PrincipalKind, Role
+from app.schema.errors import UserError, user_errors
 from app.schema.funds import PartnerAccount
-from app.schema.relay import Node
+from app.schema.relay import After, Before, Connection, First, Last, Node, connection
 from app.services.partners import is_certified
+
+if TYPE_CHECKING:
+    from app.schema.customers import Customer, CustomerOrder
 
 
 @strawberry.type(description="A solution provider (reseller) using the console.")
@@ -74,15 +79,40 @@ class Partner(Node):
 
 @strawberry.type(description="A user of a partner, with one role.")
 class PartnerUser(Node):
+    db_id: strawberry.Private[int]
     name: str = strawberry.field(description="Display name.")
     email: str = strawberry.field(description="Login email.")
     role: Role = strawberry.field(description="What this user may do.")
     created_at: datetime = strawberry.field(description="When the user was added.")
 
+    @strawberry.field(
+        description="Current customers this user manages (as account manager) that the "
+        "caller may see."
+    )
+    async def managed_customers(
+        self,
+        info: strawberry.Info,
+        order_by: Annotated[
+            Annotated[CustomerOrder, strawberry.lazy("app.schema.customers")] | None,
+            strawberry.argument(description="Ordering; by name by default."),
+        ] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> Connection[Annotated[Customer, strawberry.lazy("app.schema.customers")]]:
+        from app.schema.customers import Customer
+
+        page = await account_manager_resolvers.managed_customers(
+            info.context, self.db_id, order_by, first, after, last, before
+        )
+        return connection(page, Customer.from_row)
+
     @classmethod
     def from_row(cls, row: Any) -> PartnerUser:
         return cls(
             id=strawberry.ID(to_global_id("PartnerUser", row.id)),
+            db_id=row.id,
             name=row.name,
             email=row.email,
             role=row.role,
@@ -106,3 +136,31 @@ class Viewer:
     async def user(self, info: strawberry.Info) -> PartnerUser | None:
         row = await resolvers.load_partner_user(info.context, self.user_id)
         return None if row is None else PartnerUser.from_row(row)
+
+
+@strawberry.input(description="Partner settings to change; omitted ones stay.")
+class UpdatePartnerSettingsInput:
+    sales_see_all_customers: bool | None = strawberry.field(
+        default=None,
+        description="Whether SALES users see all customers, not only those they manage "
+        "(applies from their next request).",
+    )
+
+
+@strawberry.type(description="Result of `updatePartnerSettings`.")
+class UpdatePartnerSettingsPayload:
+    partner: Partner | None = strawberry.field(
+        description="The partner as changed (null when refused)."
+    )
+    user_errors: list[UserError] = strawberry.field(description="Why it was refused.")
+
+
+async def update_partner_settings(
+    info: strawberry.Info,
+    input: Annotated[UpdatePartnerSettingsInput, strawberry.argument(description="What to set.")],
+) -> UpdatePartnerSettingsPayload:
+    outcome = await resolvers.update_partner_settings(info.context, input)
+    return UpdatePartnerSettingsPayload(
+        partner=Partner.from_row(outcome.value) if outcome.value is not None else None,
+        user_errors=user_errors(outcome.errors),
+    )

@@ -8,19 +8,33 @@ from typing import Annotated, Any
 import strawberry
 
 from app.resolvers import adjustments as adjustment_resolvers
+from app.resolvers import association_changes as association_change_resolvers
 from app.resolvers import audit_log as audit_resolvers
+from app.resolvers import authorizations as authorization_resolvers
+from app.resolvers import company_registry as company_registry_resolvers
 from app.resolvers import customers as customer_resolvers
+from app.resolvers import disassociation_requests as disassociation_request_resolvers
+from app.resolvers import invitations as invitation_resolvers
 from app.resolvers import nodes as node_resolvers
+from app.resolvers import notifications as notification_resolvers
 from app.resolvers import partners as partner_resolvers
 from app.resolvers import recharges as recharge_resolvers
+from app.resolvers import registrations as registration_resolvers
 from app.resolvers import resources as resource_resolvers
 from app.resolvers import statements as statement_resolvers
 from app.resolvers import withdrawals as withdrawal_resolvers
 from app.schema.adjustments import Adjustment, AdjustmentRecordFilter
+from app.schema.association_changes import AssociationChangeRequest, AssociationChangeRequestFilter
 from app.schema.audit_log import AuditEvent, AuditEventFilter
+from app.schema.authorizations import Authorization, AuthorizationFilter
+from app.schema.company_registry import ReservedCompany
 from app.schema.customers import Customer, CustomerFilter, CustomerOrder
+from app.schema.disassociation_requests import DisassociationRequest, DisassociationRequestFilter
+from app.schema.invitations import Invitation, InvitationFilter, InvitationOrder
+from app.schema.notifications import Notification, NotificationFilter
 from app.schema.partners import Partner, PartnerUser, Viewer
 from app.schema.recharges import Recharge, RechargeFilter
+from app.schema.registrations import Registration, RegistrationFilter, RegistrationOrder
 from app.schema.relay import After, Before, Connection, First, Last, Node, connection
 from app.schema.resources import Resource, ResourceFilter, ResourceOrder
 from app.schema.statements import StatementFilter, StatementLine
@@ -32,9 +46,16 @@ NODE_TYPES: dict[str, Any] = {
     "Adjustment": Adjustment.from_row,
     "Recharge": Recharge.from_row,
     "Withdrawal": Withdrawal.from_row,
+    "AssociationChangeRequest": AssociationChangeRequest.from_row,
+    "Authorization": Authorization.from_row,
     "Customer": Customer.from_row,
+    "DisassociationRequest": DisassociationRequest.from_row,
+    "Invitation": Invitation.from_row,
+    "Notification": Notification.from_row,
     "Partner": Partner.from_row,
     "PartnerUser": PartnerUser.from_row,
+    "Registration": Registration.from_row,
+    "ReservedCompany": ReservedCompany.from_row,
     "Resource": Resource.from_row,
 }
 
@@ -154,6 +175,137 @@ class Query:
     ) -> Connection[PartnerUser]:
         page = await partner_resolvers.list_partner_users(info.context, first, after, last, before)
         return connection(page, PartnerUser.from_row)
+
+    @strawberry.field(
+        description="Registrations (报备): the partner's own; the platform sees all to review."
+    )
+    async def registrations(
+        self,
+        info: strawberry.Info,
+        filter: Annotated[
+            RegistrationFilter | None, strawberry.argument(description="Conditions.")
+        ] = None,
+        order_by: Annotated[
+            RegistrationOrder | None,
+            strawberry.argument(description="Ordering; newest submission first by default."),
+        ] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> Connection[Registration]:
+        page = await registration_resolvers.list_registrations(
+            info.context, filter, order_by, first, after, last, before
+        )
+        return connection(page, Registration.from_row)
+
+    @strawberry.field(description='Invitations ("invited customers") with their status.')
+    async def invitations(
+        self,
+        info: strawberry.Info,
+        filter: Annotated[
+            InvitationFilter | None, strawberry.argument(description="Conditions.")
+        ] = None,
+        order_by: Annotated[
+            InvitationOrder | None,
+            strawberry.argument(description="Ordering; newest first by default."),
+        ] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> Connection[Invitation]:
+        page = await invitation_resolvers.list_invitations(
+            info.context, filter, order_by, first, after, last, before
+        )
+        return connection(page, Invitation.from_row)
+
+    @strawberry.field(
+        description="Partner requests to disassociate customers or switch their type, newest "
+        "first (a customer sees those addressed to it)."
+    )
+    async def association_change_requests(
+        self,
+        info: strawberry.Info,
+        filter: Annotated[
+            AssociationChangeRequestFilter | None, strawberry.argument(description="Conditions.")
+        ] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> Connection[AssociationChangeRequest]:
+        page = await association_change_resolvers.list_association_changes(
+            info.context, filter, first, after, last, before
+        )
+        return connection(page, AssociationChangeRequest.from_row)
+
+    @strawberry.field(
+        description="Customers' requests to disassociate, newest first (a customer sees its own)."
+    )
+    async def disassociation_requests(
+        self,
+        info: strawberry.Info,
+        filter: Annotated[
+            DisassociationRequestFilter | None, strawberry.argument(description="Conditions.")
+        ] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> Connection[DisassociationRequest]:
+        page = await disassociation_request_resolvers.list_disassociation_requests(
+            info.context, filter, first, after, last, before
+        )
+        return connection(page, DisassociationRequest.from_row)
+
+    @strawberry.field(description="Authorizations, newest request first (a customer sees its own).")
+    async def authorizations(
+        self,
+        info: strawberry.Info,
+        filter: Annotated[
+            AuthorizationFilter | None, strawberry.argument(description="Conditions.")
+        ] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> Connection[Authorization]:
+        page = await authorization_resolvers.list_authorizations(
+            info.context, filter, first, after, last, before
+        )
+        return connection(page, Authorization.from_row)
+
+    @strawberry.field(description="The notification outbox, newest first (PLATFORM only).")
+    async def notifications(
+        self,
+        info: strawberry.Info,
+        filter: Annotated[
+            NotificationFilter | None, strawberry.argument(description="Conditions.")
+        ] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> Connection[Notification]:
+        page = await notification_resolvers.list_notifications(
+            info.context, filter, first, after, last, before
+        )
+        return connection(page, Notification.from_row)
+
+    @strawberry.field(description="The vendor's reserved companies, by name (PLATFORM only).")
+    async def reserved_companies(
+        self,
+        info: strawberry.Info,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> Connection[ReservedCompany]:
+        page = await company_registry_resolvers.list_reserved_companies(
+            info.context, first, after, last, before
+        )
+        return connection(page, ReservedCompany.from_row)
 
     @strawberry.field(description="Adjustment records (调账记录), newest first.")
     async def adjustment_records(

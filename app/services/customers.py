@@ -30,6 +30,14 @@ class CustomerOrderField(StrEnum):
     ASSOCIATED_AT = "ASSOCIATED_AT"
 
 
+class AssociationState(StrEnum):
+    """Which associations a customer list shows: current ones by default."""
+
+    CURRENT = "CURRENT"
+    FORMER = "FORMER"
+    ALL = "ALL"
+
+
 @dataclass(frozen=True, slots=True)
 class CustomerFilter:
     """Conditions of the customer list; `None` means "any"."""
@@ -42,6 +50,8 @@ class CustomerFilter:
     associated_from: datetime | None = None
     associated_to: datetime | None = None
     has_arrears: bool | None = None
+
+    association_state: AssociationState = AssociationState.CURRENT
 
 
 def customer_select() -> Select[Any]:
@@ -67,9 +77,14 @@ def customer_select() -> Select[Any]:
     ).join(CloudAccount, CloudAccount.id == Customer.cloud_account_id)
 
 
-def _ordering(field: CustomerOrderField, direction: Direction) -> Ordering:
+def customer_ordering(field: CustomerOrderField, direction: Direction) -> Ordering:
     column = Customer.name if field is CustomerOrderField.NAME else Customer.associated_at
     return Ordering(field.value, column, Customer.id, direction)
+
+
+def customer_sort_key(field: CustomerOrderField) -> Any:
+    key = "name" if field is CustomerOrderField.NAME else "associated_at"
+    return lambda row: getattr(row, key)
 
 
 def _apply_filter(stmt: Select[Any], f: CustomerFilter) -> Select[Any]:
@@ -89,6 +104,11 @@ def _apply_filter(stmt: Select[Any], f: CustomerFilter) -> Select[Any]:
         stmt = stmt.where(Customer.associated_at < f.associated_to)
     if f.has_arrears is not None:
         stmt = stmt.where(in_arrears() if f.has_arrears else ~in_arrears())
+
+    if f.association_state is AssociationState.CURRENT:
+        stmt = stmt.where(Customer.ended_at.is_(None))
+    elif f.association_state is AssociationState.FORMER:
+        stmt = stmt.where(Customer.ended_at.is_not(None))
     return stmt
 
 
@@ -99,16 +119,16 @@ async def list_customers(
     direction: Direction,
     page: PageRequest,
 ) -> Page:
-    """The customers the caller may see (current associations), one keyset page.
+    """The customers the caller may see, one keyset page: current associations unless the
+    filter asks for former ones (ended associations stay readable with their history).
 
     Partner users see their partner's customers (SALES: managed ones unless allowed all), a
     customer principal its own associations, the platform all.
     """
-    ordering = _ordering(order_field, direction)
-    stmt = customer_select().where(visible(ctx.principal, Customer), Customer.ended_at.is_(None))
+    ordering = customer_ordering(order_field, direction)
+    stmt = customer_select().where(visible(ctx.principal, Customer))
     stmt = _apply_filter(stmt, customer_filter)
-    key = "name" if order_field is CustomerOrderField.NAME else "associated_at"
-    return await fetch_page(ctx.session, stmt, ordering, page, lambda r: getattr(r, key))
+    return await fetch_page(ctx.session, stmt, ordering, page, customer_sort_key(order_field))
 
 
 async def get_customers(ctx: ServiceContext, ids: Sequence[int]) -> dict[int, Any]:
@@ -209,5 +229,47 @@ async def update_customer(
         partner_id=customer.partner_id,
         before=before,
         after={"labels": list(customer.labels), "remark": customer.remark},
+    )
+    return customer.id
+
+
+async def set_customer_frozen(
+    ctx: ServiceContext, customer_id: int | None, *, frozen: bool, reason: str = ""
+) -> int:
+    """Freeze or unfreeze a customer's account (PLATFORM). A frozen account blocks
+    association changes (CUSTOMER_FROZEN)."""
+    ctx.principal.require_platform()
+    reason = reason.strip()
+    if len(reason) > MAX_REMARK_LENGTH:
+        raise DomainError(
+            ErrorCode.INVALID_INPUT, "A reason has at most 500 characters.", ["reason"]
+        )
+    customer = None
+    if customer_id is not None:
+        customer = await ctx.session.scalar(
+            select(Customer)
+            .where(visible(ctx.principal, Customer), Customer.id == customer_id)
+            .with_for_update()
+        )
+    if customer is None:
+        raise DomainError(ErrorCode.NOT_FOUND, "No such customer.", ["id"])
+    if customer.ended_at is not None:
+        raise DomainError(ErrorCode.INVALID_STATE, "The association has ended.", ["id"])
+    target = CustomerStatus.FROZEN if frozen else CustomerStatus.ACTIVE
+    if customer.status is target:
+        raise DomainError(
+            ErrorCode.INVALID_STATE, f"The customer is already {target.value}.", ["id"]
+        )
+    before = {"status": customer.status}
+    customer.status = target
+    await ctx.session.flush()
+    await audit.record(
+        ctx,
+        "customer.freeze" if frozen else "customer.unfreeze",
+        "Customer",
+        customer.id,
+        partner_id=customer.partner_id,
+        before=before,
+        after={"status": customer.status, "reason": reason},
     )
     return customer.id

@@ -42,6 +42,11 @@ DOMAIN_MODULES = (
     "app.services.resources",
     "app.services.credit",
     "app.services.idempotency",
+    "app.services.registrations",
+    "app.services.invitations",
+    "app.services.association_changes",
+    "app.services.disassociation_requests",
+    "app.services.authorizations",
 )
 
 

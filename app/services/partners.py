@@ -10,8 +10,11 @@ from sqlalchemy import select
 from app import clock
 from app.models import Partner, PartnerUser
 from app.models.enums import CertificationStatus
+from app.services import audit
 from app.services.context import ServiceContext
+from app.services.errors import DomainError, ErrorCode
 from app.services.pagination import Direction, Ordering, Page, PageRequest, fetch_page
+from app.services.principal import Permission
 from app.services.scoping import visible
 
 PARTNER_COLUMNS = (
@@ -64,3 +67,31 @@ async def list_partner_users(ctx: ServiceContext, page: PageRequest) -> Page:
     stmt = select(*PARTNER_USER_COLUMNS).where(visible(ctx.principal, PartnerUser))
     ordering = Ordering("NAME", PartnerUser.name, PartnerUser.id, Direction.ASC)
     return await fetch_page(ctx.session, stmt, ordering, page, lambda r: r.name)
+
+
+async def update_partner_settings(
+    ctx: ServiceContext, *, sales_see_all_customers: bool | None = None
+) -> int:
+    """Change the caller's partner settings (ADMIN). SALES visibility applies from the next
+    request of each SALES user."""
+    ctx.principal.require(Permission.PARTNER_SETTINGS)
+    if sales_see_all_customers is None:
+        raise DomainError(ErrorCode.INVALID_INPUT, "Give a setting to change.", [])
+    partner = await ctx.session.scalar(
+        select(Partner).where(Partner.id == ctx.principal.partner_id).with_for_update()
+    )
+    if partner is None:
+        raise DomainError(ErrorCode.NOT_FOUND, "No such partner.", [])
+    before = {"sales_see_all_customers": partner.sales_see_all_customers}
+    partner.sales_see_all_customers = sales_see_all_customers
+    await ctx.session.flush()
+    await audit.record(
+        ctx,
+        "partner.update_settings",
+        "Partner",
+        partner.id,
+        partner_id=partner.id,
+        before=before,
+        after={"sales_see_all_customers": partner.sales_see_all_customers},
+    )
+    return partner.id

@@ -17,6 +17,7 @@ class Permission(StrEnum):
     UPDATE_CUSTOMER = "UPDATE_CUSTOMER"
     ACQUISITION = "ACQUISITION"
     PARTNER_SETTINGS = "PARTNER_SETTINGS"
+    ACCOUNT_MANAGERS = "ACCOUNT_MANAGERS"
     ASSOCIATION = "ASSOCIATION"
     FUNDS = "FUNDS"
     PROXY_ORDER = "PROXY_ORDER"
@@ -31,6 +32,7 @@ PARTNER_ROLES: dict[Permission, frozenset[Role]] = {
     Permission.UPDATE_CUSTOMER: frozenset({Role.ADMIN, Role.SALES}),
     Permission.ACQUISITION: frozenset({Role.ADMIN, Role.SALES}),
     Permission.PARTNER_SETTINGS: frozenset({Role.ADMIN}),
+    Permission.ACCOUNT_MANAGERS: frozenset({Role.ADMIN}),
     Permission.ASSOCIATION: frozenset({Role.ADMIN}),
     Permission.FUNDS: frozenset({Role.ADMIN, Role.FINANCE}),
     Permission.PROXY_ORDER: frozenset({Role.ADMIN, Role.SALES}),
@@ -73,7 +75,13 @@ class Principal:
             allowed = ", ".join(sorted(r.value for r in PARTNER_ROLES[permission]))
             raise PermissionDenied(f"Role {self.role.value} may not do this (needs {allowed}).")
 
+    def require_customer(self) -> None:
+        """Raise `PermissionDenied` unless the caller is a customer (a cloud account)."""
+        if self.kind is not PrincipalKind.CUSTOMER or self.cloud_account_id is None:
+            raise PermissionDenied("Only the customer may do this.")
+
     def require_platform(self) -> None:
+        """Raise `PermissionDenied` unless the caller is the platform (the cloud vendor)."""
         if self.kind is not PrincipalKind.PLATFORM:
             raise PermissionDenied("Only the platform may do this.")
 

@@ -6,7 +6,8 @@ what the principal may see:
 - a partner user sees its partner's rows; a SALES user restricted to managed customers sees
   only those customers and everything that hangs off them;
 - a customer principal (a cloud account) sees its own associations and their rows;
-- the platform sees everything (platform-side services only).
+- the platform sees everything (platform-side services only);
+- the notification outbox carries secrets in flight (invitation links): platform only.
 
 Another tenant's row is thereby exactly like a missing one.
 """
@@ -18,7 +19,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, false, select, true
 from sqlalchemy.orm import InstrumentedAttribute
 
-from app.models import Customer, Partner, PartnerUser
+from app.models import Customer, Notification, Partner, PartnerUser
 from app.models.enums import PrincipalKind
 from app.services.principal import Principal
 
@@ -37,6 +38,8 @@ def visible(principal: Principal, model: type[Any]) -> ColumnElement[bool]:
     """The condition selecting rows of `model` that `principal` may read."""
     if principal.kind is PrincipalKind.PLATFORM:
         return true()
+    if model is Notification:
+        return false()
     if model is Partner:
         if principal.kind is PrincipalKind.CUSTOMER:
             return Partner.id.in_(

@@ -22,6 +22,7 @@ from app.models.enums import (
     Role,
     WithdrawalRoute,
 )
+from app.periods import add_months
 from app.services import adjustments, credit, withdrawals
 from app.services.context import ServiceContext
 from app.services.errors import DomainError, DomainErrors
@@ -50,7 +51,7 @@ async def _step(ctx, admin_ctx, partner, customers, recharges, pending, op) -> N
     kind = op[0]
     if kind == "recharge":
         _, amount, channel, months_ago = op
-        paid_at = clock.add_months(clock.now(), -months_ago)
+        paid_at = add_months(clock.now(), -months_ago)
         recharges.append(
             await recharge(ctx.session, partner, amount, channel=channel, paid_at=paid_at)
         )

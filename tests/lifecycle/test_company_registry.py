@@ -1,0 +1,84 @@
+"""The vendor's reserved companies (PLATFORM) and how they block registrations."""
+
+from __future__ import annotations
+
+from app.models.enums import Role
+from tests.factories import gql, make_partner, make_user, platform_token, token_for
+
+ADD = """
+mutation Add($input: AddReservedCompanyInput!) {
+  addReservedCompany(input: $input) {
+    reservedCompany { id companyName creditCode reason }
+    userErrors { code field message }
+  }
+}
+"""
+REMOVE = """
+mutation Remove($id: ID!) {
+  removeReservedCompany(input: {id: $id}) { removedReservedCompanyId userErrors { code } }
+}
+"""
+LIST = "{ reservedCompanies(first: 10) { nodes { id companyName } } }"
+SUBMIT = """
+mutation Submit($name: String!) {
+  submitRegistration(input: {companyName: $name, contactName: "a", contactEmail: "a@b.cn",
+                              contactPhone: "13800001111"}) {
+    userErrors { code }
+  }
+}
+"""
+
+
+async def test_reserve_block_release(client, session):
+    platform = await platform_token(session)
+    partner = await make_partner(session)
+    sales = await token_for(session, await make_user(session, partner, Role.SALES))
+
+    added = await gql(
+        client,
+        ADD,
+        {"input": {"companyName": "Vendor Key Account Ltd", "creditCode": "91310000ma1fl8xq3y"}},
+        token=platform,
+    )
+    duplicate = await gql(
+        client, ADD, {"input": {"companyName": "VENDOR KEY ACCOUNT"}}, token=platform
+    )
+    blocked = await gql(client, SUBMIT, {"name": "Vendor Key Account"}, token=sales)
+    reserved = added["data"]["addReservedCompany"]["reservedCompany"]
+    listed = await gql(client, LIST, token=platform)
+    removed = await gql(client, REMOVE, {"id": reserved["id"]}, token=platform)
+    free = await gql(client, SUBMIT, {"name": "Vendor Key Account"}, token=sales)
+
+    assert reserved["creditCode"] == "91310000MA1FL8XQ3Y"
+    assert duplicate["data"]["addReservedCompany"]["userErrors"][0]["code"] == "INVALID_STATE"
+    assert blocked["data"]["submitRegistration"]["userErrors"] == [
+        {"code": "REGISTRATION_CONFLICT"}
+    ]
+    assert [n["id"] for n in listed["data"]["reservedCompanies"]["nodes"]] == [reserved["id"]]
+    assert removed["data"]["removeReservedCompany"]["removedReservedCompanyId"] == reserved["id"]
+    assert free["data"]["submitRegistration"]["userErrors"] == []
+
+
+async def test_only_the_platform_manages_the_list(client, session):
+    partner = await make_partner(session)
+    admin = await token_for(session, await make_user(session, partner, Role.ADMIN))
+
+    add = await gql(client, ADD, {"input": {"companyName": "X"}}, token=admin)
+    listed = await gql(client, LIST, token=admin)
+
+    assert add["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    assert listed["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+
+async def test_invalid_input(client, session):
+    body = await gql(
+        client,
+        ADD,
+        {"input": {"companyName": "", "creditCode": "123"}},
+        token=await platform_token(session),
+    )
+
+    assert {e["field"][1] for e in body["data"]["addReservedCompany"]["userErrors"]} == {
+        "companyName",
+        "creditCode",
+    }
