@@ -41,6 +41,9 @@ class CustomerAccount(Base):
     partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id"))
     balance: Mapped[Decimal] = mapped_column(Money(2), default=ZERO)
     credit_limit: Mapped[Decimal] = mapped_column(Money(2), default=ZERO)
+    # A former REFERRAL customer's own cash, set aside when it switched to RESELLER: not
+    # spendable, withdrawable only by the customer (DOMAIN.md > Customers).
+    frozen_own_cash: Mapped[Decimal] = mapped_column(Money(2), default=ZERO)
     # When the balance first fell below -credit_limit (arrears); cleared when repaid.
     arrears_since: Mapped[datetime | None] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = created_at_column()

@@ -204,3 +204,7 @@ class LedgerKind(Enum):
     INCENTIVE_WITHDRAWAL_PAID = strawberry.enum_value(
         "INCENTIVE_WITHDRAWAL_PAID", description="Incentive rebate paid out."
     )
+    OWN_CASH_FROZEN = strawberry.enum_value(
+        "OWN_CASH_FROZEN",
+        description="A customer's own cash set aside when it switched from REFERRAL to RESELLER.",
+    )

@@ -71,6 +71,14 @@ class ErrorCode(Enum):
         "IDEMPOTENCY_KEY_REUSED",
         description="This idempotency key was used with a different input; use a new key.",
     )
+    FUNDS_NOT_RETRIEVED = strawberry.enum_value(
+        "FUNDS_NOT_RETRIEVED",
+        description="Retrieve the customer's allocated balance before switching it to REFERRAL.",
+    )
+    CREDIT_IN_USE = strawberry.enum_value(
+        "CREDIT_IN_USE",
+        description="The customer is spending on its credit limit; allocate to repay it first.",
+    )
     REGISTRATION_CONFLICT = strawberry.enum_value(
         "REGISTRATION_CONFLICT",
         description=(

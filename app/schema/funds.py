@@ -40,6 +40,15 @@ class CustomerAccount:
     def arrears(self) -> Money:
         return money(self.position.arrears)
 
+    @strawberry.field(
+        description=(
+            "The customer's own cash from before it became RESELLER: set aside, not "
+            "spendable, withdrawable only by the customer."
+        )
+    )
+    def frozen_own_cash(self) -> Money:
+        return money(self.position.frozen_own_cash)
+
 
 @strawberry.type(description="What the partner could withdraw now, by route.")
 class Withdrawable:

@@ -81,6 +81,7 @@ class CustomerPosition:
 
     balance: Decimal
     credit_limit: Decimal
+    frozen_own_cash: Decimal = ZERO
 
     @property
     def available(self) -> Decimal:
@@ -101,12 +102,17 @@ async def get_customer_positions(
     """Positions of visible customers; a customer with no account row yet has zeros."""
     rows = await ctx.session.execute(
         select(
-            CustomerAccount.customer_id, CustomerAccount.balance, CustomerAccount.credit_limit
+            CustomerAccount.customer_id,
+            CustomerAccount.balance,
+            CustomerAccount.credit_limit,
+            CustomerAccount.frozen_own_cash,
         ).where(
             visible(ctx.principal, CustomerAccount), CustomerAccount.customer_id.in_(customer_ids)
         )
     )
-    found = {cid: CustomerPosition(balance, limit) for cid, balance, limit in rows}
+    found = {
+        cid: CustomerPosition(balance, limit, frozen) for cid, balance, limit, frozen in rows
+    }
     return {cid: found.get(cid, CustomerPosition(ZERO, ZERO)) for cid in customer_ids}
 
 

@@ -45,7 +45,10 @@ from app.services.errors import DomainError, ErrorCode
 from app.settings import get_settings
 
 # Modules whose import registers blockers or hooks (Funds, Orders, Coupons add theirs).
-CONTRIBUTOR_MODULES: tuple[str, ...] = ("app.services.authorizations",)
+CONTRIBUTOR_MODULES: tuple[str, ...] = (
+    "app.services.authorizations",
+    "app.services.funds_association",
+)
 
 
 class Initiator(StrEnum):

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.models import CustomerAccount, LedgerEntry, PartnerAccount, Recharge
 from app.models.enums import LedgerAccount, RechargeStatus
 from app.models.funds import ZERO
-from app.services.ledger import PARTNER_COLUMNS
+from app.services.ledger import CUSTOMER_COLUMNS, PARTNER_COLUMNS
 
 
 async def verify(session: AsyncSession) -> list[str]:
@@ -65,21 +65,23 @@ async def verify(session: AsyncSession) -> list[str]:
         f"partner {pid} has ledger entries but no account" for pid in set(from_ledger) - seen
     ]
 
-    customer_totals = dict(
-        (
-            await session.execute(
-                select(LedgerEntry.customer_id, func.sum(LedgerEntry.amount))
-                .where(LedgerEntry.account == LedgerAccount.CUSTOMER_BALANCE)
-                .group_by(LedgerEntry.customer_id)
-            )
-        ).all()
-    )
+    customer_totals: dict[tuple[int, LedgerAccount], Decimal] = {
+        (cid, account): total
+        for cid, account, total in await session.execute(
+            select(LedgerEntry.customer_id, LedgerEntry.account, func.sum(LedgerEntry.amount))
+            .where(LedgerEntry.account.in_(list(CUSTOMER_COLUMNS)))
+            .group_by(LedgerEntry.customer_id, LedgerEntry.account)
+        )
+    }
     customers = (await session.scalars(select(CustomerAccount))).all()
     for customer in customers:
-        expected = customer_totals.pop(customer.customer_id, None) or ZERO
-        if customer.balance != expected:
-            problems.append(
-                f"customer {customer.customer_id} balance {customer.balance}, ledger {expected}"
-            )
-    problems += [f"customer {cid} has ledger entries but no account" for cid in customer_totals]
+        for ledger_account, column in CUSTOMER_COLUMNS.items():
+            expected = customer_totals.pop((customer.customer_id, ledger_account), None) or ZERO
+            cached = getattr(customer, column)
+            if cached != expected:
+                problems.append(
+                    f"customer {customer.customer_id} {column} {cached}, ledger {expected}"
+                )
+    orphans = {cid for cid, _ in customer_totals}
+    problems += [f"customer {cid} has ledger entries but no account" for cid in orphans]
     return problems

@@ -35,13 +35,23 @@ class Leg:
     customer: CustomerAccount | None = None
 
 
+CUSTOMER_COLUMNS = {
+    LedgerAccount.CUSTOMER_BALANCE: "balance",
+    LedgerAccount.CUSTOMER_FROZEN_CASH: "frozen_own_cash",
+}
+
+
 def _apply(leg: Leg, partner: PartnerAccount | None) -> Decimal | None:
     """Move the cached balance the leg touches; returns that balance after it."""
-    if leg.account is LedgerAccount.CUSTOMER_BALANCE:
+    customer_column = CUSTOMER_COLUMNS.get(leg.account)
+    if customer_column is not None:
         if leg.customer is None:
             raise LedgerInvariantError("a customer leg needs its account")
-        leg.customer.balance += leg.amount
-        return leg.customer.balance
+        after = getattr(leg.customer, customer_column) + leg.amount
+        if leg.account is LedgerAccount.CUSTOMER_FROZEN_CASH and after < 0:
+            raise LedgerInvariantError(f"frozen cash would go negative ({after})")
+        setattr(leg.customer, customer_column, after)
+        return after
     column = PARTNER_COLUMNS.get(leg.account)
     if column is None:
         return None  # platform accounts have no cached balance

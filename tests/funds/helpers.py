@@ -8,8 +8,14 @@ from itertools import count
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.models import Customer, Partner, Recharge
-from app.models.enums import LedgerAccount, LedgerKind, RechargeChannel, RechargeStatus
+from app.models import Customer, Partner, PartnerUser, Recharge
+from app.models.enums import (
+    LedgerAccount,
+    LedgerKind,
+    PrincipalKind,
+    RechargeChannel,
+    RechargeStatus,
+)
 from app.services import ledger, recharges
 from app.services.accounts import lock_partner_account
 from app.services.context import ServiceContext
@@ -22,6 +28,17 @@ _refs = count(1)
 
 def platform(session: AsyncSession) -> ServiceContext:
     return ServiceContext(session, Principal.system(), request_id="test")
+
+
+def acting_as(session: AsyncSession, user: PartnerUser) -> ServiceContext:
+    """A service context of a partner user (for calling services directly)."""
+    principal = Principal(
+        kind=PrincipalKind.PARTNER_USER,
+        partner_id=user.partner_id,
+        user_id=user.id,
+        role=user.role,
+    )
+    return ServiceContext(session, principal, request_id="test")
 
 
 async def recharge(
