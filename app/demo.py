@@ -13,10 +13,11 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.catalog import seed_catalog
 from app.db import Database
 from app.demo_funds import seed_funds
 from app.demo_lifecycle import seed_lifecycle
-from app.models import CloudAccount, Customer, Partner, PartnerUser, Resource
+from app.models import CloudAccount, Customer, Partner, PartnerUser, Product, Resource
 from app.models.enums import (
     AssociationType,
     BillingMode,
@@ -51,14 +52,6 @@ TRADES = ["科技", "网络", "信息技术", "软件", "数据服务", "电子�
 INDUSTRIES = ["互联网", "零售", "制造", "教育", "金融", "医疗", "游戏", "物流"]
 REGIONS = ["cn-north-4", "cn-east-3", "cn-south-1"]
 SURNAMES = ["张", "王", "李", "赵", "刘", "陈", "杨", "黄", "周", "吴"]
-SPECS = {
-    ServiceType.ECS: ["s6.large.2", "s6.xlarge.2", "c7.2xlarge.4"],
-    ServiceType.EVS: ["SSD 100GB", "SAS 500GB"],
-    ServiceType.OBS: ["standard"],
-    ServiceType.CDN: ["mainland-traffic"],
-    ServiceType.BANDWIDTH: ["100 Mbps (95th percentile)", "20 Mbps"],
-    ServiceType.RDS: ["mysql.x1.large.2", "pg.x1.xlarge.4"],
-}
 
 PARTNERS = [
     {
@@ -87,7 +80,9 @@ USERS = [
 ]
 
 
-async def _create_partner(session: AsyncSession, spec: dict, rng: random.Random) -> Partner:
+async def _create_partner(
+    session: AsyncSession, spec: dict, rng: random.Random, catalog: list[Product]
+) -> Partner:
     partner = Partner(
         name=spec["name"],
         certified_company_name=spec["certified_company_name"],
@@ -114,7 +109,7 @@ async def _create_partner(session: AsyncSession, spec: dict, rng: random.Random)
     await session.flush()
     managers = [u for u in users if u.role in (Role.SALES, Role.ADMIN)]
     for n in range(spec["customers"]):
-        await _create_customer(session, partner, spec["prefix"], n, managers, rng)
+        await _create_customer(session, partner, spec["prefix"], n, managers, rng, catalog)
     return partner
 
 
@@ -125,6 +120,7 @@ async def _create_customer(
     n: int,
     managers: list[PartnerUser],
     rng: random.Random,
+    catalog: list[Product],
 ) -> None:
     company = f"{rng.choice(CITIES)}{rng.choice(WORDS)}{rng.choice(TRADES)}有限公司 {prefix}{n:03d}"
     account = CloudAccount(
@@ -159,12 +155,8 @@ async def _create_customer(
     session.add(customer)
     await session.flush()
     for r in range(rng.randint(0, 6)):
-        service = rng.choice(list(ServiceType))
-        mode = (
-            BillingMode.ON_DEMAND
-            if service in (ServiceType.CDN, ServiceType.OBS) or rng.random() < 0.3
-            else BillingMode.YEARLY_MONTHLY
-        )
+        product = rng.choice(catalog)
+        service, mode = product.service_type, product.billing_mode
         created = associated_at + timedelta(days=rng.randint(0, 120))
         expires = (
             created + timedelta(days=30 * rng.choice([1, 3, 6, 12, 24]))
@@ -181,9 +173,10 @@ async def _create_customer(
                 customer_id=customer.id,
                 name=f"{service.value.lower()}-{prefix}{n:03d}-{r + 1:02d}",
                 service_type=service,
-                region=rng.choice(REGIONS),
-                spec=rng.choice(SPECS[service]),
+                region=product.region,
+                spec=product.spec,
                 billing_mode=mode,
+                product_id=product.id,
                 status=status,
                 created_at=created,
                 expires_at=expires,
@@ -199,6 +192,8 @@ async def seed(database: Database) -> list[str]:
     lines: list[str] = []
     async with database.session(write=True) as session:
         partners: list[Partner] = []
+        await seed_catalog(session)
+        catalog = list(await session.scalars(select(Product).order_by(Product.code)))
         for index, spec in enumerate(PARTNERS):
             partner = await session.scalar(
                 select(Partner).where(
@@ -206,7 +201,7 @@ async def seed(database: Database) -> list[str]:
                 )
             )
             if partner is None:
-                partner = await _create_partner(session, spec, random.Random(1000 + index))
+                partner = await _create_partner(session, spec, random.Random(1000 + index), catalog)
                 await seed_funds(session, partner, spec["prefix"])
                 lines.append(f"created demo partner {partner.id}: {partner.name}")
             if await seed_lifecycle(session, partner, spec["prefix"]):

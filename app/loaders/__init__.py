@@ -18,6 +18,7 @@ from app.services import (
     invitations,
     notifications,
     partners,
+    products,
     recharges,
     registrations,
     resources,
@@ -38,6 +39,7 @@ class Loaders:
         self.partner = by_key(lambda ids: partners.get_partners(ctx, ids))
         self.partner_user = by_key(lambda ids: partners.get_partner_users(ctx, ids))
         self.resource = by_key(lambda ids: resources.get_resources(ctx, ids))
+        self.product = by_key(lambda ids: products.get_products(ctx, ids))
         self.customer_position = by_key(lambda ids: accounts.get_customer_positions(ctx, ids))
         self.partner_account = by_key(lambda ids: accounts.get_partner_accounts(ctx, ids))
         self.adjustment = by_key(lambda ids: adjustments.get_adjustments(ctx, ids))

@@ -11,6 +11,7 @@ from app.models.idempotency import IdempotencyKey
 from app.models.invitations import Invitation, Notification
 from app.models.jobs import JobRun
 from app.models.partners import Partner, PartnerUser
+from app.models.products import Product
 from app.models.recharges import Recharge
 from app.models.registrations import Registration, ReservedCompany
 from app.models.resources import Resource
@@ -37,6 +38,7 @@ __all__ = [
     "Partner",
     "PartnerAccount",
     "PartnerUser",
+    "Product",
     "Recharge",
     "Registration",
     "ReservedCompany",

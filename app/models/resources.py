@@ -36,6 +36,8 @@ class Resource(Base):
     auto_renew: Mapped[bool] = mapped_column(Boolean, default=False)
     # The order that created it; a plain id until the orders table exists.
     order_id: Mapped[int | None] = mapped_column()
+    # The catalog product it runs as (what it is rated and renewed at).
+    product_id: Mapped[int | None] = mapped_column(ForeignKey("products.id"))
     is_reserved_instance: Mapped[bool] = mapped_column(Boolean, default=False)
     is_support_plan: Mapped[bool] = mapped_column(Boolean, default=False)
     # When the owner's arrears moved it to GRACE_PERIOD; null when arrears did not stop it.

@@ -25,6 +25,7 @@ NODE_LOADERS: dict[str, Callable[[Loaders], DataLoader]] = {
     "PartnerUser": lambda loaders: loaders.partner_user,
     "Registration": lambda loaders: loaders.registration,
     "ReservedCompany": lambda loaders: loaders.reserved_company,
+    "Product": lambda loaders: loaders.product,
     "Resource": lambda loaders: loaders.resource,
 }
 

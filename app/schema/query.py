@@ -18,6 +18,7 @@ from app.resolvers import invitations as invitation_resolvers
 from app.resolvers import nodes as node_resolvers
 from app.resolvers import notifications as notification_resolvers
 from app.resolvers import partners as partner_resolvers
+from app.resolvers import products as product_resolvers
 from app.resolvers import recharges as recharge_resolvers
 from app.resolvers import registrations as registration_resolvers
 from app.resolvers import resources as resource_resolvers
@@ -33,6 +34,7 @@ from app.schema.disassociation_requests import DisassociationRequest, Disassocia
 from app.schema.invitations import Invitation, InvitationFilter, InvitationOrder
 from app.schema.notifications import Notification, NotificationFilter
 from app.schema.partners import Partner, PartnerUser, Viewer
+from app.schema.products import Product, ProductFilter
 from app.schema.recharges import Recharge, RechargeFilter
 from app.schema.registrations import Registration, RegistrationFilter, RegistrationOrder
 from app.schema.relay import After, Before, Connection, First, Last, Node, connection
@@ -56,6 +58,7 @@ NODE_TYPES: dict[str, Any] = {
     "PartnerUser": PartnerUser.from_row,
     "Registration": Registration.from_row,
     "ReservedCompany": ReservedCompany.from_row,
+    "Product": Product.from_row,
     "Resource": Resource.from_row,
 }
 
@@ -394,3 +397,20 @@ class Query:
             info.context, filter, first, after, last, before
         )
         return connection(page, AuditEvent.from_row)
+
+    @strawberry.field(description="The product catalog, by product code.")
+    async def products(
+        self,
+        info: strawberry.Info,
+        filter: Annotated[
+            ProductFilter | None, strawberry.argument(description="Conditions.")
+        ] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> Connection[Product]:
+        page = await product_resolvers.list_products(
+            info.context, filter, first, after, last, before
+        )
+        return connection(page, Product.from_row)

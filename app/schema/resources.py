@@ -14,6 +14,7 @@ from app.schema.relay import Node
 
 if TYPE_CHECKING:
     from app.schema.customers import Customer
+    from app.schema.products import Product
 
 
 @strawberry.enum(description="Fields resources can be ordered by (ties broken by id).")
@@ -58,6 +59,7 @@ ResourceFilterInput = ResourceFilter
 @strawberry.type(description="A customer's cloud resource.")
 class Resource(Node):
     customer_id: strawberry.Private[int]
+    product_id: strawberry.Private[int | None]
     name: str = strawberry.field(description="Resource name.")
     service_type: ServiceType = strawberry.field(description="Cloud service.")
     region: str = strawberry.field(description="Region code, e.g. cn-north-4.")
@@ -71,6 +73,17 @@ class Resource(Node):
     auto_renew: bool = strawberry.field(description="Renews itself at expiry.")
     is_reserved_instance: bool = strawberry.field(description="A reserved instance.")
     is_support_plan: bool = strawberry.field(description="A support plan.")
+
+    @strawberry.field(description="The catalog product it runs as (null if unknown).")
+    async def product(
+        self, info: strawberry.Info
+    ) -> Annotated[Product, strawberry.lazy("app.schema.products")] | None:
+        from app.schema.products import Product
+
+        if self.product_id is None:
+            return None
+        row = await info.context.loaders.product.load(self.product_id)
+        return None if row is None else Product.from_row(row)
 
     @strawberry.field(description="The customer that owns it.")
     async def customer(
@@ -86,6 +99,7 @@ class Resource(Node):
         return cls(
             id=strawberry.ID(to_global_id("Resource", row.id)),
             customer_id=row.customer_id,
+            product_id=row.product_id,
             name=row.name,
             service_type=row.service_type,
             region=row.region,

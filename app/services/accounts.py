@@ -110,9 +110,7 @@ async def get_customer_positions(
             visible(ctx.principal, CustomerAccount), CustomerAccount.customer_id.in_(customer_ids)
         )
     )
-    found = {
-        cid: CustomerPosition(balance, limit, frozen) for cid, balance, limit, frozen in rows
-    }
+    found = {cid: CustomerPosition(balance, limit, frozen) for cid, balance, limit, frozen in rows}
     return {cid: found.get(cid, CustomerPosition(ZERO, ZERO)) for cid in customer_ids}
 
 

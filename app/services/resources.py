@@ -60,6 +60,7 @@ RESOURCE_COLUMNS = (
     Resource.order_id,
     Resource.is_reserved_instance,
     Resource.is_support_plan,
+    Resource.product_id,
 )
 
 _SORT = {
