@@ -17,8 +17,7 @@ from strawberry.extensions import (
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
-from app.schema.mutation import Mutation
-from app.schema.query import Query
+from app.schema.roots import Mutation, Query
 from app.schema.scalars import SCALARS
 from app.settings import get_settings
 

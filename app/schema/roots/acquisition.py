@@ -1,36 +1,177 @@
-"""The `Mutation` root. Each mutation: `verbNoun(input: VerbNounInput!): VerbNounPayload!`."""
+"""Root fields of customer acquisition and the association lifecycle."""
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
+from app.resolvers import association_changes as association_change_resolvers
+from app.resolvers import authorizations as authorization_resolvers
+from app.resolvers import company_registry as company_registry_resolvers
+from app.resolvers import disassociation_requests as disassociation_request_resolvers
+from app.resolvers import invitations as invitation_resolvers
+from app.resolvers import notifications as notification_resolvers
+from app.resolvers import registrations as registration_resolvers
 from app.schema import (
     account_managers,
-    adjustments,
     association_changes,
     authorizations,
     company_registry,
     customers,
     disassociation_requests,
-    funds,
     invitations,
     partners,
-    recharges,
     registrations,
-    withdrawals,
 )
+from app.schema.association_changes import AssociationChangeRequest, AssociationChangeRequestFilter
+from app.schema.authorizations import Authorization, AuthorizationFilter
+from app.schema.company_registry import ReservedCompany
+from app.schema.disassociation_requests import DisassociationRequest, DisassociationRequestFilter
+from app.schema.invitations import Invitation, InvitationFilter, InvitationOrder
+from app.schema.notifications import Notification, NotificationFilter
+from app.schema.registrations import Registration, RegistrationFilter, RegistrationOrder
+from app.schema.relay import After, Before, Connection, First, Last, connection
 
 
 @strawberry.type(
-    description=(
-        "Changes. Each runs in its own savepoint: a payload with userErrors changed nothing."
-    )
+    description="Read entry points: customer acquisition and the association lifecycle."
 )
-class Mutation:
-    update_customer: customers.UpdateCustomerPayload = strawberry.mutation(
-        resolver=customers.update_customer,
-        description=("Set a customer's labels and/or remark (ADMIN; SALES for managed customers)."),
+class Query:
+    @strawberry.field(
+        description="Registrations (报备): the partner's own; the platform sees all to review."
     )
+    async def registrations(
+        self,
+        info: strawberry.Info,
+        filter: Annotated[
+            RegistrationFilter | None, strawberry.argument(description="Conditions.")
+        ] = None,
+        order_by: Annotated[
+            RegistrationOrder | None,
+            strawberry.argument(description="Ordering; newest submission first by default."),
+        ] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> Connection[Registration]:
+        page = await registration_resolvers.list_registrations(
+            info.context, filter, order_by, first, after, last, before
+        )
+        return connection(page, Registration.from_row)
+
+    @strawberry.field(description='Invitations ("invited customers") with their status.')
+    async def invitations(
+        self,
+        info: strawberry.Info,
+        filter: Annotated[
+            InvitationFilter | None, strawberry.argument(description="Conditions.")
+        ] = None,
+        order_by: Annotated[
+            InvitationOrder | None,
+            strawberry.argument(description="Ordering; newest first by default."),
+        ] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> Connection[Invitation]:
+        page = await invitation_resolvers.list_invitations(
+            info.context, filter, order_by, first, after, last, before
+        )
+        return connection(page, Invitation.from_row)
+
+    @strawberry.field(
+        description="Partner requests to disassociate customers or switch their type, newest "
+        "first (a customer sees those addressed to it)."
+    )
+    async def association_change_requests(
+        self,
+        info: strawberry.Info,
+        filter: Annotated[
+            AssociationChangeRequestFilter | None, strawberry.argument(description="Conditions.")
+        ] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> Connection[AssociationChangeRequest]:
+        page = await association_change_resolvers.list_association_changes(
+            info.context, filter, first, after, last, before
+        )
+        return connection(page, AssociationChangeRequest.from_row)
+
+    @strawberry.field(
+        description="Customers' requests to disassociate, newest first (a customer sees its own)."
+    )
+    async def disassociation_requests(
+        self,
+        info: strawberry.Info,
+        filter: Annotated[
+            DisassociationRequestFilter | None, strawberry.argument(description="Conditions.")
+        ] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> Connection[DisassociationRequest]:
+        page = await disassociation_request_resolvers.list_disassociation_requests(
+            info.context, filter, first, after, last, before
+        )
+        return connection(page, DisassociationRequest.from_row)
+
+    @strawberry.field(description="Authorizations, newest request first (a customer sees its own).")
+    async def authorizations(
+        self,
+        info: strawberry.Info,
+        filter: Annotated[
+            AuthorizationFilter | None, strawberry.argument(description="Conditions.")
+        ] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> Connection[Authorization]:
+        page = await authorization_resolvers.list_authorizations(
+            info.context, filter, first, after, last, before
+        )
+        return connection(page, Authorization.from_row)
+
+    @strawberry.field(description="The notification outbox, newest first (PLATFORM only).")
+    async def notifications(
+        self,
+        info: strawberry.Info,
+        filter: Annotated[
+            NotificationFilter | None, strawberry.argument(description="Conditions.")
+        ] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> Connection[Notification]:
+        page = await notification_resolvers.list_notifications(
+            info.context, filter, first, after, last, before
+        )
+        return connection(page, Notification.from_row)
+
+    @strawberry.field(description="The vendor's reserved companies, by name (PLATFORM only).")
+    async def reserved_companies(
+        self,
+        info: strawberry.Info,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> Connection[ReservedCompany]:
+        page = await company_registry_resolvers.list_reserved_companies(
+            info.context, first, after, last, before
+        )
+        return connection(page, ReservedCompany.from_row)
+
+
+@strawberry.type(description="Changes: customer acquisition and association lifecycle.")
+class Mutation:
     freeze_customer: customers.FreezeCustomerPayload = strawberry.mutation(
         resolver=customers.freeze_customer,
         description="Freeze a customer's account (PLATFORM); blocks association changes.",
@@ -161,50 +302,4 @@ class Mutation:
     update_partner_settings: partners.UpdatePartnerSettingsPayload = strawberry.mutation(
         resolver=partners.update_partner_settings,
         description="Change partner settings, e.g. whether SALES sees all customers (ADMIN).",
-    )
-    adjust_customer_funds: adjustments.AdjustCustomerFundsPayload = strawberry.mutation(
-        resolver=adjustments.adjust_customer_funds,
-        description=(
-            "Allocate money to, or retrieve it from, a RESELLER customer (FINANCE, ADMIN). "
-            "Idempotent per idempotencyKey."
-        ),
-    )
-    set_customer_credit_limit: funds.SetCustomerCreditLimitPayload = strawberry.mutation(
-        resolver=funds.set_customer_credit_limit,
-        description="Set or clear (0) a RESELLER customer's credit limit (FINANCE, ADMIN).",
-    )
-    create_recharge: recharges.CreateRechargePayload = strawberry.mutation(
-        resolver=recharges.create_recharge,
-        description=(
-            "Order an online recharge (FINANCE, ADMIN; or a REFERRAL customer for itself). "
-            "Money arrives when the platform confirms the payment."
-        ),
-    )
-    confirm_recharge_payment: recharges.ConfirmRechargePaymentPayload = strawberry.mutation(
-        resolver=recharges.confirm_recharge_payment,
-        description="Confirm a recharge's payment and credit it (PLATFORM; once per reference).",
-    )
-    record_bank_transfer: recharges.RecordBankTransferPayload = strawberry.mutation(
-        resolver=recharges.record_bank_transfer,
-        description="Record a transfer to a partner's dedicated remittance account (PLATFORM).",
-    )
-    request_withdrawal: withdrawals.RequestWithdrawalPayload = strawberry.mutation(
-        resolver=withdrawals.request_withdrawal,
-        description="Ask to withdraw money (FINANCE, ADMIN); it is held until paid or rejected.",
-    )
-    approve_withdrawal: withdrawals.ApproveWithdrawalPayload = strawberry.mutation(
-        resolver=withdrawals.approve_withdrawal,
-        description="Approve a submitted withdrawal (PLATFORM).",
-    )
-    reject_withdrawal: withdrawals.RejectWithdrawalPayload = strawberry.mutation(
-        resolver=withdrawals.reject_withdrawal,
-        description="Reject a withdrawal with a reason; its money is released (PLATFORM).",
-    )
-    mark_withdrawal_paid: withdrawals.MarkWithdrawalPaidPayload = strawberry.mutation(
-        resolver=withdrawals.mark_withdrawal_paid,
-        description="Record an approved withdrawal as paid out (PLATFORM).",
-    )
-    delete_withdrawal: withdrawals.DeleteWithdrawalPayload = strawberry.mutation(
-        resolver=withdrawals.delete_withdrawal,
-        description="Delete a rejected withdrawal from the list (FINANCE, ADMIN).",
     )

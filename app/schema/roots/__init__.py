@@ -1,0 +1,22 @@
+"""The root types: each domain declares its own `Query` (and `Mutation`) fields in a module
+here; they are combined into the schema's roots. A new domain adds one module and one base."""
+
+from __future__ import annotations
+
+import strawberry
+
+from app.schema.roots import acquisition, core, funds
+
+
+@strawberry.type(description="Read entry points. Every list is a cursor connection.")
+class Query(core.Query, acquisition.Query, funds.Query):
+    pass
+
+
+@strawberry.type(
+    description=(
+        "Changes. Each runs in its own savepoint: a payload with userErrors changed nothing."
+    )
+)
+class Mutation(core.Mutation, acquisition.Mutation, funds.Mutation):
+    pass
