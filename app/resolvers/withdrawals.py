@@ -9,6 +9,7 @@ from app.context import RequestContext
 from app.models.enums import WithdrawalRoute, WithdrawalStatus
 from app.resolvers.ids import parse_id
 from app.resolvers.mutations import Outcome, run_idempotent, run_mutation
+from app.services import withdrawal_reviews as reviews
 from app.services import withdrawals as service
 from app.services.pagination import Page, PageRequest
 from app.services.withdrawals import BankCard, WithdrawalFilter
@@ -95,7 +96,7 @@ async def approve_withdrawal(ctx: RequestContext, input: ApproveWithdrawalInput)
     withdrawal_id = parse_id(input.withdrawal_id, "Withdrawal")
 
     async def work() -> dict[str, Any]:
-        withdrawal = await service.approve_withdrawal(ctx.service, withdrawal_id)
+        withdrawal = await reviews.approve_withdrawal(ctx.service, withdrawal_id)
         return {"withdrawal": withdrawal.id}
 
     return await _loaded(ctx, await run_mutation(ctx, work))
@@ -105,10 +106,10 @@ async def reject_withdrawal(ctx: RequestContext, input: RejectWithdrawalInput) -
     withdrawal_id = parse_id(input.withdrawal_id, "Withdrawal")
 
     def prepare() -> dict[str, Any]:
-        return {"withdrawal": input.withdrawal_id, "reason": service.validate_reason(input.reason)}
+        return {"withdrawal": input.withdrawal_id, "reason": reviews.validate_reason(input.reason)}
 
     async def work(values: dict[str, Any]) -> dict[str, int | None]:
-        withdrawal = await service.reject_withdrawal(ctx.service, withdrawal_id, input.reason)
+        withdrawal = await reviews.reject_withdrawal(ctx.service, withdrawal_id, input.reason)
         return {"withdrawal": withdrawal.id}
 
     outcome = await run_idempotent(ctx, "rejectWithdrawal", input.idempotency_key, prepare, work)
@@ -122,7 +123,7 @@ async def mark_withdrawal_paid(ctx: RequestContext, input: MarkWithdrawalPaidInp
         return {"withdrawal": input.withdrawal_id}
 
     async def work(values: dict[str, Any]) -> dict[str, int | None]:
-        withdrawal = await service.mark_withdrawal_paid(ctx.service, withdrawal_id)
+        withdrawal = await reviews.mark_withdrawal_paid(ctx.service, withdrawal_id)
         return {"withdrawal": withdrawal.id}
 
     outcome = await run_idempotent(ctx, "markWithdrawalPaid", input.idempotency_key, prepare, work)
@@ -133,7 +134,7 @@ async def delete_withdrawal(ctx: RequestContext, input: DeleteWithdrawalInput) -
     withdrawal_id = parse_id(input.withdrawal_id, "Withdrawal")
 
     async def work() -> int:
-        return await service.delete_withdrawal(ctx.service, withdrawal_id)
+        return await reviews.delete_withdrawal(ctx.service, withdrawal_id)
 
     outcome = await run_mutation(ctx, work)
     if outcome.value is not None:

@@ -23,7 +23,7 @@ from app.models.enums import (
     WithdrawalRoute,
 )
 from app.periods import add_months
-from app.services import adjustments, credit, withdrawals
+from app.services import adjustments, credit, withdrawal_reviews, withdrawals
 from app.services.context import ServiceContext
 from app.services.errors import DomainError, DomainErrors
 from app.services.funds_verify import verify
@@ -84,10 +84,10 @@ async def _step(ctx, admin_ctx, partner, customers, recharges, pending, op) -> N
         _, index, decision = op
         withdrawal = pending.pop(index % len(pending))
         if decision == "reject":
-            await withdrawals.reject_withdrawal(ctx, withdrawal.id, "no")
+            await withdrawal_reviews.reject_withdrawal(ctx, withdrawal.id, "no")
         else:
-            await withdrawals.approve_withdrawal(ctx, withdrawal.id)
-            await withdrawals.mark_withdrawal_paid(ctx, withdrawal.id)
+            await withdrawal_reviews.approve_withdrawal(ctx, withdrawal.id)
+            await withdrawal_reviews.mark_withdrawal_paid(ctx, withdrawal.id)
 
 
 @settings(
