@@ -8,11 +8,12 @@ from typing import Any
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import (
-    MaxAliasesLimiter,
+    AddValidationRules,
     MaxTokensLimiter,
     ParserCache,
-    QueryDepthLimiter,
     ValidationCache,
+    max_aliases,
+    query_depth_limiter,
 )
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
@@ -33,13 +34,19 @@ class PartnerConsoleSchema(strawberry.Schema):
 
 def build_schema() -> strawberry.Schema:
     settings = get_settings()
+    # The depth and alias rules are built once: the validation cache is keyed by the rule
+    # classes too, so a fresh class per request (what QueryDepthLimiter and MaxAliasesLimiter
+    # make) would defeat it and re-validate every document.
+    limits = [
+        query_depth_limiter.create_validator(settings.max_query_depth, None),
+        max_aliases.create_validator(settings.max_aliases),
+    ]
     # Factories: a fresh extension per request (the parse/validate LRU caches are shared).
     extensions: list[Any] = [
         lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
         lambda: ParserCache(maxsize=settings.document_cache_size),
+        lambda: AddValidationRules(limits),
         lambda: ValidationCache(maxsize=settings.document_cache_size),
-        lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),
-        lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
     ]
     return PartnerConsoleSchema(
         query=Query,
