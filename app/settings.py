@@ -34,6 +34,11 @@ class Settings(BaseSettings):
     max_aliases: int = Field(30, description="Most aliases allowed in one document.")
     max_tokens: int = Field(5000, description="Most lexical tokens allowed in one document.")
     document_cache_size: int = Field(512, description="Parsed/validated documents kept in cache.")
+    max_query_cost: int = Field(1000, description="Most cost points one query may request.")
+    throttle_maximum_available: int = Field(
+        1000, description="Cost points a token's bucket holds when full."
+    )
+    throttle_restore_rate: int = Field(50, description="Cost points a bucket regains per second.")
     token_last_used_resolution_seconds: int = Field(
         60, description="How stale a token's `lastUsedAt` may get before it is written again."
     )

@@ -155,15 +155,23 @@ async def gql(
     *,
     token: str | None,
     expect_status: int | None = 200,
+    keep_extensions: bool = False,
 ) -> dict[str, Any]:
-    """POST a GraphQL document as a client would; returns the JSON body."""
+    """POST a GraphQL document as a client would; returns the JSON body.
+
+    `extensions` (the query cost and throttle state, which change with every call) is dropped
+    unless asked for, so tests can compare whole answers; tests/http covers it.
+    """
     headers = {"Authorization": f"Bearer {token}"} if token else {}
     response = await client.post(
         "/graphql", json={"query": query, "variables": variables or {}}, headers=headers
     )
     if expect_status is not None:
         assert response.status_code == expect_status, response.text
-    return response.json()
+    body = response.json()
+    if not keep_extensions and isinstance(body, dict):
+        body.pop("extensions", None)
+    return body
 
 
 def global_id(type_name: str, row_id: int) -> str:

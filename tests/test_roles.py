@@ -80,11 +80,12 @@ query PartnerUsers {
 
 CUSTOMER_TREE = """
 query CustomerTree {
-  customers(first: 100) {
+  # page sizes keep the query within the 1,000-point cost budget
+  customers(first: 20) {
     totalCount
     nodes {
       id
-      resources(first: 100) {
+      resources(first: 10) {
         totalCount
         nodes { id customer { id } }
       }

@@ -87,11 +87,12 @@ query Viewer {
 
 CUSTOMER_TREE = """
 query CustomerTree {
-  customers(first: 100) {
+  # page sizes keep the query within the 1,000-point cost budget
+  customers(first: 20) {
     nodes {
       id
       accountManager { id }
-      resources(first: 100) {
+      resources(first: 10) {
         totalCount
         nodes { id customer { id } }
       }

@@ -10,9 +10,11 @@ GraphQL-over-HTTP conformance checks working before a token is pasted.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import lru_cache
 
 from graphql import (
+    ASTValidationRule,
     DocumentNode,
     FieldNode,
     FragmentSpreadNode,
@@ -24,6 +26,7 @@ from graphql import (
     SelectionSetNode,
     get_operation_ast,
     parse,
+    specified_rules,
     validate,
 )
 
@@ -32,8 +35,14 @@ MAX_QUERY_LENGTH = 200_000
 
 
 class DocumentInspector:
-    def __init__(self, schema: GraphQLSchema, cache_size: int) -> None:
+    def __init__(
+        self,
+        schema: GraphQLSchema,
+        cache_size: int,
+        extra_rules: Sequence[type[ASTValidationRule]] = (),
+    ) -> None:
         self._schema = schema
+        self._rules = [*specified_rules, *extra_rules]
         self._parse = lru_cache(maxsize=cache_size)(self._parse_uncached)
         self._valid = lru_cache(maxsize=cache_size)(self._valid_uncached)
 
@@ -46,7 +55,10 @@ class DocumentInspector:
 
     def _valid_uncached(self, query: str) -> bool:
         document = self.parse(query)
-        return document is not None and not validate(self._schema, document)
+        return document is not None and not validate(self._schema, document, self._rules)
+
+    def is_valid(self, query: str) -> bool:
+        return self._valid(query) if len(query) < MAX_QUERY_LENGTH else False
 
     def parse(self, query: str) -> DocumentNode | None:
         return self._parse(query) if len(query) < MAX_QUERY_LENGTH else None

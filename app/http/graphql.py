@@ -24,6 +24,7 @@ from strawberry.types.graphql import OperationType as StrawberryOperationType
 
 from app.context import RequestContext
 from app.db import Database
+from app.http.budget import BudgetRefusal, QueryBudget
 from app.http.documents import DocumentInspector
 from app.http.errors import error_body, format_error, is_unexpected
 from app.http.negotiation import (
@@ -88,7 +89,12 @@ class GraphQLEndpoint:
         self.schema = schema
         self.database = database
         self.settings = settings
-        self.documents = DocumentInspector(schema._schema, settings.document_cache_size)
+        self.documents = DocumentInspector(
+            schema._schema,
+            settings.document_cache_size,
+            getattr(schema, "validation_limits", ()),
+        )
+        self.budget = QueryBudget(schema._schema, self.documents, settings)
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         request = Request(scope, receive)
@@ -160,6 +166,9 @@ class GraphQLEndpoint:
                     {"WWW-Authenticate": 'Bearer error="invalid_token"'},
                 )
             principal, touch_due = found
+            admission = self.budget.admit(
+                principal, params.query, params.operation_name, params.variables
+            )
             context = RequestContext(ServiceContext(session, principal, request_id))
             result = await self.schema.execute(
                 params.query,
@@ -177,6 +186,16 @@ class GraphQLEndpoint:
         except HttpError:
             await session.rollback()
             raise
+        except BudgetRefusal as refusal:
+            await session.rollback()
+            body = error_body(refusal.message, refusal.code, request_id)
+            body["extensions"] = {"cost": refusal.cost}
+            if refusal.code == "THROTTLED":
+                response = _json_response(body, 429, media_type, request_id)
+                response.headers["Retry-After"] = str(max(1, round(refusal.retry_after)))
+                return response
+            status = 400 if media_type == GRAPHQL_RESPONSE_JSON else 200
+            return _json_response(body, status, media_type, request_id)
         except OPERATION_ERRORS as exc:
             # No operation by that name, or not allowed over this method: a request error.
             await session.rollback()
@@ -202,8 +221,11 @@ class GraphQLEndpoint:
         request_error = result.data is None and all(e.path is None for e in errors)
         if not request_error:
             body["data"] = result.data
-        if result.extensions:
-            body["extensions"] = result.extensions
+        extensions = dict(result.extensions or {})
+        if admission is not None:
+            extensions["cost"] = self.budget.settle(admission, result.data)
+        if extensions:
+            body["extensions"] = extensions
         status = 400 if request_error and media_type == GRAPHQL_RESPONSE_JSON else 200
         response = _json_response(body, status, media_type, request_id)
         if touch_due and principal.token_id is not None:

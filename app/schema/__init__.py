@@ -26,6 +26,9 @@ log = logging.getLogger("app.graphql")
 
 
 class PartnerConsoleSchema(strawberry.Schema):
+    # The extra validation rules (depth, aliases), for whoever validates outside execution.
+    validation_limits: list[Any] = []
+
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
     ) -> None:
@@ -48,12 +51,14 @@ def build_schema() -> strawberry.Schema:
         lambda: AddValidationRules(limits),
         lambda: ValidationCache(maxsize=settings.document_cache_size),
     ]
-    return PartnerConsoleSchema(
+    built = PartnerConsoleSchema(
         query=Query,
         mutation=Mutation,
         extensions=extensions,
         config=StrawberryConfig(scalar_map=SCALARS),
     )
+    built.validation_limits = limits
+    return built
 
 
 schema = build_schema()
