@@ -17,6 +17,7 @@ from app.services import (
     disassociation_requests,
     invitations,
     notifications,
+    orders,
     partners,
     products,
     recharges,
@@ -67,6 +68,16 @@ class Loaders:
             lambda ids: account_managers.count_managed(ctx, ids), default=0
         )
         self.managed_customer_page_by_manager = LoaderFamily(self._managed_pages)
+        self.order = by_key(lambda ids: orders.get_orders(ctx, ids))
+        self.order_lines = by_key(lambda ids: orders.lines_by_order(ctx, ids), default=())
+        self.order_payments = by_key(lambda ids: orders.payments_by_order(ctx, ids), default=())
+        self.order_refunds = by_key(lambda ids: orders.refunds_by_order(ctx, ids), default=())
+        self.order_ids_by_customer = by_key(
+            lambda ids: orders.order_ids_by_customer(ctx, ids), default=()
+        )
+        self.order_ids_by_resource = by_key(
+            lambda ids: orders.order_ids_by_resource(ctx, ids), default=()
+        )
 
     def _resource_counts(self, resource_filter: ResourceFilter) -> Any:
         async def fetch(ids: Sequence[int]) -> dict[int, int]:
