@@ -134,10 +134,15 @@ async def create_customer_order(
     ctx: ServiceContext, customer_id: int | None, lines: Sequence[LineInput]
 ) -> Order:
     """A customer's own order (CUSTOMER, for one of its current associations); it pays
-    itself (`payOrder`) or asks its partner to (`requestPartnerPayment`)."""
+    itself (`payOrder`) or asks its partner to (`requestPartnerPayment`).
+
+    A customer may still UNSUBSCRIBE resources of an ended association: what the former
+    partner paid for goes back to that partner (DOMAIN.md > Customers).
+    """
     ctx.principal.require_customer()
     customer = await _customer(ctx, customer_id)
-    _require_current(customer)
+    if not lines or lines[0].kind is not OrderKind.UNSUBSCRIBE:
+        _require_current(customer)
     priced = await price_lines(ctx, customer, lines)
     if priced[0].input.kind is not OrderKind.UNSUBSCRIBE:
         await _require_no_arrears(ctx, customer)

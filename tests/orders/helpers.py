@@ -29,26 +29,29 @@ ORDER_FIELDS = """
 CREATE_PROXY = (
     """
 mutation Create($input: CreateProxyOrderInput!) {
-  createProxyOrder(input: $input) { order { %s } userErrors { code field message } }
+  createProxyOrder(input: $input) { order { """
+    + ORDER_FIELDS
+    + """ } userErrors { code field message } }
 }
 """
-    % ORDER_FIELDS
 )
 CREATE_OWN = (
     """
 mutation Create($input: CreateOrderInput!) {
-  createOrder(input: $input) { order { %s } userErrors { code field message } }
+  createOrder(input: $input) { order { """
+    + ORDER_FIELDS
+    + """ } userErrors { code field message } }
 }
 """
-    % ORDER_FIELDS
 )
 PAY = (
     """
 mutation Pay($input: PayOrdersInput!) {
-  payOrders(input: $input) { orders { %s } userErrors { code field message } }
+  payOrders(input: $input) { orders { """
+    + ORDER_FIELDS
+    + """ } userErrors { code field message } }
 }
 """
-    % ORDER_FIELDS
 )
 PAY_OWN = """
 mutation Pay($input: OrderActionInput!) {
