@@ -386,8 +386,14 @@ async def complete(ctx: ServiceContext, order: Order, lines: Sequence[OrderLine]
 
 
 def _input(line: OrderLine) -> LineInput:
-    return LineInput(line.kind, line.product_id, line.resource_id, line.quantity,
-                     line.period_unit, line.period_count)  # fmt: skip
+    return LineInput(
+        line.kind,
+        line.product_id,
+        line.resource_id,
+        line.quantity,
+        line.period_unit,
+        line.period_count,
+    )
 
 
 async def _provision(ctx: ServiceContext, order: Order, line: OrderLine) -> None:
