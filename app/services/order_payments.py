@@ -121,6 +121,13 @@ async def pay_orders(
             "The partner's certification has expired; it cannot pay orders.",
         )
     account = await lock_partner_account(ctx.session, partner_id)
+    # Customer accounts before orders (a downgrade's refund may credit a customer).
+    customer_ids = await ctx.session.scalars(
+        select(Order.customer_id).where(
+            visible(ctx.principal, Order), Order.id.in_([i for i in order_ids if i is not None])
+        )
+    )
+    await lock_customer_accounts(ctx.session, partner_id, list(set(customer_ids)))
     orders = await _lock_orders(ctx, order_ids)
     paid: list[int] = []
     errors: list[DomainError] = []
@@ -217,15 +224,20 @@ async def pay_order_as_customer(ctx: ServiceContext, order_id: int | None) -> Or
     field: list[Any] = ["orderId"]
     found = None
     if order_id is not None:
-        found = await ctx.session.scalar(
-            select(Order.customer_id, Order.partner_id).where(
-                visible(ctx.principal, Order), Order.id == order_id
+        found = (
+            await ctx.session.execute(
+                select(Order.customer_id, Order.kind).where(
+                    visible(ctx.principal, Order), Order.id == order_id
+                )
             )
-        )
+        ).first()
     if found is None:
         raise DomainError(ErrorCode.NOT_FOUND, "No such order.", field)
-    customer = await ctx.session.get(Customer, found)
+    customer = await ctx.session.get(Customer, found.customer_id)
     assert customer is not None
+    if found.kind is OrderKind.CHANGE_SPEC:
+        # A downgrade line may refund the partner: its account is locked first, as everywhere.
+        await lock_partner_account(ctx.session, customer.partner_id)
     account = (await lock_customer_accounts(ctx.session, customer.partner_id, [customer.id]))[
         customer.id
     ]
@@ -352,6 +364,11 @@ async def complete(ctx: ServiceContext, order: Order, lines: Sequence[OrderLine]
     """Provision or extend the resources, give back what an unsubscribe or downgrade frees,
     mark the order COMPLETED and run the `on_order_completed` hooks."""
     now = clock.now()
+    if order.kind in (OrderKind.UNSUBSCRIBE, OrderKind.CHANGE_SPEC):
+        # Refunds may credit either account: take both locks before the resources' rows, in
+        # the global order (a no-op when the payment already holds them).
+        await lock_partner_account(ctx.session, order.partner_id)
+        await lock_customer_accounts(ctx.session, order.partner_id, [order.customer_id])
     for line in lines:
         if line.kind is OrderKind.NEW:
             await _provision(ctx, order, line)
