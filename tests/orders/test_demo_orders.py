@@ -2,26 +2,31 @@
 
 from __future__ import annotations
 
-import sqlite3
+from sqlalchemy import func, select
 
-from tests.test_cli import cli_database, run  # noqa: F401 (fixture)
+from app.demo import seed
+from app.models import Order, OrderRefund, Resource
+from tests.funds.helpers import assert_books_balance
 
 
-def test_demo_orders(cli_database, tmp_path):  # noqa: F811
-    run("migrate")
-    assert "created demo orders" in run("seed-demo")
-    assert "created demo orders" not in run("seed-demo")
-    assert "ledger verified" in run("funds", "verify")
-    with sqlite3.connect(tmp_path / "cli.db") as connection:
-        rows = connection.execute(
-            "SELECT kind, status, source, partner_payment_status, refund_amount FROM orders"
-        ).fetchall()
-        provisioned = connection.execute(
-            "SELECT count(*) FROM resources WHERE order_id IS NOT NULL"
-        ).fetchone()[0]
-        refunds = connection.execute("SELECT count(*) FROM order_refunds").fetchone()[0]
-    statuses = {status for _, status, *_ in rows}
-    assert {"COMPLETED", "PENDING_PAYMENT", "CANCELLED"} <= statuses
-    assert {kind for kind, *_ in rows} == {"NEW", "RENEW", "CHANGE_SPEC", "UNSUBSCRIBE"}
-    assert any(r[2] == "CUSTOMER" and r[3] == "REQUESTED" for r in rows)
-    assert provisioned > 0 and refunds > 0
+async def test_demo_orders(db, session):
+    first = await seed(db)
+    again = await seed(db)
+
+    assert any("created demo orders" in line for line in first)
+    assert not any("created demo orders" in line for line in again)
+    await assert_books_balance(session)
+    rows = (
+        await session.execute(
+            select(Order.kind, Order.status, Order.source, Order.partner_payment_status)
+        )
+    ).all()
+    assert {"COMPLETED", "PENDING_PAYMENT", "CANCELLED"} <= {r.status.value for r in rows}
+    assert {r.kind.value for r in rows} == {"NEW", "RENEW", "CHANGE_SPEC", "UNSUBSCRIBE"}
+    assert any(
+        r.source.value == "CUSTOMER" and r.partner_payment_status.value == "REQUESTED" for r in rows
+    )
+    provisioned = await session.scalar(
+        select(func.count()).select_from(Resource).where(Resource.order_id.is_not(None))
+    )
+    assert provisioned and await session.scalar(select(func.count()).select_from(OrderRefund))
