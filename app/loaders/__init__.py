@@ -27,6 +27,7 @@ from app.services import (
 )
 from app.services.context import ServiceContext
 from app.services.customers import CustomerOrderField
+from app.services.orders import OrderFilter
 from app.services.pagination import Direction, PageRequest
 from app.services.resources import ResourceFilter, ResourceOrderField
 
@@ -72,9 +73,8 @@ class Loaders:
         self.order_lines = by_key(lambda ids: orders.lines_by_order(ctx, ids), default=())
         self.order_payments = by_key(lambda ids: orders.payments_by_order(ctx, ids), default=())
         self.order_refunds = by_key(lambda ids: orders.refunds_by_order(ctx, ids), default=())
-        self.order_ids_by_customer = by_key(
-            lambda ids: orders.order_ids_by_customer(ctx, ids), default=()
-        )
+        self.order_count_by_customer = LoaderFamily(self._order_counts, default=0)
+        self.order_page_by_customer = LoaderFamily(self._order_pages)
         self.order_ids_by_resource = by_key(
             lambda ids: orders.order_ids_by_resource(ctx, ids), default=()
         )
@@ -94,6 +94,23 @@ class Loaders:
         async def fetch(ids: Sequence[int]) -> dict[int, Any]:
             return await resources.pages_by_customer(
                 self.ctx, ids, resource_filter, field, direction, page, counts.load
+            )
+
+        return fetch
+
+    def _order_counts(self, order_filter: OrderFilter) -> Any:
+        async def fetch(ids: Sequence[int]) -> dict[int, int]:
+            return await orders.count_by_customer(self.ctx, order_filter, ids)
+
+        return fetch
+
+    def _order_pages(self, args: tuple[OrderFilter, str, Direction, PageRequest]) -> Any:
+        order_filter, field, direction, page = args
+        counts = self.order_count_by_customer.get(order_filter)
+
+        async def fetch(ids: Sequence[int]) -> dict[int, Any]:
+            return await orders.pages_by_customer(
+                self.ctx, ids, order_filter, field, direction, page, counts.load
             )
 
         return fetch

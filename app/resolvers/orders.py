@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from app.context import RequestContext
@@ -68,6 +69,25 @@ async def list_orders(
     result = await service.list_orders(ctx.service, to_filter(filter), field, direction, page)
     ctx.loaders.order.prime_many(result.rows)
     return result
+
+
+async def customer_orders(
+    ctx: RequestContext,
+    customer_id: int,
+    filter: OrderFilterInput | None,
+    order_by: OrderOrder | None,
+    first: int | None,
+    after: str | None,
+    last: int | None,
+    before: str | None,
+) -> Page:
+    """A customer's orders, batched with its siblings' through one loader per argument set."""
+    page = PageRequest.from_args(first, after, last, before)
+    field = order_by.field.value if order_by else "CREATED_AT"
+    direction = Direction(order_by.direction.value) if order_by else Direction.DESC
+    # The parent decides the customer: a `customerId` in the filter is ignored here.
+    args = (replace(to_filter(filter), customer_id=None), field, direction, page)
+    return await ctx.loaders.order_page_by_customer.get(args).load(customer_id)
 
 
 async def quote(

@@ -25,7 +25,7 @@ from app.services.masking import mask_email, mask_name, mask_phone
 
 if TYPE_CHECKING:
     from app.schema.authorizations import Authorization
-    from app.schema.orders import Order
+    from app.schema.orders import Order, OrderFilter, OrderOrder
 
 
 @strawberry.enum(description="Fields customers can be ordered by (ties broken by id).")
@@ -168,20 +168,30 @@ class Customer(Node):
         )
         return connection(page, Resource.from_row)
 
-    @strawberry.field(description="This customer's orders, newest first (at most `first`).")
+    @strawberry.field(description="This customer's orders.")
     async def orders(
         self,
         info: strawberry.Info,
-        first: Annotated[
-            int, strawberry.argument(description="How many of the newest (1-100).")
-        ] = 20,
-    ) -> list[Annotated[Order, strawberry.lazy("app.schema.orders")]]:
+        filter: Annotated[
+            Annotated[OrderFilter, strawberry.lazy("app.schema.orders")] | None,
+            strawberry.argument(description="Conditions (customerId is ignored here)."),
+        ] = None,
+        order_by: Annotated[
+            Annotated[OrderOrder, strawberry.lazy("app.schema.orders")] | None,
+            strawberry.argument(description="Ordering; newest first by default."),
+        ] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> Connection[Annotated[Order, strawberry.lazy("app.schema.orders")]]:
+        from app.resolvers import orders as order_resolvers
         from app.schema.orders import Order
 
-        rows = await info.context.loaders.order_ids_by_customer.load(self.db_id)
-        ids = [r.id for r in rows][: max(1, min(first, 100))]
-        found = await info.context.loaders.order.load_many(ids)
-        return [Order.from_row(r) for r in found if r is not None]
+        page = await order_resolvers.customer_orders(
+            info.context, self.db_id, filter, order_by, first, after, last, before
+        )
+        return connection(page, Order.from_row)
 
     @strawberry.field(
         description="Pending and active authorizations (at most one pending per scope)."

@@ -10,7 +10,7 @@ Payments, refunds and completion live in `app.services.order_payments`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -36,7 +36,14 @@ from app.services.context import ServiceContext
 from app.services.errors import DomainError, ErrorCode, PermissionDenied
 from app.services.jobs import job
 from app.services.order_lines import LineInput, PricedLine, price_lines
-from app.services.pagination import Direction, Ordering, Page, PageRequest, fetch_page
+from app.services.pagination import (
+    Direction,
+    Ordering,
+    Page,
+    PageRequest,
+    fetch_page,
+    fetch_pages_by_parent,
+)
 from app.services.partners import is_certified
 from app.services.pricing import ZERO, round_cents
 from app.services.principal import Permission
@@ -333,17 +340,55 @@ def _filtered(ctx: ServiceContext, f: OrderFilter) -> Select[Any]:
     return stmt
 
 
+def _ordering(field: str, direction: Direction) -> tuple[Ordering, Callable[[Any], Any]]:
+    if field == OrderOrderField.AMOUNT_DUE:
+        ordering = Ordering("AMOUNT_DUE", Order.amount_due, Order.id, direction)
+        return ordering, lambda r: r.amount_due
+    return Ordering("CREATED_AT", Order.created_at, Order.id, direction), lambda r: r.created_at
+
+
 async def list_orders(
     ctx: ServiceContext, f: OrderFilter, field: str, direction: Direction, page: PageRequest
 ) -> Page:
     """Orders the caller may see (a customer: its own)."""
-    if field == OrderOrderField.AMOUNT_DUE:
-        ordering = Ordering("AMOUNT_DUE", Order.amount_due, Order.id, direction)
-        return await fetch_page(
-            ctx.session, _filtered(ctx, f), ordering, page, lambda r: r.amount_due
-        )
-    ordering = Ordering("CREATED_AT", Order.created_at, Order.id, direction)
-    return await fetch_page(ctx.session, _filtered(ctx, f), ordering, page, lambda r: r.created_at)
+    ordering, sort_key = _ordering(field, direction)
+    return await fetch_page(ctx.session, _filtered(ctx, f), ordering, page, sort_key)
+
+
+async def count_by_customer(
+    ctx: ServiceContext, f: OrderFilter, customer_ids: Sequence[int]
+) -> dict[int, int]:
+    """How many orders (matching the filter) each customer has: one grouped query."""
+    sub = _filtered(ctx, f).where(Order.customer_id.in_(customer_ids)).subquery()
+    rows = await ctx.session.execute(
+        select(sub.c.customer_id, func.count()).group_by(sub.c.customer_id)
+    )
+    counts = {cid: 0 for cid in customer_ids}
+    counts.update({cid: int(n) for cid, n in rows})
+    return counts
+
+
+async def pages_by_customer(
+    ctx: ServiceContext,
+    customer_ids: Sequence[int],
+    f: OrderFilter,
+    field: str,
+    direction: Direction,
+    page: PageRequest,
+    counts: Any,
+) -> dict[int, Page]:
+    """One page of orders for each customer, in one statement."""
+    ordering, sort_key = _ordering(field, direction)
+    return await fetch_pages_by_parent(
+        ctx.session,
+        _filtered(ctx, f),
+        Order.customer_id,
+        customer_ids,
+        ordering,
+        page,
+        sort_key,
+        counts,
+    )
 
 
 async def get_orders(ctx: ServiceContext, ids: Sequence[int]) -> dict[int, Any]:
@@ -396,16 +441,6 @@ async def refunds_by_order(ctx: ServiceContext, ids: Sequence[int]) -> dict[int,
         for order_id in {row.order_id, row.refunded_order_id} & wanted:
             grouped.setdefault(order_id, []).append(row)
     return {k: tuple(v) for k, v in grouped.items()}
-
-
-async def order_ids_by_customer(ctx: ServiceContext, ids: Sequence[int]) -> dict[int, Any]:
-    """Every visible order id of each customer, newest first."""
-    rows = await ctx.session.execute(
-        select(Order.id, Order.customer_id)
-        .where(visible(ctx.principal, Order), Order.customer_id.in_(ids))
-        .order_by(Order.created_at.desc(), Order.id.desc())
-    )
-    return _group(rows, "customer_id")
 
 
 async def order_ids_by_resource(ctx: ServiceContext, ids: Sequence[int]) -> dict[int, Any]:

@@ -29,7 +29,7 @@ query($filter: OrderFilter, $orderBy: OrderOrder, $first: Int) {
 """
 NESTED = """
 query($customer: ID!, $resource: ID!, $order: ID!) {
-  customer: node(id: $customer) { ... on Customer { orders { id } } }
+  customer: node(id: $customer) { ... on Customer { orders(first: 5) { totalCount nodes { id } } } }
   resource: node(id: $resource) { ... on Resource { orders { id kind } } }
   order: node(id: $order) { ... on Order { id status } }
 }
@@ -89,7 +89,10 @@ async def test_nested_orders_of_customer_and_resource(client, session, world):
         token=world.admin,
     )
     data = body["data"]
-    assert data["customer"]["orders"] == [{"id": created["order"]["id"]}]
+    assert data["customer"]["orders"] == {
+        "totalCount": 1,
+        "nodes": [{"id": created["order"]["id"]}],
+    }
     assert data["resource"]["orders"] == [{"id": created["order"]["id"], "kind": "NEW"}]
     assert data["order"]["status"] == "COMPLETED"
 
@@ -137,3 +140,33 @@ async def test_nested_lists_do_not_grow_statements_with_page_size(
         statements.active = False
         counts.append(statements.count)
     assert counts[0] == counts[1]
+
+
+CUSTOMER_ORDERS = """
+query($first: Int) {
+  customers(first: $first) {
+    nodes { orders(first: 3) { totalCount nodes { id lines { amountDue { amount } } } } }
+  }
+}
+"""
+
+
+async def test_customer_orders_are_batched(client, session, world, statements):
+    for n in range(6):
+        customer = await make_customer(session, world.partner)
+        await make_authorization(session, customer)
+        await create_proxy(
+            client, world.admin, customer, [new_line(world.products["ecs"])], key=f"k{n}"
+        )
+    await gql(client, CUSTOMER_ORDERS, {"first": 1}, token=world.admin)  # warm up
+    counts = []
+    for first in (2, 7):
+        statements.reset()
+        statements.active = True
+        body = await gql(client, CUSTOMER_ORDERS, {"first": first}, token=world.admin)
+        statements.active = False
+        assert "errors" not in body, body
+        counts.append(statements.count)
+    assert counts[0] == counts[1]
+    totals = [c["orders"]["totalCount"] for c in body["data"]["customers"]["nodes"]]
+    assert sorted(totals) == [0, 1, 1, 1, 1, 1, 1]
