@@ -172,6 +172,9 @@ async def batch(
         key_errors = idempotency.check_key(key)
         if key_errors:
             raise DomainErrors(key_errors)
+        payments.check_batch(order_ids)
+        if extra and "reason" in extra:
+            payments.check_reason(extra["reason"])
 
         async def work() -> IdempotentOutcome:
             done, errors = await act(order_ids)

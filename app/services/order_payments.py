@@ -64,7 +64,8 @@ MAX_BATCH = 50
 MAX_REASON = 500
 
 
-def _batch_ids(order_ids: Sequence[int | None]) -> None:
+def check_batch(order_ids: Sequence[int | None]) -> None:
+    """1 to 50 orders, none twice (input validation: a refusal stores no idempotency key)."""
     if not 1 <= len(order_ids) <= MAX_BATCH:
         raise DomainError(
             ErrorCode.INVALID_INPUT,
@@ -111,7 +112,7 @@ async def pay_orders(
     Returns the ids of the paid orders and the errors.
     """
     ctx.principal.require(Permission.FUNDS)
-    _batch_ids(order_ids)
+    check_batch(order_ids)
     partner_id = ctx.principal.partner_id
     assert partner_id is not None
     partner = await ctx.session.get(Partner, partner_id)
@@ -305,12 +306,7 @@ async def request_partner_payment(ctx: ServiceContext, order_id: int | None) -> 
     return order
 
 
-async def reject_partner_payments(
-    ctx: ServiceContext, order_ids: Sequence[int | None], reason: str
-) -> tuple[list[int], list[DomainError]]:
-    """The partner declines to pay customers' requests (FINANCE, ADMIN; up to 50), each on
-    its own like `pay_orders`; the customer may then pay itself."""
-    ctx.principal.require(Permission.FUNDS)
+def check_reason(reason: str) -> str:
     reason = reason.strip()
     if not reason or len(reason) > MAX_REASON:
         raise DomainError(
@@ -318,7 +314,17 @@ async def reject_partner_payments(
             f"A reason of 1 to {MAX_REASON} characters is required.",
             ["reason"],
         )
-    _batch_ids(order_ids)
+    return reason
+
+
+async def reject_partner_payments(
+    ctx: ServiceContext, order_ids: Sequence[int | None], reason: str
+) -> tuple[list[int], list[DomainError]]:
+    """The partner declines to pay customers' requests (FINANCE, ADMIN; up to 50), each on
+    its own like `pay_orders`; the customer may then pay itself."""
+    ctx.principal.require(Permission.FUNDS)
+    reason = check_reason(reason)
+    check_batch(order_ids)
     orders = await _lock_orders(ctx, order_ids)
     done: list[int] = []
     errors: list[DomainError] = []

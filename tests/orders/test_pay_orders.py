@@ -75,6 +75,9 @@ async def test_batch_limits(client, session, world):
     assert [(e["code"], e["field"]) for e in result["userErrors"]] == [
         ("INVALID_INPUT", ["input", "orderIds"])
     ]
+    # invalid input stores no outcome: the key is still free
+    result = await pay(client, world.finance, [order_id], key="many")
+    assert result["userErrors"] == [] and len(result["orders"]) == 1
     result = await pay(client, world.finance, [order_id, order_id], key="dup")
     assert result["userErrors"][0]["code"] == "INVALID_INPUT"
     result = await pay(client, world.finance, [order_id], key=" ")
