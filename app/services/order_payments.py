@@ -128,7 +128,13 @@ async def pay_orders(
             visible(ctx.principal, Order), Order.id.in_([i for i in order_ids if i is not None])
         )
     )
-    await lock_customer_accounts(ctx.session, partner_id, list(set(customer_ids)))
+    customer_ids = list(set(customer_ids))
+    await lock_customer_accounts(ctx.session, partner_id, customer_ids)
+    ended = set(
+        await ctx.session.scalars(
+            select(Customer.id).where(Customer.id.in_(customer_ids), Customer.ended_at.is_not(None))
+        )
+    )
     orders = await _lock_orders(ctx, order_ids)
     paid: list[int] = []
     errors: list[DomainError] = []
@@ -139,6 +145,12 @@ async def pay_orders(
             if order is None:
                 raise DomainError(ErrorCode.NOT_FOUND, "No such order.", field)
             require_pending(order, field)
+            if order.customer_id in ended:
+                raise DomainError(
+                    ErrorCode.ASSOCIATION_ENDED,
+                    "The customer's association has ended; its open orders cannot be paid.",
+                    field,
+                )
             if (
                 order.source is not OrderSource.PROXY
                 and order.partner_payment_status is not PartnerPaymentStatus.REQUESTED

@@ -118,3 +118,13 @@ async def test_another_partners_order_is_not_found(client, session, world):
     created = await create_proxy(client, other_admin, stranger, [new_line(world.products["ecs"])])
     result = await pay(client, world.finance, [created["order"]["id"]])
     assert result["userErrors"][0]["code"] == "NOT_FOUND"
+
+
+async def test_orders_of_an_ended_association_cannot_be_paid(client, session, world):
+    order_id = await order(client, world)
+    world.customer.ended_at = world.customer.associated_at + timedelta(days=1)
+    await session.flush()
+    result = await pay(client, world.finance, [order_id])
+    assert [(e["code"], e["field"]) for e in result["userErrors"]] == [
+        ("ASSOCIATION_ENDED", ["input", "orderIds", "0"])
+    ]
