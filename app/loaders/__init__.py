@@ -17,7 +17,7 @@ from app.services import (
     disassociation_requests,
     invitations,
     notifications,
-    orders,
+    order_reads,
     partners,
     products,
     recharges,
@@ -27,7 +27,7 @@ from app.services import (
 )
 from app.services.context import ServiceContext
 from app.services.customers import CustomerOrderField
-from app.services.orders import OrderFilter
+from app.services.order_reads import OrderFilter
 from app.services.pagination import Direction, PageRequest
 from app.services.resources import ResourceFilter, ResourceOrderField
 
@@ -69,14 +69,16 @@ class Loaders:
             lambda ids: account_managers.count_managed(ctx, ids), default=0
         )
         self.managed_customer_page_by_manager = LoaderFamily(self._managed_pages)
-        self.order = by_key(lambda ids: orders.get_orders(ctx, ids))
-        self.order_lines = by_key(lambda ids: orders.lines_by_order(ctx, ids), default=())
-        self.order_payments = by_key(lambda ids: orders.payments_by_order(ctx, ids), default=())
-        self.order_refunds = by_key(lambda ids: orders.refunds_by_order(ctx, ids), default=())
+        self.order = by_key(lambda ids: order_reads.get_orders(ctx, ids))
+        self.order_lines = by_key(lambda ids: order_reads.lines_by_order(ctx, ids), default=())
+        self.order_payments = by_key(
+            lambda ids: order_reads.payments_by_order(ctx, ids), default=()
+        )
+        self.order_refunds = by_key(lambda ids: order_reads.refunds_by_order(ctx, ids), default=())
         self.order_count_by_customer = LoaderFamily(self._order_counts, default=0)
         self.order_page_by_customer = LoaderFamily(self._order_pages)
         self.order_ids_by_resource = by_key(
-            lambda ids: orders.order_ids_by_resource(ctx, ids), default=()
+            lambda ids: order_reads.order_ids_by_resource(ctx, ids), default=()
         )
 
     def _resource_counts(self, resource_filter: ResourceFilter) -> Any:
@@ -100,7 +102,7 @@ class Loaders:
 
     def _order_counts(self, order_filter: OrderFilter) -> Any:
         async def fetch(ids: Sequence[int]) -> dict[int, int]:
-            return await orders.count_by_customer(self.ctx, order_filter, ids)
+            return await order_reads.count_by_customer(self.ctx, order_filter, ids)
 
         return fetch
 
@@ -109,7 +111,7 @@ class Loaders:
         counts = self.order_count_by_customer.get(order_filter)
 
         async def fetch(ids: Sequence[int]) -> dict[int, Any]:
-            return await orders.pages_by_customer(
+            return await order_reads.pages_by_customer(
                 self.ctx, ids, order_filter, field, direction, page, counts.load
             )
 

@@ -10,13 +10,13 @@ from app.context import RequestContext
 from app.models.enums import OrderKind, OrderStatus, PeriodUnit
 from app.resolvers.ids import parse_optional_id, require_id
 from app.resolvers.mutations import Outcome, run_idempotent
-from app.services import idempotency
+from app.services import idempotency, order_reads
 from app.services import order_payments as payments
 from app.services import orders as service
 from app.services.errors import DomainError, DomainErrors
 from app.services.idempotency import IdempotentOutcome
 from app.services.order_lines import LineInput, PricedLine
-from app.services.orders import OrderFilter
+from app.services.order_reads import OrderFilter
 from app.services.pagination import Direction, Page, PageRequest
 
 if TYPE_CHECKING:
@@ -66,7 +66,7 @@ async def list_orders(
     page = PageRequest.from_args(first, after, last, before)
     field = order_by.field.value if order_by else "CREATED_AT"
     direction = Direction(order_by.direction.value) if order_by else Direction.DESC
-    result = await service.list_orders(ctx.service, to_filter(filter), field, direction, page)
+    result = await order_reads.list_orders(ctx.service, to_filter(filter), field, direction, page)
     ctx.loaders.order.prime_many(result.rows)
     return result
 
