@@ -1,5 +1,6 @@
 """Deterministic demo data for `seed-demo`: two partners, every role, ~200 customers, and
-the acquisition / association lifecycle of each (app/demo_lifecycle.py).
+the acquisition / association lifecycle of each (app/demo_lifecycle.py), money
+(app/demo_funds.py) and orders (app/demo_orders.py).
 
 Idempotent: the data is created once (recognised by the demo partners' remittance accounts);
 every run revokes the previous demo tokens and prints new ones.
@@ -17,6 +18,7 @@ from app.catalog import seed_catalog
 from app.db import Database
 from app.demo_funds import seed_funds
 from app.demo_lifecycle import seed_lifecycle
+from app.demo_orders import seed_orders
 from app.models import CloudAccount, Customer, Partner, PartnerUser, Product, Resource
 from app.models.enums import (
     AssociationType,
@@ -206,6 +208,8 @@ async def seed(database: Database) -> list[str]:
                 lines.append(f"created demo partner {partner.id}: {partner.name}")
             if await seed_lifecycle(session, partner, spec["prefix"]):
                 lines.append(f"created acquisition and lifecycle demo data of {partner.name}")
+            if await seed_orders(session, partner):
+                lines.append(f"created demo orders of {partner.name}")
             partners.append(partner)
         revoked = await revoke_tokens(session, label=DEMO_LABEL)
         if revoked:

@@ -102,6 +102,13 @@ class Settings(BaseSettings):
     customer_disassociation_auto_approve_days: int = Field(
         15, description="Days after which an unanswered customer disassociation is auto-approved."
     )
+    # Orders (DOMAIN.md > Orders).
+    order_close_after_hours: int = Field(
+        24, description="Hours after which an unpaid order is CLOSED."
+    )
+    unsubscribe_full_refund_days: int = Field(
+        5, description="Days after purchase within which an unsubscribe refunds in full."
+    )
 
 
 @lru_cache

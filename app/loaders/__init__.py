@@ -17,6 +17,7 @@ from app.services import (
     disassociation_requests,
     invitations,
     notifications,
+    order_reads,
     partners,
     products,
     recharges,
@@ -26,6 +27,7 @@ from app.services import (
 )
 from app.services.context import ServiceContext
 from app.services.customers import CustomerOrderField
+from app.services.order_reads import OrderFilter
 from app.services.pagination import Direction, PageRequest
 from app.services.resources import ResourceFilter, ResourceOrderField
 
@@ -67,6 +69,17 @@ class Loaders:
             lambda ids: account_managers.count_managed(ctx, ids), default=0
         )
         self.managed_customer_page_by_manager = LoaderFamily(self._managed_pages)
+        self.order = by_key(lambda ids: order_reads.get_orders(ctx, ids))
+        self.order_lines = by_key(lambda ids: order_reads.lines_by_order(ctx, ids), default=())
+        self.order_payments = by_key(
+            lambda ids: order_reads.payments_by_order(ctx, ids), default=()
+        )
+        self.order_refunds = by_key(lambda ids: order_reads.refunds_by_order(ctx, ids), default=())
+        self.order_count_by_customer = LoaderFamily(self._order_counts, default=0)
+        self.order_page_by_customer = LoaderFamily(self._order_pages)
+        self.order_ids_by_resource = by_key(
+            lambda ids: order_reads.order_ids_by_resource(ctx, ids), default=()
+        )
 
     def _resource_counts(self, resource_filter: ResourceFilter) -> Any:
         async def fetch(ids: Sequence[int]) -> dict[int, int]:
@@ -83,6 +96,23 @@ class Loaders:
         async def fetch(ids: Sequence[int]) -> dict[int, Any]:
             return await resources.pages_by_customer(
                 self.ctx, ids, resource_filter, field, direction, page, counts.load
+            )
+
+        return fetch
+
+    def _order_counts(self, order_filter: OrderFilter) -> Any:
+        async def fetch(ids: Sequence[int]) -> dict[int, int]:
+            return await order_reads.count_by_customer(self.ctx, order_filter, ids)
+
+        return fetch
+
+    def _order_pages(self, args: tuple[OrderFilter, str, Direction, PageRequest]) -> Any:
+        order_filter, field, direction, page = args
+        counts = self.order_count_by_customer.get(order_filter)
+
+        async def fetch(ids: Sequence[int]) -> dict[int, Any]:
+            return await order_reads.pages_by_customer(
+                self.ctx, ids, order_filter, field, direction, page, counts.load
             )
 
         return fetch

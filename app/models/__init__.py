@@ -10,6 +10,7 @@ from app.models.funds import CustomerAccount, LedgerEntry, LedgerTransaction, Pa
 from app.models.idempotency import IdempotencyKey
 from app.models.invitations import Invitation, Notification
 from app.models.jobs import JobRun
+from app.models.orders import Order, OrderLine, OrderPayment, OrderRefund
 from app.models.partners import Partner, PartnerUser
 from app.models.products import Product
 from app.models.recharges import Recharge
@@ -35,6 +36,10 @@ __all__ = [
     "LedgerEntry",
     "LedgerTransaction",
     "Notification",
+    "Order",
+    "OrderLine",
+    "OrderPayment",
+    "OrderRefund",
     "Partner",
     "PartnerAccount",
     "PartnerUser",

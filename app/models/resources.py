@@ -36,6 +36,8 @@ class Resource(Base):
     auto_renew: Mapped[bool] = mapped_column(Boolean, default=False)
     # The order that created it; a plain id until the orders table exists.
     order_id: Mapped[int | None] = mapped_column()
+    # The order line that created it (a plain id, like order_id): what its purchase paid.
+    order_line_id: Mapped[int | None] = mapped_column()
     # The catalog product it runs as (what it is rated and renewed at).
     product_id: Mapped[int | None] = mapped_column(ForeignKey("products.id"))
     is_reserved_instance: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -27,6 +27,7 @@ NODE_LOADERS: dict[str, Callable[[Loaders], DataLoader]] = {
     "ReservedCompany": lambda loaders: loaders.reserved_company,
     "Product": lambda loaders: loaders.product,
     "Resource": lambda loaders: loaders.resource,
+    "Order": lambda loaders: loaders.order,
 }
 
 

@@ -25,6 +25,7 @@ from app.services.masking import mask_email, mask_name, mask_phone
 
 if TYPE_CHECKING:
     from app.schema.authorizations import Authorization
+    from app.schema.orders import Order, OrderFilter, OrderOrder
 
 
 @strawberry.enum(description="Fields customers can be ordered by (ties broken by id).")
@@ -166,6 +167,31 @@ class Customer(Node):
             info.context, self.db_id, filter, order_by, first, after, last, before
         )
         return connection(page, Resource.from_row)
+
+    @strawberry.field(description="This customer's orders.")
+    async def orders(
+        self,
+        info: strawberry.Info,
+        filter: Annotated[
+            Annotated[OrderFilter, strawberry.lazy("app.schema.orders")] | None,
+            strawberry.argument(description="Conditions (customerId is ignored here)."),
+        ] = None,
+        order_by: Annotated[
+            Annotated[OrderOrder, strawberry.lazy("app.schema.orders")] | None,
+            strawberry.argument(description="Ordering; newest first by default."),
+        ] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> Connection[Annotated[Order, strawberry.lazy("app.schema.orders")]]:
+        from app.resolvers import orders as order_resolvers
+        from app.schema.orders import Order
+
+        page = await order_resolvers.customer_orders(
+            info.context, self.db_id, filter, order_by, first, after, last, before
+        )
+        return connection(page, Order.from_row)
 
     @strawberry.field(
         description="Pending and active authorizations (at most one pending per scope)."

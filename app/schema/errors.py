@@ -149,6 +149,10 @@ class ErrorCode(Enum):
         "INVALID_ACCOUNT_MANAGER",
         description="Only a SALES or ADMIN user of the same partner may manage customers.",
     )
+    ORDERS_AWAITING_PARTNER_PAYMENT = strawberry.enum_value(
+        "ORDERS_AWAITING_PARTNER_PAYMENT",
+        description="Orders of the customer await the partner's payment; pay or reject them.",
+    )
 
 
 @strawberry.type(description="A business rule that refused a mutation; nothing was changed.")

@@ -14,6 +14,7 @@ from app.schema.relay import Node
 
 if TYPE_CHECKING:
     from app.schema.customers import Customer
+    from app.schema.orders import Order
     from app.schema.products import Product
 
 
@@ -60,6 +61,7 @@ ResourceFilterInput = ResourceFilter
 class Resource(Node):
     customer_id: strawberry.Private[int]
     product_id: strawberry.Private[int | None]
+    db_id: strawberry.Private[int]
     name: str = strawberry.field(description="Resource name.")
     service_type: ServiceType = strawberry.field(description="Cloud service.")
     region: str = strawberry.field(description="Region code, e.g. cn-north-4.")
@@ -85,6 +87,16 @@ class Resource(Node):
         row = await info.context.loaders.product.load(self.product_id)
         return None if row is None else Product.from_row(row)
 
+    @strawberry.field(description="The orders that created, renewed, changed or released it.")
+    async def orders(
+        self, info: strawberry.Info
+    ) -> list[Annotated[Order, strawberry.lazy("app.schema.orders")]]:
+        from app.schema.orders import Order
+
+        ids = await info.context.loaders.order_ids_by_resource.load(self.db_id)
+        found = await info.context.loaders.order.load_many(list(ids))
+        return [Order.from_row(r) for r in found if r is not None]
+
     @strawberry.field(description="The customer that owns it.")
     async def customer(
         self, info: strawberry.Info
@@ -100,6 +112,7 @@ class Resource(Node):
             id=strawberry.ID(to_global_id("Resource", row.id)),
             customer_id=row.customer_id,
             product_id=row.product_id,
+            db_id=row.id,
             name=row.name,
             service_type=row.service_type,
             region=row.region,

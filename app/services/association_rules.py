@@ -48,6 +48,7 @@ from app.settings import get_settings
 CONTRIBUTOR_MODULES: tuple[str, ...] = (
     "app.services.authorizations",
     "app.services.funds_association",
+    "app.services.orders",
 )
 
 

@@ -74,7 +74,7 @@ async def run(
     operation: str,
     key: str,
     values: dict[str, Any],
-    work: Callable[[], Awaitable[Ids]],
+    work: Callable[[], Awaitable[Ids | IdempotentOutcome]],
 ) -> IdempotentOutcome:
     """Run `work` once per (principal, key); replay its first outcome afterwards.
 
@@ -114,7 +114,12 @@ async def run(
         outcome = IdempotentOutcome()
         attempt = await session.begin_nested()
         try:
-            outcome.ids = await work()
+            result = await work()
+            if isinstance(result, IdempotentOutcome):
+                # A batch: per-item errors are part of the stored outcome, not a rollback.
+                outcome.ids, outcome.errors = result.ids, result.errors
+            else:
+                outcome.ids = result
         except DomainError as error:
             await attempt.rollback()
             outcome.errors = [error]

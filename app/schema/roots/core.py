@@ -25,6 +25,7 @@ from app.schema.customers import Customer, CustomerFilter, CustomerOrder
 from app.schema.disassociation_requests import DisassociationRequest
 from app.schema.invitations import Invitation
 from app.schema.notifications import Notification
+from app.schema.orders import Order
 from app.schema.partners import Partner, PartnerUser, Viewer
 from app.schema.products import Product, ProductFilter
 from app.schema.recharges import Recharge
@@ -51,6 +52,7 @@ NODE_TYPES: dict[str, Any] = {
     "ReservedCompany": ReservedCompany.from_row,
     "Product": Product.from_row,
     "Resource": Resource.from_row,
+    "Order": Order.from_row,
 }
 
 

@@ -1,0 +1,130 @@
+"""payOrders: the partner pays up to 50 orders, each on its own; balance rules; replays."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from app.models import OrderPayment, Resource
+from app.models.enums import CertificationStatus, Role
+from tests.factories import global_id, gql, make_customer, make_partner, make_user, token_for
+from tests.funds.helpers import assert_books_balance
+from tests.lifecycle.factories import make_authorization
+from tests.orders.helpers import PAY, allocatable, create_proxy, make_world, new_line, pay
+
+
+@pytest.fixture
+async def world(session):
+    return await make_world(session, money="1000.00")
+
+
+async def order(client, world, months=1, key=None) -> str:
+    created = await create_proxy(
+        client,
+        world.sales,
+        world.customer,
+        [new_line(world.products["ecs"], count=months)],
+        key=key or f"o-{months}-{id(world)}",
+    )
+    assert created["userErrors"] == [], created
+    return created["order"]["id"]
+
+
+async def test_batch_pays_what_the_balance_covers_each_on_its_own(client, session, world):
+    # given 1,000.00 and orders of 540 (3 months), 360 (2 months) and 180 (1 month)
+    ids = [
+        await order(client, world, 3, "a"),
+        await order(client, world, 2, "b"),
+        await order(client, world, 3, "c"),
+        await order(client, world, 1, "d"),
+    ]
+
+    # when all are paid at once (plus a missing one)
+    result = await pay(client, world.finance, [*ids, global_id("Order", 999999)])
+
+    # then the first two and the last fit; the third and the missing one are refused
+    assert [o["id"] for o in result["orders"]] == [ids[0], ids[1]]
+    assert [(e["code"], e["field"]) for e in result["userErrors"]] == [
+        ("INSUFFICIENT_BALANCE", ["input", "orderIds", "2"]),
+        ("INSUFFICIENT_BALANCE", ["input", "orderIds", "3"]),
+        ("NOT_FOUND", ["input", "orderIds", "4"]),
+    ]
+    assert await allocatable(client, world.finance) == "100.00"
+    assert await session.scalar(select(func.count()).select_from(Resource)) == 2
+    await assert_books_balance(session)
+
+
+async def test_replay_returns_the_first_outcome_and_pays_once(client, session, world):
+    order_id = await order(client, world)
+    first = await pay(client, world.finance, [order_id], key="same")
+    again = await pay(client, world.finance, [order_id], key="same")
+    assert again == first
+    assert await session.scalar(select(func.count()).select_from(OrderPayment)) == 1
+    # a new key for a paid order is refused
+    other = await pay(client, world.finance, [order_id], key="other")
+    assert other["userErrors"][0]["code"] == "INVALID_STATE"
+    assert await allocatable(client, world.finance) == "820.00"
+
+
+async def test_batch_limits(client, session, world):
+    order_id = await order(client, world)
+    too_many = [global_id("Order", n) for n in range(1, 52)]
+    result = await pay(client, world.finance, too_many, key="many")
+    assert [(e["code"], e["field"]) for e in result["userErrors"]] == [
+        ("INVALID_INPUT", ["input", "orderIds"])
+    ]
+    # invalid input stores no outcome: the key is still free
+    result = await pay(client, world.finance, [order_id], key="many")
+    assert result["userErrors"] == [] and len(result["orders"]) == 1
+    result = await pay(client, world.finance, [order_id, order_id], key="dup")
+    assert result["userErrors"][0]["code"] == "INVALID_INPUT"
+    result = await pay(client, world.finance, [order_id], key=" ")
+    assert result["userErrors"][0]["field"] == ["input", "idempotencyKey"]
+
+
+async def test_closed_and_cancelled_orders_cannot_be_paid(client, session, world, frozen_clock):
+    late = await order(client, world, 1, "late")
+    frozen_clock.advance(timedelta(hours=24))
+    result = await pay(client, world.finance, [late], key="late")
+    assert result["userErrors"][0]["code"] == "INVALID_STATE"
+    assert "CLOSED" in result["userErrors"][0]["message"]
+
+
+@pytest.mark.parametrize("role", [Role.SALES, Role.VIEWER])
+async def test_roles_that_may_not_pay(client, session, world, role):
+    order_id = await order(client, world)
+    token = await token_for(session, await make_user(session, world.partner, role))
+    body = await gql(
+        client, PAY, {"input": {"orderIds": [order_id], "idempotencyKey": "k"}}, token=token
+    )
+    assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+
+async def test_uncertified_partner_cannot_pay(client, session, world):
+    order_id = await order(client, world)
+    world.partner.certification_status = CertificationStatus.EXPIRED
+    await session.flush()
+    result = await pay(client, world.finance, [order_id])
+    assert result["userErrors"][0]["code"] == "PARTNER_NOT_CERTIFIED"
+
+
+async def test_another_partners_order_is_not_found(client, session, world):
+    other = await make_partner(session)
+    stranger = await make_customer(session, other)
+    await make_authorization(session, stranger)
+    other_admin = await token_for(session, await make_user(session, other))
+    created = await create_proxy(client, other_admin, stranger, [new_line(world.products["ecs"])])
+    result = await pay(client, world.finance, [created["order"]["id"]])
+    assert result["userErrors"][0]["code"] == "NOT_FOUND"
+
+
+async def test_orders_of_an_ended_association_cannot_be_paid(client, session, world):
+    order_id = await order(client, world)
+    world.customer.ended_at = world.customer.associated_at + timedelta(days=1)
+    await session.flush()
+    result = await pay(client, world.finance, [order_id])
+    assert [(e["code"], e["field"]) for e in result["userErrors"]] == [
+        ("ASSOCIATION_ENDED", ["input", "orderIds", "0"])
+    ]
