@@ -149,6 +149,18 @@ class ErrorCode(Enum):
         "INVALID_ACCOUNT_MANAGER",
         description="Only a SALES or ADMIN user of the same partner may manage customers.",
     )
+    CYCLE_CLOSED = strawberry.enum_value(
+        "CYCLE_CLOSED",
+        description="The bill cycle is closed (FINAL): its numbers never change.",
+    )
+    CYCLE_NOT_ENDED = strawberry.enum_value(
+        "CYCLE_NOT_ENDED",
+        description="The bill cycle has not ended yet on the business calendar.",
+    )
+    BATCH_TOO_LARGE = strawberry.enum_value(
+        "BATCH_TOO_LARGE",
+        description="Too many records for one call; use the CLI for files.",
+    )
 
 
 @strawberry.type(description="A business rule that refused a mutation; nothing was changed.")

@@ -47,6 +47,7 @@ DOMAIN_MODULES = (
     "app.services.association_changes",
     "app.services.disassociation_requests",
     "app.services.authorizations",
+    "app.services.consumption_rating",
 )
 
 
