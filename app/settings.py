@@ -98,6 +98,14 @@ class Settings(BaseSettings):
         15, description="Days after which an unanswered customer disassociation is auto-approved."
     )
 
+    # Consumption (DOMAIN.md > Consumption).
+    max_ingest_batch: int = Field(
+        1000, description="Most usage records one `ingestUsage` mutation accepts."
+    )
+    export_batch_rows: int = Field(
+        2000, description="Rows fetched per round trip by the streaming consumption exports."
+    )
+
 
 @lru_cache
 def get_settings() -> Settings:

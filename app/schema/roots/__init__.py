@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import strawberry
 
-from app.schema.roots import acquisition, core, funds
+from app.schema.roots import acquisition, consumption, core, funds
 
 
 @strawberry.type(description="Read entry points. Every list is a cursor connection.")
-class Query(core.Query, acquisition.Query, funds.Query):
+class Query(core.Query, acquisition.Query, funds.Query, consumption.Query):
     pass
 
 
@@ -18,5 +18,5 @@ class Query(core.Query, acquisition.Query, funds.Query):
         "Changes. Each runs in its own savepoint: a payload with userErrors changed nothing."
     )
 )
-class Mutation(core.Mutation, acquisition.Mutation, funds.Mutation):
+class Mutation(core.Mutation, acquisition.Mutation, funds.Mutation, consumption.Mutation):
     pass
