@@ -47,7 +47,10 @@ query Summary($groupBy: [ConsumptionGroupBy!]!, $filter: ConsumptionFilter) {
 CUSTOMERS = """
 query Customers($first: Int!, $cycle: String) {
   customers(first: $first) {
-    nodes { id consumption(cycle: $cycle) { cycle cycleStatus lines amounts { amountDue { amount } } } }
+    nodes {
+      id
+      consumption(cycle: $cycle) { cycle cycleStatus lines amounts { amountDue { amount } } }
+    }
   }
 }
 """
@@ -71,7 +74,7 @@ async def seeded(session):
 
 async def test_details_are_paged_by_keyset_without_repeats(client, session):
     # given 8 details
-    w, token = await seeded(session)
+    _w, token = await seeded(session)
 
     # when paging 3 at a time
     seen, after = [], None
@@ -89,7 +92,7 @@ async def test_details_are_paged_by_keyset_without_repeats(client, session):
 
 
 async def test_details_ordered_by_day_descending(client, session):
-    w, token = await seeded(session)
+    _w, token = await seeded(session)
     order = {"field": "DAY", "direction": "DESC"}
     body = await gql(client, DETAILS, {"first": 2, "orderBy": order}, token=token)
     first = body["data"]["consumptionDetails"]
@@ -102,7 +105,7 @@ async def test_details_ordered_by_day_descending(client, session):
 
 async def test_summary_by_service_type_matches_the_details(client, session):
     # given
-    w, token = await seeded(session)
+    _w, token = await seeded(session)
 
     # when
     body = await gql(client, SUMMARY, {"groupBy": ["CYCLE", "SERVICE_TYPE"]}, token=token)
@@ -118,7 +121,7 @@ async def test_summary_by_service_type_matches_the_details(client, session):
 
 
 async def test_summary_by_day_and_region(client, session):
-    w, token = await seeded(session)
+    _w, token = await seeded(session)
     body = await gql(client, SUMMARY, {"groupBy": ["DAY", "REGION"]}, token=token)
     rows = body["data"]["consumptionSummary"]["rows"]
     assert [r["day"] for r in rows] == ["2026-06-03", "2026-06-04", "2026-06-05", "2026-06-06"]
@@ -127,14 +130,14 @@ async def test_summary_by_day_and_region(client, session):
 
 
 async def test_unsupported_grouping_names_the_supported_ones(client, session):
-    w, token = await seeded(session)
+    _w, token = await seeded(session)
     body = await gql(client, SUMMARY, {"groupBy": ["DAY", "CUSTOMER"]}, token=token)
     [error] = body["errors"]
     assert "supported: any subset of CYCLE, CUSTOMER" in error["message"]
 
 
 async def test_another_partner_sees_nothing(client, session):
-    w, token = await seeded(session)
+    _w, _token = await seeded(session)
     other = await make_partner(session)
     other_admin = await make_user(session, other, Role.ADMIN)
     other_token = await token_for(session, other_admin)
@@ -145,7 +148,7 @@ async def test_another_partner_sees_nothing(client, session):
 
 
 async def test_sales_sees_only_managed_customers(client, session):
-    w, token = await seeded(session)
+    w, _token = await seeded(session)
     sales = await make_user(session, w.partner, Role.SALES)
     managed = await make_customer(session, w.partner, manager=sales)
     resource = await on_demand_resource(session, managed, w.product)
@@ -157,7 +160,7 @@ async def test_sales_sees_only_managed_customers(client, session):
 
 
 async def test_customer_consumption_in_the_customer_list(client, session):
-    w, token = await seeded(session)
+    _w, token = await seeded(session)
     body = await gql(client, CUSTOMERS, {"first": 10, "cycle": "2026-06"}, token=token)
     [node] = body["data"]["customers"]["nodes"]
     assert node["consumption"]["cycle"] == "2026-06"

@@ -7,7 +7,7 @@ from datetime import date
 from app.models.enums import ServiceType
 from app.settings import get_settings
 from tests.consumption.helpers import at, make_product, on_demand_resource, world
-from tests.factories import gql, global_id, iso, platform_token, token_for
+from tests.factories import global_id, gql, iso, platform_token, token_for
 
 INGEST = """
 mutation Ingest($input: IngestUsageInput!) {
