@@ -1,5 +1,6 @@
 """Deterministic demo data for `seed-demo`: two partners, every role, ~200 customers, and
-the acquisition / association lifecycle of each (app/demo_lifecycle.py).
+the acquisition / association lifecycle of each (app/demo_lifecycle.py), money
+(app/demo_funds.py) and consumption (app/demo_consumption.py).
 
 Idempotent: the data is created once (recognised by the demo partners' remittance accounts);
 every run revokes the previous demo tokens and prints new ones.
@@ -15,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.catalog import seed_catalog
 from app.db import Database
+from app.demo_consumption import seed_consumption
 from app.demo_funds import seed_funds
 from app.demo_lifecycle import seed_lifecycle
 from app.models import CloudAccount, Customer, Partner, PartnerUser, Product, Resource
@@ -206,6 +208,8 @@ async def seed(database: Database) -> list[str]:
                 lines.append(f"created demo partner {partner.id}: {partner.name}")
             if await seed_lifecycle(session, partner, spec["prefix"]):
                 lines.append(f"created acquisition and lifecycle demo data of {partner.name}")
+            if index == 0 and await seed_consumption(session, partner):
+                lines.append(f"created demo consumption of {partner.name}")
             partners.append(partner)
         revoked = await revoke_tokens(session, label=DEMO_LABEL)
         if revoked:
