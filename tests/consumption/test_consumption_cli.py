@@ -5,13 +5,30 @@ from __future__ import annotations
 import json
 import sqlite3
 
+import pytest
 from click.testing import CliRunner
 
 from app.cli import main
-from tests.test_cli import cli_database, run  # noqa: F401
+from app.settings import get_settings
 
 
-def test_demo_consumption_verifies_and_tampering_is_caught(cli_database, tmp_path):  # noqa: F811
+@pytest.fixture
+def cli_database(tmp_path, monkeypatch):
+    """Point the process's settings at a file of this test's own (the cached settings object
+    is patched, not replaced, so later tests still share the session's settings)."""
+    monkeypatch.setattr(
+        get_settings(), "database_url", f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}"
+    )
+    yield
+
+
+def run(*args: str) -> str:
+    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_demo_consumption_verifies_and_tampering_is_caught(cli_database, tmp_path):
     run("migrate")
     run("seed-demo")
     assert "consumption verified" in run("consumption", "verify")
@@ -24,7 +41,7 @@ def test_demo_consumption_verifies_and_tampering_is_caught(cli_database, tmp_pat
     assert "rollup" in result.output
 
 
-def test_ingest_a_file_twice_changes_nothing(cli_database, tmp_path):  # noqa: F811
+def test_ingest_a_file_twice_changes_nothing(cli_database, tmp_path):
     # given the demo data and a file of usage with one bad record
     run("migrate")
     run("seed-demo")
@@ -63,7 +80,7 @@ def test_ingest_a_file_twice_changes_nothing(cli_database, tmp_path):  # noqa: F
     assert "consumption verified" in run("consumption", "verify")
 
 
-def test_close_cycle_and_rate_p95_commands(cli_database):  # noqa: F811
+def test_close_cycle_and_rate_p95_commands(cli_database):
     run("migrate")
     assert "0 percentile bills" in run("consumption", "rate-p95", "2026-01")
     assert "closed" in run("consumption", "close-cycle", "2026-01")
