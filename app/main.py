@@ -47,6 +47,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
             Route("/graphql", endpoint, methods=["GET", "POST", "PUT", "PATCH", "DELETE"]),
             Route("/exports/consumption-details.csv", ConsumptionExport(db, "csv")),
             Route("/exports/consumption-details.ndjson", ConsumptionExport(db, "ndjson")),
+            Route("/exports/consumption-details.parquet", ConsumptionExport(db, "parquet")),
         ],
         lifespan=lifespan,
     )

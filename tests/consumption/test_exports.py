@@ -124,3 +124,26 @@ async def test_bad_filter_is_400(client, session):
     assert response.status_code == 400
     response = await client.get(NDJSON, headers=auth(token), params={"serviceType": "NOPE"})
     assert response.status_code == 400
+
+
+async def test_parquet_export_reads_back_with_exact_amounts(client, session):
+    import pyarrow.parquet as pq
+
+    from app.settings import get_settings
+
+    w = await seeded(session)
+    token = await token_for(session, w.admin)
+    settings = get_settings()
+    previous, settings.export_batch_rows = settings.export_batch_rows, 5  # several row groups
+    try:
+        response = await client.get("/exports/consumption-details.parquet", headers=auth(token))
+    finally:
+        settings.export_batch_rows = previous
+    assert response.status_code == 200
+    table = pq.read_table(io.BytesIO(response.content))
+    assert table.num_rows == 12
+    assert pq.ParquetFile(io.BytesIO(response.content)).num_row_groups == 3
+    from decimal import Decimal
+
+    assert table.column("amount_due").to_pylist()[0] == Decimal("0.68000000")
+    assert str(table.column("day").to_pylist()[0]) == "2026-06-01"
