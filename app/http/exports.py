@@ -18,12 +18,13 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import logging
 import zlib
 from collections.abc import AsyncIterator
+from json import dumps
 from typing import Any
 
+from sqlalchemy import BigInteger, String, type_coerce
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 
@@ -70,20 +71,80 @@ COLUMNS = (
 )
 
 
-def _values(row: Any) -> dict[str, Any]:
-    out: dict[str, Any] = {}
+def _minor8(value: int | None) -> str | None:
+    """An amount stored as an integer of 1e-8 units, as exact decimal text."""
+    if value is None:
+        return None
+    sign, value = ("-", -value) if value < 0 else ("", value)
+    return f"{sign}{value // 100_000_000}.{value % 100_000_000:08d}"
+
+
+def _fast_columns(stmt: Any) -> Any:
+    """The export's columns without per-value type conversion: amounts as their stored
+    integers and enums as their stored text (formatted by `_values`, much faster)."""
+    table = ConsumptionDetail.__table__
+    columns = []
     for name in COLUMNS:
-        value = getattr(row, name)
-        if name == "id":
-            value = to_global_id("ConsumptionDetail", value)
-        elif name == "customer_id":
-            value = to_global_id("Customer", value)
-        elif name == "resource_id" and value is not None:
-            value = to_global_id("Resource", value)
-        elif value is not None and not isinstance(value, int | str):
-            value = str(value.value if hasattr(value, "value") else value)
-        out[name] = value
-    return out
+        column = table.c[name]
+        if name in DECIMAL_COLUMNS:
+            columns.append(type_coerce(column, BigInteger).label(name))
+        elif name in ("kind", "service_type", "billing_mode"):
+            columns.append(type_coerce(column, String).label(name))
+        else:
+            columns.append(column)
+    return stmt.with_only_columns(*columns)
+
+
+def _values(row: Any) -> dict[str, Any]:
+    """One exported row: public ids, exact decimal text, ISO dates."""
+    (
+        row_id,
+        bill_cycle,
+        day,
+        kind,
+        customer_id,
+        resource_id,
+        product_id,
+        order_id,
+        service_type,
+        region,
+        billing_mode,
+        usage,
+        unit,
+        unit_price,
+        list_amount,
+        discount,
+        coupon,
+        cash_paid,
+        credit_paid,
+        amount_due,
+        corrects_cycle,
+        corrects_day,
+    ) = row
+    return {
+        "id": to_global_id("ConsumptionDetail", row_id),
+        "bill_cycle": bill_cycle,
+        "day": str(day),
+        "kind": kind,
+        "customer_id": to_global_id("Customer", customer_id),
+        "resource_id": None if resource_id is None else to_global_id("Resource", resource_id),
+        "product_id": product_id,
+        "order_id": order_id,
+        "service_type": service_type,
+        "region": region,
+        "billing_mode": billing_mode,
+        "usage": _minor8(usage),
+        "unit": unit,
+        "unit_price": _minor8(unit_price),
+        "list_amount": _minor8(list_amount),
+        "discount": _minor8(discount),
+        "coupon": _minor8(coupon),
+        "cash_paid": _minor8(cash_paid),
+        "credit_paid": _minor8(credit_paid),
+        "amount_due": _minor8(amount_due),
+        "corrects_cycle": corrects_cycle,
+        "corrects_day": None if corrects_day is None else str(corrects_day),
+    }
 
 
 def _enum_list(request: Request, name: str, enum: Any) -> tuple[Any, ...] | None:
@@ -182,6 +243,8 @@ class ConsumptionExport:
         except BadRequest as error:
             return JSONResponse(error_body(str(error), "BAD_USER_INPUT", request_id), 400)
         stmt = stmt.where(ConsumptionDetail.id > after).order_by(ConsumptionDetail.id)
+        if self.fmt != "parquet":
+            stmt = _fast_columns(stmt)
         gzip = "gzip" in request.headers.get("accept-encoding", "").lower()
         headers = {"X-Request-ID": request_id, "Cache-Control": "no-store"}
         if self.fmt == "parquet":
@@ -233,12 +296,16 @@ class ConsumptionExport:
                 buffer = io.StringIO()
                 if self.fmt == "csv":
                     writer = csv.writer(buffer)
-                    for row in rows:
-                        values = _values(row)
-                        writer.writerow(["" if values[c] is None else values[c] for c in COLUMNS])
+                    writer.writerows(
+                        ["" if v is None else v for v in _values(row).values()] for row in rows
+                    )
                 else:
-                    for row in rows:
-                        buffer.write(json.dumps(_values(row), ensure_ascii=False) + "\n")
+                    buffer.write(
+                        "".join(
+                            dumps(_values(row), ensure_ascii=False, separators=(",", ":")) + "\n"
+                            for row in rows
+                        )
+                    )
                 chunk = out(buffer.getvalue())
                 if chunk:
                     yield chunk
@@ -276,10 +343,14 @@ def parquet_schema() -> Any:
 
 
 def _typed(row: Any) -> dict[str, Any]:
-    """A row for Parquet: ids as strings, decimals and dates as themselves."""
-    values = _values(row)
-    for name in DECIMAL_COLUMNS | {"day", "corrects_day", "product_id", "order_id"}:
-        values[name] = getattr(row, name)
+    """A row for Parquet: public ids, enums as text, decimals and dates as themselves."""
+    values = {name: getattr(row, name) for name in COLUMNS}
+    values["id"] = to_global_id("ConsumptionDetail", row.id)
+    values["customer_id"] = to_global_id("Customer", row.customer_id)
+    if row.resource_id is not None:
+        values["resource_id"] = to_global_id("Resource", row.resource_id)
+    for name in ("kind", "service_type", "billing_mode"):
+        values[name] = values[name].value
     return values
 
 
