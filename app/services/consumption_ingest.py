@@ -27,8 +27,9 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from app import clock
 from app.models import BandwidthSample, Product, Resource, UsageRecord
 from app.models.enums import BillingMode
+from app.services import audit
 from app.services.consumption_calendar import business_day, cycle_of
-from app.services.consumption_rating import RatingResult, rate_pending
+from app.services.consumption_rating import RatingResult, rate_pending, serialize_rating
 from app.services.context import ServiceContext
 
 SAMPLE_KIND = "BANDWIDTH_SAMPLE"
@@ -211,7 +212,24 @@ async def ingest_batch(
             result.rejected.append(
                 Rejected(line, None if source_id is None else str(source_id), str(error))
             )
+    # Ingests (and rating) run one at a time: concurrent inserts of overlapping source ids
+    # would otherwise wait on each other's unique-key locks in opposite orders (deadlock).
+    await serialize_rating(ctx)
     result.inserted, result.duplicates = await _store(ctx, usage_rows, sample_rows)
+    if items:
+        await audit.record(
+            ctx,
+            "consumption.ingest",
+            "UsageRecord",
+            None,
+            partner_id=None,
+            after={
+                "read": result.read,
+                "inserted": result.inserted,
+                "duplicates": result.duplicates,
+                "rejected": len(result.rejected),
+            },
+        )
     if rate:
         result.rating = await rate_pending(ctx)
     return result
@@ -246,6 +264,7 @@ async def _store(
                 known.add(key)
                 fresh.append(row)
         if fresh:
+            fresh.sort(key=lambda r: r["source_id"])
             stmt = insert(UsageRecord.__table__).on_conflict_do_nothing(
                 index_elements=["partner_id", "source_id"]
             )

@@ -25,6 +25,7 @@ from app import clock
 from app.models import BandwidthSample, BillCycle, ConsumptionDetail, PercentileBill, Resource
 from app.models.consumption import ZERO8
 from app.models.enums import BillingMode, DetailKind
+from app.services import audit
 from app.services.consumption_calendar import (
     business_day,
     current_cycle,
@@ -33,7 +34,7 @@ from app.services.consumption_calendar import (
     round8,
 )
 from app.services.consumption_cycles import check_cycle
-from app.services.consumption_rating import ChargeBatch, _Share, settle
+from app.services.consumption_rating import ChargeBatch, _Share, serialize_rating, settle
 from app.services.context import ServiceContext
 from app.services.errors import DomainError, ErrorCode
 from app.services.scoping import visible
@@ -72,6 +73,7 @@ async def rate_cycle(ctx: ServiceContext, cycle: str, *, only_missing: bool = Tr
     if await ctx.session.get(BillCycle, cycle) is not None:
         raise DomainError(ErrorCode.CYCLE_CLOSED, f"The cycle {cycle} is closed.", ["cycle"])
     session = ctx.session
+    await serialize_rating(ctx)
     billed = set(
         await session.scalars(
             select(PercentileBill.resource_id).where(PercentileBill.bill_cycle == cycle)
@@ -156,6 +158,14 @@ async def rate_cycle(ctx: ServiceContext, cycle: str, *, only_missing: bool = Tr
         batch.add(_Share(detail, True, p.billable_mbps, amount))
         written += 1
     await settle(ctx, batch)
+    await audit.record(
+        ctx,
+        "consumption.rate_p95",
+        "BillCycle",
+        None,
+        partner_id=None,
+        after={"cycle": cycle, "bills": written},
+    )
     return written
 
 

@@ -193,10 +193,23 @@ async def _closed(ctx: ServiceContext) -> set[str]:
     return set(await ctx.session.scalars(select(BillCycle.cycle)))
 
 
+RATING_LOCK = 7_000_001
+
+
+async def serialize_rating(ctx: ServiceContext) -> None:
+    """One rater at a time: two concurrent ingests must not rate the same pending records
+    twice. PostgreSQL: a transaction-level advisory lock; SQLite: a writing transaction
+    already holds the database's write lock (BEGIN IMMEDIATE)."""
+    bind = ctx.session.bind
+    if bind is not None and bind.dialect.name == "postgresql":
+        await ctx.session.execute(select(func.pg_advisory_xact_lock(RATING_LOCK)))
+
+
 async def rate_pending(ctx: ServiceContext, *, before: date | None = None) -> RatingResult:
     """Rate every pending usage record of a business day before `before` (default: today)."""
     cutoff = before or today()
     session = ctx.session
+    await serialize_rating(ctx)
     closed = await _closed(ctx)
     total = RatingResult()
     while True:

@@ -195,3 +195,46 @@ async def test_customer_consumption_costs_the_same_statements_for_10_and_50(
         assert "errors" not in body
         counts[first] = statements.count
     assert counts[10] == counts[50]
+
+
+RESOURCE_CONSUMPTION = """
+query ($id: ID!, $after: String) {
+  node(id: $id) {
+    ... on Resource {
+      consumption(first: 2, after: $after) {
+        totalCount
+        pageInfo { hasNextPage endCursor }
+        nodes { day usage }
+      }
+    }
+  }
+}
+"""
+
+
+async def test_resource_consumption_pages(client, session):
+    from tests.factories import global_id
+
+    w, token = await seeded(session)
+    variables = {"id": global_id("Resource", w.resource.id)}
+    body = await gql(client, RESOURCE_CONSUMPTION, variables, token=token)
+    conn = body["data"]["node"]["consumption"]
+    assert conn["totalCount"] == 4
+    assert [n["day"] for n in conn["nodes"]] == ["2026-06-03", "2026-06-04"]
+    after = conn["pageInfo"]["endCursor"]
+    body = await gql(client, RESOURCE_CONSUMPTION, {**variables, "after": after}, token=token)
+    assert [n["day"] for n in body["data"]["node"]["consumption"]["nodes"]] == [
+        "2026-06-05",
+        "2026-06-06",
+    ]
+
+
+async def test_summaries_never_read_the_details(client, session, statements):
+    _w, token = await seeded(session)
+    for group_by in (["CYCLE", "CUSTOMER"], ["DAY", "SERVICE_TYPE"], []):
+        statements.reset()
+        statements.active = True
+        body = await gql(client, SUMMARY, {"groupBy": group_by}, token=token)
+        statements.active = False
+        assert "errors" not in body
+        assert not any("consumption_details" in s for s in statements.statements)
