@@ -108,7 +108,6 @@ async def customer_consumption(ctx: RequestContext, customer_id: int, cycle: str
 
 async def percentile_bill(ctx: RequestContext, resource_id: int, cycle: str) -> Any:
     consumption_queries.cycles_between(cycle, cycle)
-    ctx.principal.require_partner_read()
     return await ctx.loaders.percentile_bill.load((resource_id, cycle))
 
 

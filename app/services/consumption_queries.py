@@ -1,8 +1,10 @@
 """Reading consumption: detail pages (keyset), per-resource pages, summaries from the
 rollups only, and a customer's cycle totals (batched for the customer list).
 
-Reading is for the partner read roles (a SALES user restricted to its managed customers
-through `visible`) and the platform; customers read nothing here.
+Reading follows DOMAIN.md's role table through `visible`: every partner role (a SALES user
+restricted to its managed customers), the platform, and a customer principal for its own
+consumption. DAY summaries come from a rollup without a customer dimension, so a restricted
+reader (restricted SALES, a customer) is answered with an error naming the alternatives.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from sqlalchemy import Select, func, select
 
 from app.models import ConsumptionDayRollup, ConsumptionDetail, ConsumptionRollup
 from app.models.consumption import ROLLUP_SUMS
-from app.models.enums import BillingMode, DetailKind, ServiceType
+from app.models.enums import BillingMode, DetailKind, PrincipalKind, ServiceType
 from app.services.consumption_calendar import current_cycle, parse_cycle
 from app.services.consumption_cycles import CycleState, cycle_states
 from app.services.context import ServiceContext
@@ -110,7 +112,6 @@ def _where(stmt: Select[Any], model: Any, f: ConsumptionFilter, cycles: list[str
 
 def details_statement(ctx: ServiceContext, f: ConsumptionFilter) -> Select[Any]:
     """The scoped, filtered details (what pages and exports read)."""
-    ctx.principal.require_partner_read()
     cycles = cycles_between(f.cycle_from, f.cycle_to)
     stmt = select(*DETAIL_COLUMNS).where(visible(ctx.principal, ConsumptionDetail))
     return _where(stmt, ConsumptionDetail, f, cycles)
@@ -168,7 +169,6 @@ async def detail_pages_by_resource(
 
 
 async def get_details(ctx: ServiceContext, ids: Sequence[int]) -> dict[int, Any]:
-    ctx.principal.require_partner_read()
     rows = await ctx.session.execute(
         select(*DETAIL_COLUMNS).where(
             visible(ctx.principal, ConsumptionDetail), ConsumptionDetail.id.in_(ids)
@@ -229,11 +229,13 @@ async def summary(
     ctx: ServiceContext, f: ConsumptionFilter, group_by: Sequence[GroupBy]
 ) -> Summary:
     """Totals grouped by `group_by`, read from the rollups only."""
-    ctx.principal.require_partner_read()
     cycles = cycles_between(f.cycle_from, f.cycle_to)
     group_by = list(dict.fromkeys(group_by))
     model = choose_rollup(group_by, f)
-    if model is ConsumptionDayRollup and ctx.principal.sees_only_managed_customers:
+    restricted = ctx.principal.sees_only_managed_customers or (
+        ctx.principal.kind is PrincipalKind.CUSTOMER
+    )
+    if model is ConsumptionDayRollup and restricted:
         raise BadRequest("DAY summaries cover every customer; ask without DAY.")
     columns = [getattr(model, _DIMENSION[g][0]) for g in group_by]
     stmt = select(
@@ -266,7 +268,6 @@ async def customer_cycle_totals(
     ctx: ServiceContext, cycle: str, customer_ids: Sequence[int]
 ) -> dict[int, dict[str, Any]]:
     """Each customer's totals of one cycle (one grouped query over the customer rollup)."""
-    ctx.principal.require_partner_read()
     rows = await ctx.session.execute(
         select(
             ConsumptionRollup.customer_id,

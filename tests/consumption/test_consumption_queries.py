@@ -238,3 +238,19 @@ async def test_summaries_never_read_the_details(client, session, statements):
         statements.active = False
         assert "errors" not in body
         assert not any("consumption_details" in s for s in statements.statements)
+
+
+async def test_a_customer_reads_only_its_own_consumption(client, session):
+    from tests.factories import customer_token
+
+    w, _token = await seeded(session)
+    neighbour = await make_customer(session, w.partner)
+    resource = await on_demand_resource(session, neighbour, w.product)
+    await ingest(session, [usage(resource, at(DAY, 1), "5")])
+    token = await customer_token(session, w.customer)
+    body = await gql(client, DETAILS, {"first": 50}, token=token)
+    assert body["data"]["consumptionDetails"]["totalCount"] == 8
+    body = await gql(client, SUMMARY, {"groupBy": ["CUSTOMER"]}, token=token)
+    assert len(body["data"]["consumptionSummary"]["rows"]) == 1
+    body = await gql(client, SUMMARY, {"groupBy": ["DAY"]}, token=token)
+    assert "DAY summaries cover every customer" in body["errors"][0]["message"]
