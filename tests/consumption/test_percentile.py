@@ -141,3 +141,36 @@ async def test_resource_created_mid_month_pays_its_days_with_traffic(client, ses
     assert Decimal(bill["amount"]["amount"]) == Decimal("1161.29032258")
     assert await rate_cycle(platform(session), "2026-05") == 0  # idempotent
     assert await verify(session) == []
+
+
+RATE = """
+mutation Rate($cycle: String!) {
+  rateBandwidthPercentile(input: {cycle: $cycle}) { billsWritten userErrors { code } }
+}
+"""
+
+
+async def test_rate_bandwidth_percentile_mutation(client, session):
+    from tests.factories import platform_token
+
+    # given samples in May
+    w = await world(session)
+    resource = await bandwidth(session, w)
+    await ingest(session, samples(resource, MAY_1, [10] * 20))
+    token = await platform_token(session)
+
+    # when / then: the open cycle is refused, May is billed once, a partner may not
+    body = await gql(client, RATE, {"cycle": "2026-06"}, token=token)
+    assert body["data"]["rateBandwidthPercentile"]["userErrors"] == [{"code": "CYCLE_NOT_ENDED"}]
+    body = await gql(client, RATE, {"cycle": "2026-05"}, token=token)
+    assert body["data"]["rateBandwidthPercentile"] == {"billsWritten": 1, "userErrors": []}
+    body = await gql(client, RATE, {"cycle": "2026-05"}, token=await token_for(session, w.admin))
+    assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+
+async def test_samples_of_a_resource_not_billed_on_the_percentile_are_rejected(session):
+    w = await world(session)
+    result = await ingest(session, samples(w.resource, MAY_1, [10]))
+    assert [r.reason for r in result.rejected] == [
+        "the resource is not billed on the 95th percentile"
+    ]
