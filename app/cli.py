@@ -158,3 +158,151 @@ def list_jobs() -> None:
 
     for name, job in sorted(load_registry().items()):
         click.echo(f"{name}\tevery {job.every}")
+
+
+@main.group()
+def consumption() -> None:
+    """Consumption: ingest usage, rate, close bill cycles, check the rollups."""
+
+
+def _read_records(path: str) -> Any:
+    """Records of an NDJSON (.ndjson/.jsonl) or CSV file, one at a time (streaming)."""
+    import csv
+    import json
+
+    with open(path, encoding="utf-8", newline="") as handle:
+        if path.endswith(".csv"):
+            yield from csv.DictReader(handle)
+            return
+        for line in handle:
+            if not line.strip():
+                continue
+            try:
+                yield json.loads(line)
+            except json.JSONDecodeError:
+                yield {"_invalid": line.strip()[:200]}
+
+
+@consumption.command("ingest")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--batch-size", default=1000, show_default=True, help="Records per transaction.")
+@click.option("--rejects", default=None, help="Where rejected records go (default FILE.rejects).")
+def consumption_ingest(file: str, batch_size: int, rejects: str | None) -> None:
+    """Ingest usage records / bandwidth samples from an NDJSON or CSV file (idempotent)."""
+    import json
+
+    from app.services.consumption_ingest import IngestResult, ingest_batch
+    from app.services.consumption_rating import rate_pending
+    from app.services.context import ServiceContext
+    from app.services.principal import Principal
+
+    rejects_path = rejects or f"{file}.rejects"
+    total = IngestResult()
+    with open(file, encoding="utf-8") as handle:
+        lines = sum(1 for _ in handle)
+
+    async def work(database: Any) -> None:
+        batch: list[Any] = []
+        line = 1
+
+        async def flush() -> None:
+            nonlocal line
+            async with database.session(write=True) as session:
+                ctx = ServiceContext(session, Principal.system(), "cli")
+                result = await ingest_batch(ctx, batch, first_line=line, rate=False)
+                await session.commit()
+            total.add(result)
+            line += len(batch)
+            batch.clear()
+
+        with click.progressbar(length=lines, label="ingesting", file=sys.stderr) as bar:
+            for record in _read_records(file):
+                batch.append(record)
+                if len(batch) >= batch_size:
+                    size = len(batch)
+                    await flush()
+                    bar.update(size)
+            if batch:
+                size = len(batch)
+                await flush()
+                bar.update(size)
+        async with database.session(write=True) as session:
+            total.rating = await rate_pending(ServiceContext(session, Principal.system(), "cli"))
+            await session.commit()
+
+    _run(work)
+    if total.rejected:
+        with open(rejects_path, "w", encoding="utf-8") as out:
+            for r in total.rejected:
+                out.write(
+                    json.dumps({"line": r.line, "sourceId": r.source_id, "reason": r.reason}) + "\n"
+                )
+    click.echo(
+        f"read {total.read}, inserted {total.inserted}, duplicates {total.duplicates}, "
+        f"rejected {len(total.rejected)}"
+        + (f" (reasons in {rejects_path})" if total.rejected else "")
+    )
+    click.echo(
+        f"rated {total.rating.records} records: {total.rating.details_created} new details, "
+        f"{total.rating.details_updated} updated, {total.rating.corrections} corrections, "
+        f"{total.rating.charges} charges totalling {total.rating.charged}"
+    )
+
+
+@consumption.command("verify")
+def consumption_verify() -> None:
+    """Recompute rollups and daily charges from the details; exit 1 on any difference."""
+    from app.services.consumption_verify import verify
+
+    async def work(database: Any) -> list[str]:
+        async with database.session() as session:
+            return await verify(session)
+
+    problems = _run(work)
+    for problem in problems:
+        click.echo(problem, err=True)
+    if problems:
+        raise SystemExit(1)
+    click.echo("consumption verified: rollups and charges match the details and the ledger")
+
+
+def _platform_work(name: str, cycle: str) -> Any:
+    from app.services.context import ServiceContext
+    from app.services.errors import DomainError
+    from app.services.principal import Principal
+
+    async def work(database: Any) -> str:
+        async with database.session(write=True) as session:
+            ctx = ServiceContext(session, Principal.system(), "cli")
+            try:
+                if name == "close":
+                    from app.services.consumption_cycles import close_cycle
+
+                    await close_cycle(ctx, cycle)
+                    message = f"cycle {cycle} closed (FINAL)"
+                else:
+                    from app.services.consumption_percentile import rate_cycle
+
+                    count = await rate_cycle(ctx, cycle)
+                    message = f"{count} percentile bills written for {cycle}"
+            except DomainError as error:
+                await session.rollback()
+                raise click.ClickException(error.message) from error
+            await session.commit()
+            return message
+
+    return work
+
+
+@consumption.command("close-cycle")
+@click.argument("cycle")
+def consumption_close_cycle(cycle: str) -> None:
+    """Close an ended bill cycle (YYYY-MM): its numbers become FINAL."""
+    click.echo(_run(_platform_work("close", cycle)))
+
+
+@consumption.command("rate-p95")
+@click.argument("cycle")
+def consumption_rate_p95(cycle: str) -> None:
+    """Bill 95th-percentile bandwidth resources for an ended cycle (YYYY-MM)."""
+    click.echo(_run(_platform_work("p95", cycle)))

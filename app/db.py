@@ -14,7 +14,12 @@ from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engine
+from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
+    AsyncEngine,
+    AsyncSession,
+    create_async_engine,
+)
 
 from app.settings import Settings
 
@@ -142,6 +147,13 @@ class Database:
         """A new unit of work; `write=True` takes SQLite's write lock when it begins."""
         bind = self.engine.execution_options(**{WRITE_OPTION: True}) if write else self.engine
         return SerializedSession(bind=bind, expire_on_commit=False, autoflush=True)
+
+    @asynccontextmanager
+    async def reader(self) -> AsyncIterator[AsyncConnection]:
+        """A connection of its own on the read replica (or the primary), for streaming reads
+        that must not hold the request's session (exports)."""
+        async with self.read_engine.connect() as connection:
+            yield connection
 
     async def dispose(self) -> None:
         await self.engine.dispose()

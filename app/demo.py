@@ -1,6 +1,7 @@
 """Deterministic demo data for `seed-demo`: two partners, every role, ~200 customers, and
 the acquisition / association lifecycle of each (app/demo_lifecycle.py), money
-(app/demo_funds.py) and orders (app/demo_orders.py).
+(app/demo_funds.py), orders (app/demo_orders.py) and consumption
+(app/demo_consumption.py).
 
 Idempotent: the data is created once (recognised by the demo partners' remittance accounts);
 every run revokes the previous demo tokens and prints new ones.
@@ -16,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.catalog import seed_catalog
 from app.db import Database
+from app.demo_consumption import seed_consumption
 from app.demo_funds import seed_funds
 from app.demo_lifecycle import seed_lifecycle
 from app.demo_orders import seed_orders
@@ -210,6 +212,8 @@ async def seed(database: Database) -> list[str]:
                 lines.append(f"created acquisition and lifecycle demo data of {partner.name}")
             if await seed_orders(session, partner):
                 lines.append(f"created demo orders of {partner.name}")
+            if index == 0 and await seed_consumption(session, partner):
+                lines.append(f"created demo consumption of {partner.name}")
             partners.append(partner)
         revoked = await revoke_tokens(session, label=DEMO_LABEL)
         if revoked:

@@ -12,6 +12,7 @@ from starlette.responses import JSONResponse, RedirectResponse
 from starlette.routing import Route
 
 from app.db import Database
+from app.http.exports import ConsumptionExport
 from app.http.graphql import GraphQLEndpoint
 from app.schema import schema
 from app.settings import Settings, get_settings
@@ -44,6 +45,9 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
             Route("/", root),
             Route("/healthz", health),
             Route("/graphql", endpoint, methods=["GET", "POST", "PUT", "PATCH", "DELETE"]),
+            Route("/exports/consumption-details.csv", ConsumptionExport(db, "csv")),
+            Route("/exports/consumption-details.ndjson", ConsumptionExport(db, "ndjson")),
+            Route("/exports/consumption-details.parquet", ConsumptionExport(db, "parquet")),
         ],
         lifespan=lifespan,
     )

@@ -110,6 +110,14 @@ class Settings(BaseSettings):
         5, description="Days after purchase within which an unsubscribe refunds in full."
     )
 
+    # Consumption (DOMAIN.md > Consumption).
+    max_ingest_batch: int = Field(
+        1000, description="Most usage records one `ingestUsage` mutation accepts."
+    )
+    export_batch_rows: int = Field(
+        2000, description="Rows fetched per round trip by the streaming consumption exports."
+    )
+
 
 @lru_cache
 def get_settings() -> Settings:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -78,6 +79,11 @@ class IsolatedDatabase(Database):
             autoflush=True,
             join_transaction_mode="create_savepoint",
         )
+
+    @asynccontextmanager
+    async def reader(self) -> AsyncIterator[AsyncConnection]:
+        """Streaming reads see the test's data: they share its connection."""
+        yield self.connection
 
     async def dispose(self) -> None:  # the shared engine outlives each test
         return None

@@ -13,6 +13,9 @@ from app.services import (
     association_changes,
     authorizations,
     company_registry,
+    consumption_cycles,
+    consumption_percentile,
+    consumption_queries,
     customers,
     disassociation_requests,
     invitations,
@@ -80,6 +83,28 @@ class Loaders:
         self.order_ids_by_resource = by_key(
             lambda ids: order_reads.order_ids_by_resource(ctx, ids), default=()
         )
+        self.consumption_by_customer = LoaderFamily(self._consumption_totals, default={})
+        self.consumption_pages_by_resource = LoaderFamily(self._consumption_pages)
+        self.cycle_state = by_key(lambda cycles: consumption_cycles.cycle_states(ctx, cycles))
+        self.percentile_bill = by_key(
+            lambda keys: consumption_percentile.get_percentile_bills(ctx, keys)
+        )
+
+    def _consumption_totals(self, cycle: str) -> Any:
+        async def fetch(ids: Sequence[int]) -> dict[int, Any]:
+            return await consumption_queries.customer_cycle_totals(self.ctx, cycle, ids)
+
+        return fetch
+
+    def _consumption_pages(self, args: tuple[Any, Any, Direction, PageRequest]) -> Any:
+        consumption_filter, field, direction, page = args
+
+        async def fetch(ids: Sequence[int]) -> dict[int, Any]:
+            return await consumption_queries.detail_pages_by_resource(
+                self.ctx, ids, consumption_filter, field, direction, page
+            )
+
+        return fetch
 
     def _resource_counts(self, resource_filter: ResourceFilter) -> Any:
         async def fetch(ids: Sequence[int]) -> dict[int, int]:

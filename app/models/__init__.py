@@ -5,6 +5,16 @@ from app.models.association_changes import AssociationChangeRequest, Disassociat
 from app.models.audit import AuditEvent
 from app.models.authorizations import Authorization
 from app.models.base import Base
+from app.models.consumption import (
+    BandwidthSample,
+    BillCycle,
+    ConsumptionCharge,
+    ConsumptionDayRollup,
+    ConsumptionDetail,
+    ConsumptionRollup,
+    PercentileBill,
+    UsageRecord,
+)
 from app.models.customers import CloudAccount, Customer
 from app.models.funds import CustomerAccount, LedgerEntry, LedgerTransaction, PartnerAccount
 from app.models.idempotency import IdempotencyKey
@@ -25,8 +35,14 @@ __all__ = [
     "AssociationChangeRequest",
     "AuditEvent",
     "Authorization",
+    "BandwidthSample",
     "Base",
+    "BillCycle",
     "CloudAccount",
+    "ConsumptionCharge",
+    "ConsumptionDayRollup",
+    "ConsumptionDetail",
+    "ConsumptionRollup",
     "Customer",
     "CustomerAccount",
     "DisassociationRequest",
@@ -43,11 +59,13 @@ __all__ = [
     "Partner",
     "PartnerAccount",
     "PartnerUser",
+    "PercentileBill",
     "Product",
     "Recharge",
     "Registration",
     "ReservedCompany",
     "Resource",
+    "UsageRecord",
     "Withdrawal",
     "WithdrawalSource",
 ]

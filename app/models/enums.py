@@ -50,6 +50,20 @@ class BillingMode(StrEnum):
     ON_DEMAND = "ON_DEMAND"
 
 
+class DetailKind(StrEnum):
+    """What a consumption detail line records."""
+
+    USAGE = "USAGE"
+    PREPAID = "PREPAID"
+    PERCENTILE = "PERCENTILE"
+    CORRECTION = "CORRECTION"
+
+
+class BillCycleStatus(StrEnum):
+    PROVISIONAL = "PROVISIONAL"
+    FINAL = "FINAL"
+
+
 class ResourceStatus(StrEnum):
     ACTIVE = "ACTIVE"
     GRACE_PERIOD = "GRACE_PERIOD"

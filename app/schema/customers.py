@@ -25,6 +25,7 @@ from app.services.masking import mask_email, mask_name, mask_phone
 
 if TYPE_CHECKING:
     from app.schema.authorizations import Authorization
+    from app.schema.consumption import CustomerConsumption
     from app.schema.orders import Order, OrderFilter, OrderOrder
 
 
@@ -192,6 +193,23 @@ class Customer(Node):
             info.context, self.db_id, filter, order_by, first, after, last, before
         )
         return connection(page, Order.from_row)
+
+    @strawberry.field(
+        description="This customer's consumption totals of one bill cycle (from rollups)."
+    )
+    async def consumption(
+        self,
+        info: strawberry.Info,
+        cycle: Annotated[
+            str | None,
+            strawberry.argument(description="Bill cycle, YYYY-MM (default: the current one)."),
+        ] = None,
+    ) -> Annotated[CustomerConsumption, strawberry.lazy("app.schema.consumption")]:
+        from app.resolvers import consumption as consumption_resolvers
+        from app.schema.consumption import CustomerConsumption
+
+        found = await consumption_resolvers.customer_consumption(info.context, self.db_id, cycle)
+        return CustomerConsumption.of(*found)
 
     @strawberry.field(
         description="Pending and active authorizations (at most one pending per scope)."

@@ -153,6 +153,18 @@ class ErrorCode(Enum):
         "ORDERS_AWAITING_PARTNER_PAYMENT",
         description="Orders of the customer await the partner's payment; pay or reject them.",
     )
+    CYCLE_CLOSED = strawberry.enum_value(
+        "CYCLE_CLOSED",
+        description="The bill cycle is closed (FINAL): its numbers never change.",
+    )
+    CYCLE_NOT_ENDED = strawberry.enum_value(
+        "CYCLE_NOT_ENDED",
+        description="The bill cycle has not ended yet on the business calendar.",
+    )
+    BATCH_TOO_LARGE = strawberry.enum_value(
+        "BATCH_TOO_LARGE",
+        description="Too many records for one call; use the CLI for files.",
+    )
 
 
 @strawberry.type(description="A business rule that refused a mutation; nothing was changed.")

@@ -9,8 +9,14 @@ from typing import TYPE_CHECKING, Annotated, Any
 import strawberry
 
 from app.globalid import to_global_id
+from app.schema.consumption import (
+    ConsumptionDetail,
+    ConsumptionDetailOrder,
+    ConsumptionFilter,
+    PercentileBill,
+)
 from app.schema.enums import BillingMode, OrderDirection, ResourceStatus, ServiceType
-from app.schema.relay import Node
+from app.schema.relay import After, Connection, First, Node, connection
 
 if TYPE_CHECKING:
     from app.schema.customers import Customer
@@ -59,9 +65,9 @@ ResourceFilterInput = ResourceFilter
 
 @strawberry.type(description="A customer's cloud resource.")
 class Resource(Node):
+    db_id: strawberry.Private[int]
     customer_id: strawberry.Private[int]
     product_id: strawberry.Private[int | None]
-    db_id: strawberry.Private[int]
     name: str = strawberry.field(description="Resource name.")
     service_type: ServiceType = strawberry.field(description="Cloud service.")
     region: str = strawberry.field(description="Region code, e.g. cn-north-4.")
@@ -106,13 +112,48 @@ class Resource(Node):
         row = await info.context.loaders.customer.load(self.customer_id)
         return None if row is None else Customer.from_row(row)
 
+    @strawberry.field(description="This resource's consumption detail lines (keyset pages).")
+    async def consumption(
+        self,
+        info: strawberry.Info,
+        filter: Annotated[
+            ConsumptionFilter | None,
+            strawberry.argument(description="Conditions (resourceIds is ignored here)."),
+        ] = None,
+        order_by: Annotated[
+            ConsumptionDetailOrder | None,
+            strawberry.argument(description="Ordering (default: ID ascending)."),
+        ] = None,
+        first: First = None,
+        after: After = None,
+    ) -> Connection[ConsumptionDetail]:
+        from app.resolvers import consumption as consumption_resolvers
+
+        page = await consumption_resolvers.resource_details(
+            info.context, int(self.db_id), filter, order_by, first, after
+        )
+        return connection(page, ConsumptionDetail.from_row)
+
+    @strawberry.field(
+        description="The 95th-percentile bandwidth bill of a cycle, explained (null if none)."
+    )
+    async def percentile_bill(
+        self,
+        info: strawberry.Info,
+        cycle: Annotated[str, strawberry.argument(description="Bill cycle, YYYY-MM.")],
+    ) -> PercentileBill | None:
+        from app.resolvers import consumption as consumption_resolvers
+
+        row = await consumption_resolvers.percentile_bill(info.context, int(self.db_id), cycle)
+        return None if row is None else PercentileBill.from_row(row)
+
     @classmethod
     def from_row(cls, row: Any) -> Resource:
         return cls(
             id=strawberry.ID(to_global_id("Resource", row.id)),
+            db_id=row.id,
             customer_id=row.customer_id,
             product_id=row.product_id,
-            db_id=row.id,
             name=row.name,
             service_type=row.service_type,
             region=row.region,

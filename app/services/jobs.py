@@ -48,6 +48,7 @@ DOMAIN_MODULES = (
     "app.services.disassociation_requests",
     "app.services.authorizations",
     "app.services.orders",
+    "app.services.consumption_rating",
 )
 
 

@@ -22,7 +22,7 @@ from app.models import Order, OrderLine
 from app.services.context import ServiceContext
 
 # Modules whose import registers order-completion hooks (Consumption adds its own).
-HOOK_MODULES: tuple[str, ...] = ()
+HOOK_MODULES: tuple[str, ...] = ("app.services.consumption_orders",)
 
 CompletedHook = Callable[[ServiceContext, Order, Sequence[OrderLine]], Awaitable[None]]
 COMPLETED_HOOKS: list[CompletedHook] = []

@@ -13,7 +13,7 @@ import binascii
 import json
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -86,6 +86,8 @@ class Ordering:
 def _encode_value(value: Any) -> Any:
     if isinstance(value, datetime):
         return {"t": value.isoformat()}
+    if isinstance(value, date):
+        return {"d": value.isoformat()}
     if isinstance(value, StrEnum):
         return value.value
     return value
@@ -108,6 +110,10 @@ def _decode_value(ordering: Ordering, value: Any) -> Any:
         if moment.tzinfo is None:
             raise ValueError("naive timestamp")
         return moment
+    if expected is date:
+        if not (isinstance(value, dict) and set(value) == {"d"} and isinstance(value["d"], str)):
+            raise ValueError("not a date")
+        return date.fromisoformat(value["d"])
     if expected is str and isinstance(value, str):
         return value
     if expected is int and isinstance(value, int) and not isinstance(value, bool):

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import strawberry
 
-from app.schema.roots import acquisition, core, funds, orders
+from app.schema.roots import acquisition, consumption, core, funds, orders
 
 
 @strawberry.type(description="Read entry points. Every list is a cursor connection.")
-class Query(core.Query, acquisition.Query, funds.Query, orders.Query):
+class Query(core.Query, acquisition.Query, funds.Query, orders.Query, consumption.Query):
     pass
 
 
@@ -18,5 +18,7 @@ class Query(core.Query, acquisition.Query, funds.Query, orders.Query):
         "Changes. Each runs in its own savepoint: a payload with userErrors changed nothing."
     )
 )
-class Mutation(core.Mutation, acquisition.Mutation, funds.Mutation, orders.Mutation):
+class Mutation(
+    core.Mutation, acquisition.Mutation, funds.Mutation, orders.Mutation, consumption.Mutation
+):
     pass

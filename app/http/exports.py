@@ -1,0 +1,380 @@
+"""Streaming exports of consumption details for BI tools (CSV, NDJSON and Parquet).
+
+`GET /exports/consumption-details.csv|.ndjson` with the filters of `consumptionDetails` as
+query parameters (`cycleFrom`, `cycleTo`, `customerId`, `serviceType`, `region`,
+`billingMode`, `resourceId`, `kind`; repeat a parameter for several values) and
+`after=<id>`: rows come in id order and every row's `id` is its own resume point, so an
+interrupted download resumes with `after=<last id received>`.
+
+Bearer auth as /graphql (401 without a valid token); ADMIN, FINANCE, VIEWER and the
+platform may export (Permission.EXPORT), through the same tenant scope as the API (a SALES
+user could not export at all). Rows stream from a server-side cursor on a connection of
+their own (`yield_per`), so memory stays constant whatever the size; gzip when accepted
+(CSV, NDJSON). Parquet is written one row group per fetched batch and each row group is sent
+as soon as it is written, so memory stays bounded by one batch; amounts are decimal(38, 8).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+import zlib
+from collections.abc import AsyncIterator
+from json import dumps
+from typing import Any
+
+from sqlalchemy import BigInteger, String, type_coerce
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response, StreamingResponse
+
+from app.db import Database
+from app.globalid import to_global_id
+from app.http.errors import error_body
+from app.http.graphql import bearer_token, missing_token, new_request_id
+from app.http.negotiation import HttpError
+from app.models import ConsumptionDetail
+from app.models.enums import BillingMode, DetailKind, PrincipalKind, ServiceType
+from app.resolvers.ids import parse_id
+from app.services import tokens
+from app.services.consumption_queries import ConsumptionFilter, details_statement
+from app.services.context import ServiceContext
+from app.services.errors import BadRequest, PermissionDenied
+from app.services.principal import Permission, Principal
+from app.settings import get_settings
+
+log = logging.getLogger("app.http.exports")
+
+COLUMNS = (
+    "id",
+    "bill_cycle",
+    "day",
+    "kind",
+    "customer_id",
+    "resource_id",
+    "product_id",
+    "order_id",
+    "service_type",
+    "region",
+    "billing_mode",
+    "usage",
+    "unit",
+    "unit_price",
+    "list_amount",
+    "discount",
+    "coupon",
+    "cash_paid",
+    "credit_paid",
+    "amount_due",
+    "corrects_cycle",
+    "corrects_day",
+)
+
+
+def _minor8(value: int | None) -> str | None:
+    """An amount stored as an integer of 1e-8 units, as exact decimal text."""
+    if value is None:
+        return None
+    sign, value = ("-", -value) if value < 0 else ("", value)
+    return f"{sign}{value // 100_000_000}.{value % 100_000_000:08d}"
+
+
+def _fast_columns(stmt: Any) -> Any:
+    """The export's columns without per-value type conversion: amounts as their stored
+    integers and enums as their stored text (formatted by `_values`, much faster)."""
+    table = ConsumptionDetail.__table__
+    columns = []
+    for name in COLUMNS:
+        column = table.c[name]
+        if name in DECIMAL_COLUMNS:
+            columns.append(type_coerce(column, BigInteger).label(name))
+        elif name in ("kind", "service_type", "billing_mode"):
+            columns.append(type_coerce(column, String).label(name))
+        else:
+            columns.append(column)
+    return stmt.with_only_columns(*columns)
+
+
+def _values(row: Any) -> dict[str, Any]:
+    """One exported row: public ids, exact decimal text, ISO dates."""
+    (
+        row_id,
+        bill_cycle,
+        day,
+        kind,
+        customer_id,
+        resource_id,
+        product_id,
+        order_id,
+        service_type,
+        region,
+        billing_mode,
+        usage,
+        unit,
+        unit_price,
+        list_amount,
+        discount,
+        coupon,
+        cash_paid,
+        credit_paid,
+        amount_due,
+        corrects_cycle,
+        corrects_day,
+    ) = row
+    return {
+        "id": to_global_id("ConsumptionDetail", row_id),
+        "bill_cycle": bill_cycle,
+        "day": str(day),
+        "kind": kind,
+        "customer_id": to_global_id("Customer", customer_id),
+        "resource_id": None if resource_id is None else to_global_id("Resource", resource_id),
+        "product_id": product_id,
+        "order_id": order_id,
+        "service_type": service_type,
+        "region": region,
+        "billing_mode": billing_mode,
+        "usage": _minor8(usage),
+        "unit": unit,
+        "unit_price": _minor8(unit_price),
+        "list_amount": _minor8(list_amount),
+        "discount": _minor8(discount),
+        "coupon": _minor8(coupon),
+        "cash_paid": _minor8(cash_paid),
+        "credit_paid": _minor8(credit_paid),
+        "amount_due": _minor8(amount_due),
+        "corrects_cycle": corrects_cycle,
+        "corrects_day": None if corrects_day is None else str(corrects_day),
+    }
+
+
+def _enum_list(request: Request, name: str, enum: Any) -> tuple[Any, ...] | None:
+    values = request.query_params.getlist(name)
+    if not values:
+        return None
+    try:
+        return tuple(enum(v) for v in values)
+    except ValueError as error:
+        raise BadRequest(f"{name}: {error}") from error
+
+
+def _id_list(request: Request, name: str, type_name: str) -> tuple[int, ...] | None:
+    values = request.query_params.getlist(name)
+    if not values:
+        return None
+    ids = tuple(parse_id(v, type_name) for v in values)
+    if any(i is None for i in ids):
+        raise BadRequest(f"{name} holds a value that is not a {type_name} id.")
+    return ids  # type: ignore[return-value]
+
+
+def parse_filter(request: Request) -> tuple[ConsumptionFilter, int]:
+    """The export's filter and its resume point from the query string."""
+    q = request.query_params
+    after = 0
+    if q.get("after"):
+        raw = q["after"]
+        parsed = int(raw) if raw.isdigit() else parse_id(raw, "ConsumptionDetail")
+        if parsed is None:
+            raise BadRequest("after is not a consumption detail id.")
+        after = parsed
+    regions = q.getlist("region")
+    return (
+        ConsumptionFilter(
+            cycle_from=q.get("cycleFrom"),
+            cycle_to=q.get("cycleTo"),
+            customer_ids=_id_list(request, "customerId", "Customer"),
+            service_types=_enum_list(request, "serviceType", ServiceType),
+            regions=tuple(regions) if regions else None,
+            billing_modes=_enum_list(request, "billingMode", BillingMode),
+            resource_ids=_id_list(request, "resourceId", "Resource"),
+            kinds=_enum_list(request, "kind", DetailKind),
+        ),
+        after,
+    )
+
+
+def _require_export(principal: Principal) -> None:
+    if principal.kind is not PrincipalKind.PLATFORM:
+        principal.require(Permission.EXPORT)
+
+
+class ConsumptionExport:
+    """ASGI endpoint of one export format (`csv` or `ndjson`)."""
+
+    def __init__(self, database: Database, fmt: str) -> None:
+        self.database = database
+        self.fmt = fmt
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        request = Request(scope, receive)
+        response = await self.handle(request)
+        await response(scope, receive, send)
+
+    async def handle(self, request: Request) -> Response:
+        request_id = new_request_id(request)
+        try:
+            raw = bearer_token(request)
+            if raw is None:
+                raise missing_token()
+            async with self.database.session() as session:
+                found = await tokens.authenticate(session, raw)
+                if found is None:
+                    raise HttpError(
+                        401,
+                        "The token is unknown or revoked.",
+                        {"WWW-Authenticate": 'Bearer error="invalid_token"'},
+                    )
+                principal = found[0]
+                _require_export(principal)
+                consumption_filter, after = parse_filter(request)
+                stmt = details_statement(
+                    ServiceContext(session, principal, request_id), consumption_filter
+                )
+                await session.rollback()
+        except HttpError as error:
+            code = "UNAUTHENTICATED" if error.status == 401 else "BAD_REQUEST"
+            return JSONResponse(
+                error_body(error.message, code, request_id),
+                error.status,
+                headers={**error.headers, "X-Request-ID": request_id},
+            )
+        except PermissionDenied as error:
+            return JSONResponse(error_body(str(error), "FORBIDDEN", request_id), 403)
+        except BadRequest as error:
+            return JSONResponse(error_body(str(error), "BAD_USER_INPUT", request_id), 400)
+        stmt = stmt.where(ConsumptionDetail.id > after).order_by(ConsumptionDetail.id)
+        if self.fmt != "parquet":
+            stmt = _fast_columns(stmt)
+        gzip = "gzip" in request.headers.get("accept-encoding", "").lower()
+        headers = {"X-Request-ID": request_id, "Cache-Control": "no-store"}
+        if self.fmt == "parquet":
+            return StreamingResponse(
+                self._parquet(stmt), media_type="application/vnd.apache.parquet", headers=headers
+            )
+        media = "text/csv; charset=utf-8" if self.fmt == "csv" else "application/x-ndjson"
+        if gzip:
+            headers["Content-Encoding"] = "gzip"
+        return StreamingResponse(self._stream(stmt, gzip), media_type=media, headers=headers)
+
+    async def _parquet(self, stmt: Any) -> AsyncIterator[bytes]:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        batch = get_settings().export_batch_rows
+        schema = parquet_schema()
+        sink = _Drain()
+        writer = pq.ParquetWriter(sink, schema, compression="zstd")
+        try:
+            async with self.database.reader() as connection:
+                result = await connection.stream(stmt.execution_options(yield_per=batch))
+                async for rows in result.partitions(batch):
+                    columns: dict[str, list[Any]] = {name: [] for name in COLUMNS}
+                    for row in rows:
+                        for name, value in _typed(row).items():
+                            columns[name].append(value)
+                    writer.write_table(pa.Table.from_pydict(columns, schema=schema))
+                    chunk = sink.take()
+                    if chunk:
+                        yield chunk
+        finally:
+            writer.close()
+        yield sink.take()
+
+    async def _stream(self, stmt: Any, gzip: bool) -> AsyncIterator[bytes]:
+        batch = get_settings().export_batch_rows
+        compressor = zlib.compressobj(wbits=31) if gzip else None
+
+        def out(text: str) -> bytes:
+            data = text.encode("utf-8")
+            return compressor.compress(data) if compressor else data
+
+        if self.fmt == "csv":
+            yield out(",".join(COLUMNS) + "\r\n")
+        async with self.database.reader() as connection:
+            result = await connection.stream(stmt.execution_options(yield_per=batch))
+            async for rows in result.partitions(batch):
+                buffer = io.StringIO()
+                if self.fmt == "csv":
+                    writer = csv.writer(buffer)
+                    writer.writerows(
+                        ["" if v is None else v for v in _values(row).values()] for row in rows
+                    )
+                else:
+                    buffer.write(
+                        "".join(
+                            dumps(_values(row), ensure_ascii=False, separators=(",", ":")) + "\n"
+                            for row in rows
+                        )
+                    )
+                chunk = out(buffer.getvalue())
+                if chunk:
+                    yield chunk
+        if compressor:
+            yield compressor.flush()
+
+
+DECIMAL_COLUMNS = {
+    "usage",
+    "unit_price",
+    "list_amount",
+    "discount",
+    "coupon",
+    "cash_paid",
+    "credit_paid",
+    "amount_due",
+}
+
+
+def parquet_schema() -> Any:
+    import pyarrow as pa
+
+    fields = []
+    for name in COLUMNS:
+        if name in DECIMAL_COLUMNS:
+            kind = pa.decimal128(38, 8)
+        elif name in ("day", "corrects_day"):
+            kind = pa.date32()
+        elif name in ("product_id", "order_id"):
+            kind = pa.int64()
+        else:
+            kind = pa.string()
+        fields.append(pa.field(name, kind))
+    return pa.schema(fields)
+
+
+def _typed(row: Any) -> dict[str, Any]:
+    """A row for Parquet: public ids, enums as text, decimals and dates as themselves."""
+    values = {name: getattr(row, name) for name in COLUMNS}
+    values["id"] = to_global_id("ConsumptionDetail", row.id)
+    values["customer_id"] = to_global_id("Customer", row.customer_id)
+    if row.resource_id is not None:
+        values["resource_id"] = to_global_id("Resource", row.resource_id)
+    for name in ("kind", "service_type", "billing_mode"):
+        values[name] = values[name].value
+    return values
+
+
+class _Drain(io.RawIOBase):
+    """A write-only file that hands its bytes out as they are written (for streaming)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._chunks: list[bytes] = []
+        self._position = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        chunk = bytes(data)
+        self._chunks.append(chunk)
+        self._position += len(chunk)
+        return len(chunk)
+
+    def tell(self) -> int:
+        return self._position
+
+    def take(self) -> bytes:
+        out = b"".join(self._chunks)
+        self._chunks.clear()
+        return out

@@ -1,0 +1,225 @@
+"""Benchmark the consumption reads through HTTP and their SQL alone (the floor).
+
+    DATABASE_URL=postgresql+asyncpg://postgres@127.0.0.1:5432/pc_bench \\
+        .venv/bin/python -m bench.run [--repeat 20] [--port 8765]
+
+Starts `uvicorn app.main:app` (one worker) on the benchmark database, creates a VIEWER token,
+and measures (median of --repeat runs, after a warm-up):
+
+1. consumptionSummary grouped by CYCLE x SERVICE_TYPE over 12 cycles (rollups only);
+2. consumptionDetails, a page of 100: the first, and the one after the 100,000th row;
+3. the NDJSON export of every detail: rows/s and the server's RSS growth.
+
+The SQL floor runs the equivalent statement on asyncpg directly (same plan, no ORM, no HTTP).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import statistics
+import subprocess
+import sys
+import time
+from typing import Any
+
+import asyncpg
+import httpx
+
+from app.services.consumption_queries import DetailOrderField, detail_ordering
+from app.services.pagination import Direction, encode_cursor
+
+CYCLES = [f"{2025 + (10 + i) // 12:04d}-{(10 + i) % 12 + 1:02d}" for i in range(12)]
+SUMMARY = """
+query ($filter: ConsumptionFilter) {
+  consumptionSummary(groupBy: [CYCLE, SERVICE_TYPE], filter: $filter) {
+    cycleStatus asOf
+    rows { cycle serviceType lines usage unit
+           amounts { listAmount { amount } cashPaid { amount } creditPaid { amount }
+                     amountDue { amount } } }
+  }
+}
+"""
+DETAILS = """
+query ($filter: ConsumptionFilter, $after: String) {
+  consumptionDetails(filter: $filter, first: 100, after: $after) {
+    pageInfo { hasNextPage endCursor }
+    nodes { id billCycle day kind serviceType region billingMode usage unit unitPrice
+            amounts { listAmount { amount } cashPaid { amount } creditPaid { amount }
+                     amountDue { amount } } }
+  }
+}
+"""
+SQL_SUMMARY = """
+SELECT bill_cycle, service_type, sum(lines), sum(usage), sum(list_amount), sum(discount),
+       sum(coupon), sum(cash_paid), sum(credit_paid), sum(amount_due), min(unit), max(unit)
+FROM consumption_rollups WHERE partner_id = $1 AND bill_cycle = ANY($2::text[])
+GROUP BY bill_cycle, service_type ORDER BY bill_cycle, service_type
+"""
+SQL_DETAILS = """
+SELECT * FROM consumption_details
+WHERE partner_id = $1 AND bill_cycle = ANY($2::text[]) AND id > $3
+ORDER BY id LIMIT 101
+"""
+
+
+def pg_dsn() -> str:
+    return os.environ["DATABASE_URL"].replace("postgresql+asyncpg", "postgresql")
+
+
+async def timed(work: Any, repeat: int) -> float:
+    await work()
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        await work()
+        samples.append(time.perf_counter() - start)
+    return statistics.median(samples) * 1000
+
+
+def rss_kb(pid: int, field: str = "VmRSS") -> int:
+    with open(f"/proc/{pid}/status") as status:
+        for line in status:
+            if line.startswith(field):
+                return int(line.split()[1])
+    return 0
+
+
+async def main(repeat: int, port: int) -> None:
+    db = await asyncpg.connect(pg_dsn())
+    partner_id = await db.fetchval(
+        "SELECT id FROM partners WHERE remittance_account_number = 'BENCH-0001'"
+    )
+    total = await db.fetchval(
+        "SELECT count(*) FROM consumption_details WHERE partner_id = $1", partner_id
+    )
+    after_id = await db.fetchval(
+        "SELECT id FROM consumption_details WHERE partner_id = $1 AND bill_cycle = ANY($2::text[]) "
+        "ORDER BY id OFFSET 99999 LIMIT 1",
+        partner_id,
+        CYCLES,
+    )
+    token = (
+        subprocess.run(  # noqa: ASYNC221 (a benchmark driver, before the measurements)
+            [
+                sys.executable,
+                "-m",
+                "app",
+                "create-token",
+                "--partner-id",
+                str(partner_id),
+                "--role",
+                "VIEWER",
+                "--label",
+                "bench",
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        .stdout.strip()
+        .splitlines()[-1]
+    )
+    server = subprocess.Popen(  # noqa: ASYNC220
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "app.main:app",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+        ],
+    )
+    base = f"http://127.0.0.1:{port}"
+    headers = {"Authorization": f"Bearer {token}"}
+    try:
+        async with httpx.AsyncClient(base_url=base, headers=headers, timeout=600) as client:
+            for _ in range(100):
+                try:
+                    if (await client.get("/healthz")).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    await asyncio.sleep(0.1)
+            variables = {"filter": {"cycleFrom": CYCLES[0], "cycleTo": CYCLES[-1]}}
+
+            async def summary_http() -> None:
+                body = (
+                    await client.post("/graphql", json={"query": SUMMARY, "variables": variables})
+                ).json()
+                assert "errors" not in body, body
+
+            async def summary_sql() -> None:
+                await db.fetch(SQL_SUMMARY, partner_id, CYCLES)
+
+            cursor = encode_cursor(
+                detail_ordering(DetailOrderField.ID, Direction.ASC), after_id, after_id
+            )
+
+            def details_http(after: str | None) -> Any:
+                async def run() -> None:
+                    body = (
+                        await client.post(
+                            "/graphql",
+                            json={"query": DETAILS, "variables": {**variables, "after": after}},
+                        )
+                    ).json()
+                    assert "errors" not in body, body
+                    assert len(body["data"]["consumptionDetails"]["nodes"]) == 100
+
+                return run
+
+            def details_sql(after: int) -> Any:
+                async def run() -> None:
+                    await db.fetch(SQL_DETAILS, partner_id, CYCLES, after)
+
+                return run
+
+            results = {
+                "summary http": await timed(summary_http, repeat),
+                "summary sql": await timed(summary_sql, repeat),
+                "first page http": await timed(details_http(None), repeat),
+                "first page sql": await timed(details_sql(0), repeat),
+                "deep page http": await timed(details_http(cursor), repeat),
+                "deep page sql": await timed(details_sql(after_id), repeat),
+            }
+            before = rss_kb(server.pid)
+            peak = before
+            rows = 0
+            start = time.perf_counter()
+            async with client.stream(
+                "GET",
+                "/exports/consumption-details.ndjson",
+                params={"cycleFrom": CYCLES[0], "cycleTo": CYCLES[-1]},
+            ) as response:
+                async for _line in response.aiter_lines():
+                    rows += 1
+                    if rows % 100_000 == 0:
+                        peak = max(peak, rss_kb(server.pid))
+            elapsed = time.perf_counter() - start
+            peak = max(peak, rss_kb(server.pid))
+    finally:
+        server.terminate()
+        server.wait()
+        await db.close()
+    print(f"details: {total}")
+    for name in ("summary", "first page", "deep page"):
+        http, sql = results[f"{name} http"], results[f"{name} sql"]
+        print(f"{name:<11} http {http:8.2f} ms   sql {sql:8.2f} ms   ratio {http / sql:6.1f}x")
+    deep_over_first = results["deep page http"] / results["first page http"]
+    print(f"deep page / first page (http): {deep_over_first:.2f}")
+    print(
+        f"export: {rows} rows in {elapsed:.1f}s = {rows / elapsed:,.0f} rows/s; "
+        f"server RSS {before / 1024:.0f} MB -> peak {peak / 1024:.0f} MB "
+        f"(+{(peak - before) / 1024:.0f} MB)"
+    )
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--port", type=int, default=8765)
+    arguments = parser.parse_args()
+    asyncio.run(main(arguments.repeat, arguments.port))

@@ -1,0 +1,74 @@
+"""A paid yearly/monthly order becomes consumption: one detail per paid line, no charge."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from sqlalchemy import func, select
+
+from app.models import ConsumptionDetail, LedgerEntry
+from app.models.enums import BillingMode, LedgerKind
+from app.services.consumption_verify import verify as verify_consumption
+from tests.funds.helpers import assert_books_balance
+from tests.orders.helpers import create_proxy, make_world, new_line, pay, resource_line
+
+
+async def test_a_paid_order_writes_its_consumption_detail(client, session):
+    # given a 3-month order of two ECS instances for a customer
+    world = await make_world(session)
+    created = await create_proxy(
+        client,
+        world.sales,
+        world.customer,
+        [new_line(world.products["ecs"], count=3, quantity=2)],
+    )
+    order_id = created["order"]["id"]
+
+    # when the partner pays it
+    paid = await pay(client, world.finance, [order_id])
+
+    # then one prepaid detail of the order's amount, and no customer charge
+    assert paid["userErrors"] == []
+    details = (
+        await session.scalars(
+            select(ConsumptionDetail).where(ConsumptionDetail.customer_id == world.customer.id)
+        )
+    ).all()
+    assert len(details) == 1
+    detail = details[0]
+    assert detail.billing_mode is BillingMode.YEARLY_MONTHLY
+    assert detail.amount_due == Decimal(created["order"]["amountDue"]["amount"])
+    assert detail.cash_paid == detail.amount_due
+    assert detail.bill_cycle == "2026-06"
+    charges = await session.scalar(
+        select(func.count())
+        .select_from(LedgerEntry)
+        .where(LedgerEntry.kind == LedgerKind.CUSTOMER_CHARGE)
+    )
+    assert charges == 0
+    assert await verify_consumption(session) == []
+    await assert_books_balance(session)
+
+
+async def test_an_unsubscribe_adds_no_consumption(client, session):
+    world = await make_world(session)
+    created = await create_proxy(
+        client, world.sales, world.customer, [new_line(world.products["ecs"])]
+    )
+    await pay(client, world.finance, [created["order"]["id"]])
+    before = await session.scalar(select(func.count()).select_from(ConsumptionDetail))
+    resource_id = (
+        await client.post(
+            "/graphql",
+            json={"query": "{ resources(first: 1) { nodes { id } } }"},
+            headers={"Authorization": f"Bearer {world.admin}"},
+        )
+    ).json()["data"]["resources"]["nodes"][0]["id"]
+
+    unsubscribed = await create_proxy(
+        client, world.sales, world.customer, [resource_line("UNSUBSCRIBE", resource_id)], key="u-1"
+    )
+
+    assert unsubscribed["userErrors"] == []
+    assert await session.scalar(select(func.count()).select_from(ConsumptionDetail)) == before
+    await assert_books_balance(session)
