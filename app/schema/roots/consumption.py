@@ -7,7 +7,7 @@ from typing import Annotated
 import strawberry
 
 from app.resolvers import consumption as resolvers
-from app.schema import consumption
+from app.schema import consumption_ingest
 from app.schema.consumption import (
     ConsumptionDetail,
     ConsumptionDetailOrder,
@@ -68,18 +68,20 @@ class Query:
 
 @strawberry.type(description="Changes: consumption (platform side).")
 class Mutation:
-    ingest_usage: consumption.IngestUsagePayload = strawberry.mutation(
-        resolver=consumption.ingest_usage,
+    ingest_usage: consumption_ingest.IngestUsagePayload = strawberry.mutation(
+        resolver=consumption_ingest.ingest_usage,
         description=(
             "Ingest up to 1,000 usage records or bandwidth samples (PLATFORM); idempotent per "
             "sourceId; ended days are rated and charged."
         ),
     )
-    close_bill_cycle: consumption.CloseBillCyclePayload = strawberry.mutation(
-        resolver=consumption.close_bill_cycle,
+    close_bill_cycle: consumption_ingest.CloseBillCyclePayload = strawberry.mutation(
+        resolver=consumption_ingest.close_bill_cycle,
         description="Close an ended bill cycle: its numbers become FINAL (PLATFORM).",
     )
-    rate_bandwidth_percentile: consumption.RateBandwidthPercentilePayload = strawberry.mutation(
-        resolver=consumption.rate_bandwidth_percentile,
-        description="Bill 95th-percentile bandwidth for an ended cycle (PLATFORM).",
+    rate_bandwidth_percentile: consumption_ingest.RateBandwidthPercentilePayload = (
+        strawberry.mutation(
+            resolver=consumption_ingest.rate_bandwidth_percentile,
+            description="Bill 95th-percentile bandwidth for an ended cycle (PLATFORM).",
+        )
     )

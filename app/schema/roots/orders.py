@@ -10,16 +10,13 @@ from app.resolvers import orders as order_resolvers
 from app.schema import order_mutations
 from app.schema.errors import user_errors
 from app.schema.money import money
+from app.schema.order_quotes import OrderQuote, OrderQuoteResult, PricedAmount, QuoteLine
 from app.schema.orders import (
     Order,
     OrderFilter,
     OrderKind,
     OrderLineInput,
     OrderOrder,
-    OrderQuote,
-    OrderQuoteResult,
-    PricedAmount,
-    QuoteLine,
 )
 from app.schema.relay import After, Before, Connection, First, Last, connection
 from app.services.pricing import ZERO, Amount, round_cents
