@@ -11,7 +11,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from app.models import Customer, PartnerUser
 from app.models.enums import Role
@@ -24,7 +24,13 @@ from app.services.customers import (
     customer_sort_key,
 )
 from app.services.errors import DomainError, ErrorCode
-from app.services.pagination import Direction, Page, PageRequest, fetch_pages_by_parent
+from app.services.pagination import (
+    Direction,
+    Page,
+    PageRequest,
+    count_by_parent,
+    fetch_pages_by_parent,
+)
 from app.services.principal import Permission
 from app.services.scoping import visible
 
@@ -155,13 +161,9 @@ def _managed(ctx: ServiceContext) -> Any:
 
 async def count_managed(ctx: ServiceContext, manager_ids: Sequence[int]) -> dict[int, int]:
     """How many current customers each manager has (that the caller may see): one query."""
-    sub = _managed(ctx).where(Customer.account_manager_id.in_(manager_ids)).subquery()
-    rows = await ctx.session.execute(
-        select(sub.c.account_manager_id, func.count()).group_by(sub.c.account_manager_id)
+    return await count_by_parent(
+        ctx.session, _managed(ctx), Customer.account_manager_id, manager_ids
     )
-    counts = {mid: 0 for mid in manager_ids}
-    counts.update({mid: int(n) for mid, n in rows})
-    return counts
 
 
 async def managed_customer_pages(

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, or_, select
 
 from app.models import Order, OrderLine, OrderPayment, OrderRefund, Resource
 from app.models.enums import OrderKind, OrderStatus
@@ -19,6 +19,7 @@ from app.services.pagination import (
     Ordering,
     Page,
     PageRequest,
+    count_by_parent,
     fetch_page,
     fetch_pages_by_parent,
 )
@@ -78,13 +79,7 @@ async def count_by_customer(
     ctx: ServiceContext, f: OrderFilter, customer_ids: Sequence[int]
 ) -> dict[int, int]:
     """How many orders (matching the filter) each customer has: one grouped query."""
-    sub = _filtered(ctx, f).where(Order.customer_id.in_(customer_ids)).subquery()
-    rows = await ctx.session.execute(
-        select(sub.c.customer_id, func.count()).group_by(sub.c.customer_id)
-    )
-    counts = {cid: 0 for cid in customer_ids}
-    counts.update({cid: int(n) for cid, n in rows})
-    return counts
+    return await count_by_parent(ctx.session, _filtered(ctx, f), Order.customer_id, customer_ids)
 
 
 async def pages_by_customer(

@@ -277,3 +277,18 @@ async def fetch_pages_by_parent(
         pid: _finish(group, ordering, request, sort_key, counter(pid))
         for pid, group in grouped.items()
     }
+
+
+async def count_by_parent(
+    session: AsyncSession, stmt: Select[Any], parent_column: Any, parent_ids: Sequence[int]
+) -> dict[int, int]:
+    """How many rows of `stmt` (filtered, scoped) each parent has: one grouped query.
+
+    The `totalCount` of nested connections; parents without rows count 0.
+    """
+    sub = stmt.where(parent_column.in_(parent_ids)).subquery()
+    key = sub.c[parent_column.key]
+    rows = await session.execute(select(key, func.count()).group_by(key))
+    counts = dict.fromkeys(parent_ids, 0)
+    counts.update({pid: int(n) for pid, n in rows})
+    return counts

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Select, func, select, update
+from sqlalchemy import Select, select, update
 
 from app import clock
 from app.models import Resource
@@ -20,6 +20,7 @@ from app.services.pagination import (
     Ordering,
     Page,
     PageRequest,
+    count_by_parent,
     fetch_page,
     fetch_pages_by_parent,
 )
@@ -118,13 +119,9 @@ async def count_by_customer(
     ctx: ServiceContext, resource_filter: ResourceFilter, customer_ids: Sequence[int]
 ) -> dict[int, int]:
     """How many resources (matching the filter) each customer has: one grouped query."""
-    sub = _filtered(ctx, resource_filter).where(Resource.customer_id.in_(customer_ids)).subquery()
-    rows = await ctx.session.execute(
-        select(sub.c.customer_id, func.count()).group_by(sub.c.customer_id)
+    return await count_by_parent(
+        ctx.session, _filtered(ctx, resource_filter), Resource.customer_id, customer_ids
     )
-    counts = {cid: 0 for cid in customer_ids}
-    counts.update({cid: int(n) for cid, n in rows})
-    return counts
 
 
 async def pages_by_customer(
