@@ -18,6 +18,7 @@ from app.services.idempotency import IdempotentOutcome
 from app.services.order_lines import LineInput, PricedLine
 from app.services.order_reads import OrderFilter
 from app.services.pagination import Direction, Page, PageRequest
+from app.services.reasons import check_reason
 
 if TYPE_CHECKING:
     from app.schema.orders import OrderFilter as OrderFilterInput
@@ -174,7 +175,7 @@ async def batch(
             raise DomainErrors(key_errors)
         payments.check_batch(order_ids)
         if extra and "reason" in extra:
-            payments.check_reason(extra["reason"])
+            check_reason(extra["reason"])
 
         async def work() -> IdempotentOutcome:
             done, errors = await act(order_ids)

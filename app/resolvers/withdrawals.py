@@ -12,6 +12,7 @@ from app.resolvers.mutations import Outcome, run_idempotent, run_mutation
 from app.services import withdrawal_reviews as reviews
 from app.services import withdrawals as service
 from app.services.pagination import Page, PageRequest
+from app.services.reasons import check_reason
 from app.services.withdrawals import BankCard, WithdrawalFilter
 
 if TYPE_CHECKING:
@@ -106,7 +107,7 @@ async def reject_withdrawal(ctx: RequestContext, input: RejectWithdrawalInput) -
     withdrawal_id = parse_id(input.withdrawal_id, "Withdrawal")
 
     def prepare() -> dict[str, Any]:
-        return {"withdrawal": input.withdrawal_id, "reason": reviews.validate_reason(input.reason)}
+        return {"withdrawal": input.withdrawal_id, "reason": check_reason(input.reason)}
 
     async def work(values: dict[str, Any]) -> dict[str, int | None]:
         withdrawal = await reviews.reject_withdrawal(ctx.service, withdrawal_id, input.reason)

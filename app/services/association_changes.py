@@ -33,12 +33,12 @@ from app.services.errors import DomainError, DomainErrors, ErrorCode
 from app.services.jobs import job
 from app.services.pagination import Direction, Ordering, Page, PageRequest, fetch_page
 from app.services.principal import Permission
+from app.services.reasons import check_reason
 from app.services.scoping import visible
 from app.settings import get_settings
 
 COLUMNS = tuple(AssociationChangeRequest.__table__.columns)
 LAPSING = (AssociationChangeStatus.PENDING,)
-MAX_REASON = 500
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,15 +90,6 @@ async def lock_customer_of(ctx: ServiceContext, model: Any, row_id: int | None) 
         )
 
 
-def _check_reason(reason: str, field: str = "reason") -> str:
-    reason = reason.strip()
-    if len(reason) > MAX_REASON:
-        raise DomainError(
-            ErrorCode.INVALID_INPUT, f"A reason has at most {MAX_REASON} characters.", [field]
-        )
-    return reason
-
-
 async def _raise_blockers(
     ctx: ServiceContext, customer: Customer, change: AssociationChange
 ) -> None:
@@ -115,7 +106,7 @@ async def _request(
     reason: str,
 ) -> int:
     ctx.principal.require(Permission.ASSOCIATION)
-    reason = _check_reason(reason)
+    reason = check_reason(reason, required=False)
     customer = await load_current_customer(ctx, customer_id)
     if to_type is not None and to_type is customer.association_type:
         raise DomainError(
@@ -225,7 +216,7 @@ async def decline_association_change(
     ctx: ServiceContext, request_id: int | None, reason: str = ""
 ) -> int:
     """The customer declines; nothing changes for the association."""
-    reason = _check_reason(reason)
+    reason = check_reason(reason, required=False)
     request = await _load_pending(ctx, request_id)
     request.status = AssociationChangeStatus.DECLINED
     request.answered_at = clock.now()

@@ -35,11 +35,11 @@ from app.services.errors import DomainError, DomainErrors, ErrorCode
 from app.services.jobs import job
 from app.services.pagination import Direction, Ordering, Page, PageRequest, fetch_page
 from app.services.principal import Permission
+from app.services.reasons import check_reason
 from app.services.scoping import visible
 from app.settings import get_settings
 
 COLUMNS = tuple(DisassociationRequest.__table__.columns)
-MAX_REASON = 500
 BLOCKED_TEMPLATE = "customer_disassociation_blocked"
 
 
@@ -53,22 +53,12 @@ def _change(stage: Stage) -> AssociationChange:
     return AssociationChange(AssociationChangeKind.DISASSOCIATION, Initiator.CUSTOMER, stage)
 
 
-def _reason(reason: str, *, required: bool) -> str:
-    reason = reason.strip()
-    if len(reason) > MAX_REASON or (required and not reason):
-        low = 1 if required else 0
-        raise DomainError(
-            ErrorCode.INVALID_INPUT, f"A reason has {low}-{MAX_REASON} characters.", ["reason"]
-        )
-    return reason
-
-
 async def file_disassociation_request(
     ctx: ServiceContext, customer_id: int | None, reason: str = ""
 ) -> int:
     """The customer asks to leave its partner (one request per interval)."""
     ctx.principal.require_customer()
-    reason = _reason(reason, required=False)
+    reason = check_reason(reason, required=False)
     customer = await load_current_customer(ctx, customer_id)
     errors = await association_change_blockers(ctx, customer, _change(Stage.REQUEST))
     if errors:
@@ -153,7 +143,7 @@ async def reject_disassociation_request(
 ) -> int:
     """The partner refuses (ADMIN), with a reason the customer sees."""
     ctx.principal.require(Permission.ASSOCIATION)
-    reason = _reason(reason, required=True)
+    reason = check_reason(reason)
     request = await _load_pending(ctx, request_id)
     request.status = DisassociationRequestStatus.REJECTED
     request.answered_at = clock.now()

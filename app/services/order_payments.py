@@ -48,10 +48,10 @@ from app.services.order_completion import complete
 from app.services.orders import effective_status, require_pending
 from app.services.partners import is_certified
 from app.services.principal import Permission
+from app.services.reasons import check_reason
 from app.services.scoping import visible
 
 MAX_BATCH = 50
-MAX_REASON = 500
 
 
 def check_batch(order_ids: Sequence[int | None]) -> None:
@@ -306,17 +306,6 @@ async def request_partner_payment(ctx: ServiceContext, order_id: int | None) -> 
         after={"partnerPayment": order.partner_payment_status},
     )
     return order
-
-
-def check_reason(reason: str) -> str:
-    reason = reason.strip()
-    if not reason or len(reason) > MAX_REASON:
-        raise DomainError(
-            ErrorCode.INVALID_INPUT,
-            f"A reason of 1 to {MAX_REASON} characters is required.",
-            ["reason"],
-        )
-    return reason
 
 
 async def reject_partner_payments(

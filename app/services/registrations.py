@@ -27,6 +27,7 @@ from app.services.jobs import job
 from app.services.pagination import Direction, Ordering, Page, PageRequest, fetch_page
 from app.services.partners import is_certified
 from app.services.principal import Permission
+from app.services.reasons import check_reason
 from app.services.registration_details import RegistrationDetails, clean_details
 from app.services.scoping import visible
 from app.settings import get_settings
@@ -257,9 +258,7 @@ async def approve_registration(ctx: ServiceContext, registration_id: int | None)
 
 async def reject_registration(ctx: ServiceContext, registration_id: int | None, reason: str) -> int:
     """Reject (PLATFORM) with a reason the partner sees."""
-    reason = reason.strip()
-    if not reason or len(reason) > 500:
-        raise DomainError(ErrorCode.INVALID_INPUT, "A reason has 1-500 characters.", ["reason"])
+    reason = check_reason(reason)
     registration = await _review(ctx, registration_id)
     before = _snapshot(registration)
     registration.status = RegistrationStatus.REJECTED

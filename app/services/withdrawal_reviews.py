@@ -24,9 +24,8 @@ from app.services.context import ServiceContext
 from app.services.errors import DomainError, ErrorCode, PermissionDenied
 from app.services.ledger import Leg
 from app.services.principal import Permission
+from app.services.reasons import check_reason
 from app.services.scoping import visible
-
-MAX_REASON_LENGTH = 500
 
 
 async def _review(
@@ -72,22 +71,11 @@ async def approve_withdrawal(ctx: ServiceContext, withdrawal_id: int | None) -> 
     return withdrawal
 
 
-def validate_reason(reason: str) -> str:
-    reason = reason.strip()
-    if not reason or len(reason) > MAX_REASON_LENGTH:
-        raise DomainError(
-            ErrorCode.INVALID_INPUT,
-            f"A rejection gives a reason of 1 to {MAX_REASON_LENGTH} characters.",
-            ["reason"],
-        )
-    return reason
-
-
 async def reject_withdrawal(
     ctx: ServiceContext, withdrawal_id: int | None, reason: str
 ) -> Withdrawal:
     """Refuse a withdrawal: held cash goes back to allocatable and to its recharges."""
-    reason = validate_reason(reason)
+    reason = check_reason(reason)
     withdrawal, account = await _review(
         ctx, withdrawal_id, [WithdrawalStatus.SUBMITTED, WithdrawalStatus.APPROVED]
     )
