@@ -18,6 +18,7 @@ from strawberry.extensions import (
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
+from app.schema.execution import PlainObjectExecutor
 from app.schema.roots import Mutation, Query
 from app.schema.scalars import SCALARS
 from app.settings import get_settings
@@ -56,6 +57,7 @@ def build_schema() -> strawberry.Schema:
         mutation=Mutation,
         extensions=extensions,
         config=StrawberryConfig(scalar_map=SCALARS),
+        execution_context_class=PlainObjectExecutor,
     )
     built.validation_limits = limits
     return built

@@ -1,0 +1,177 @@
+"""A faster completion of plain objects for graphql-core's executor.
+
+graphql-core completes every field of every object through the same general machinery
+(resolve info, middleware, awaitables, error paths): ~5 µs a value, which is most of a
+page of 100 consumption details with their amounts. Most of those values are *plain*: a
+strawberry field without a resolver (strawberry's "basic" field: an attribute read) whose
+type is a scalar, an enum or another plain object.
+
+`PlainObjectExecutor` builds, once per execution and per (object type, selection), a plan
+of such a selection and completes an object with it directly: read each attribute, coerce
+each leaf, recurse into nested plain objects. Anything else keeps the general path: a field
+with a resolver or arguments, a list, an interface or union, `@defer`, middleware
+(extensions with a `resolve` hook). The plan never decides an error: if a value is missing
+for a non-null field, a leaf does not coerce, an attribute is absent or `is_type_of` says no,
+the plan gives up and the object is completed again by graphql-core, which reads the same
+attributes (no side effects: basic fields only read) and raises exactly the error it always
+did, with its path and null propagation. Results are therefore identical to the general
+path; `tests/test_execution.py` compares both.
+
+A nested object's `is_type_of` (strawberry's isinstance check for types with interfaces)
+receives the enclosing field's resolve info: strawberry's checks do not read it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from graphql import (
+    GraphQLLeafType,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    is_leaf_type,
+    is_object_type,
+)
+from graphql.pyutils import Undefined
+from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+
+_MISS: Any = object()
+"""What a plan returns when it cannot complete an object (the general path then does)."""
+
+Plan = Callable[[Any, Any], Any]
+
+# A plain selection's entries: (response key, attribute or None for __typename,
+# non-null?, leaf coercion or None, nested plan or None, type name for __typename).
+_Entry = tuple[str, str | None, bool, Any, Any, str]
+
+
+class PlainObjectExecutor(StrawberryGraphQLCoreExecutionContext):
+    """graphql-core's executor with plain objects completed by a per-selection plan."""
+
+    plans_built = 0
+    """How many plans were built (all executions); tests read it to see the path is used."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # (type, id(field details list)) -> (the list, kept alive so its id stays unique;
+        # the plan or None when the selection is not plain).
+        self._plans: dict[tuple[Any, int], tuple[Any, Plan | None]] = {}
+
+    def complete_object_value(  # type: ignore[override]
+        self,
+        return_type: GraphQLObjectType,
+        field_details_list: Any,
+        info: Any,
+        path: Any,
+        result: Any,
+        position_context: Any,
+    ) -> Any:
+        plan = self._plan(return_type, field_details_list)
+        if plan is not None:
+            completed = plan(result, info)
+            if completed is not _MISS:
+                return completed
+        return super().complete_object_value(
+            return_type, field_details_list, info, path, result, position_context
+        )
+
+    def _plan(self, object_type: GraphQLObjectType, field_details_list: Any) -> Plan | None:
+        key = (object_type, id(field_details_list))
+        cached = self._plans.get(key)
+        if cached is not None:
+            return cached[1]
+        self._plans[key] = (field_details_list, None)  # a cycle is not plain
+        plan = self._build(object_type, field_details_list)
+        self._plans[key] = (field_details_list, plan)
+        return plan
+
+    def _build(self, object_type: GraphQLObjectType, field_details_list: Any) -> Plan | None:
+        grouped_field_set, new_defer_usages, _ = self.collect_subfields(
+            object_type, field_details_list
+        )
+        if new_defer_usages:
+            return None
+        entries: list[_Entry] = []
+        for response_key, sub_details in grouped_field_set.items():
+            node = sub_details[0].node
+            field_name = node.name.value
+            if field_name == "__typename":
+                entries.append((response_key, None, True, None, None, object_type.name))
+                continue
+            entry = self._entry(object_type, response_key, field_name, node, sub_details)
+            if entry is None:
+                return None
+            entries.append(entry)
+        PlainObjectExecutor.plans_built += 1
+        return _plan_function(object_type.is_type_of, tuple(entries))
+
+    def _entry(
+        self,
+        object_type: GraphQLObjectType,
+        response_key: str,
+        field_name: str,
+        node: Any,
+        sub_details: Any,
+    ) -> _Entry | None:
+        field_def = object_type.fields.get(field_name)
+        if field_def is None or field_def.args or node.arguments:
+            return None
+        definition = field_def.extensions.get("strawberry-definition")
+        resolve = field_def.resolve
+        if (
+            definition is None
+            or not definition.is_basic_field
+            or getattr(resolve, "__name__", None) != "_get_basic_result"
+            or definition.default_resolver is not getattr
+            or (
+                self.middleware_manager is not None
+                and self.middleware_manager.get_field_resolver(resolve) is not resolve
+            )
+        ):
+            return None
+        field_type = field_def.type
+        non_null = isinstance(field_type, GraphQLNonNull)
+        inner = field_type.of_type if non_null else field_type
+        attribute = definition.python_name
+        if is_leaf_type(inner):
+            leaf: GraphQLLeafType = inner  # type: ignore[assignment]
+            return (response_key, attribute, non_null, leaf.coerce_output_value, None, "")
+        if is_object_type(inner):
+            nested = self._plan(inner, sub_details)  # type: ignore[arg-type]
+            if nested is None:
+                return None
+            return (response_key, attribute, non_null, None, nested, "")
+        return None
+
+
+def _plan_function(is_type_of: Any, entries: tuple[_Entry, ...]) -> Plan:
+    def complete(source: Any, info: Any) -> Any:
+        if is_type_of is not None and is_type_of(source, info) is not True:
+            return _MISS
+        completed: dict[str, Any] = {}
+        try:
+            for key, attribute, non_null, coerce, nested, type_name in entries:
+                if attribute is None:
+                    completed[key] = type_name
+                    continue
+                value = getattr(source, attribute)
+                if value is None:
+                    if non_null:
+                        return _MISS
+                    completed[key] = None
+                elif coerce is not None:
+                    coerced = coerce(value)
+                    if coerced is None or coerced is Undefined:
+                        return _MISS
+                    completed[key] = coerced
+                else:
+                    value = nested(value, info)
+                    if value is _MISS:
+                        return _MISS
+                    completed[key] = value
+        except Exception:  # the general path raises it again, located
+            return _MISS
+        return completed
+
+    return complete

@@ -1,0 +1,173 @@
+"""The plain-object plan (app/schema/execution.py) answers exactly what graphql-core does.
+
+Every query runs twice, with `PlainObjectExecutor` and with strawberry's own executor, and
+the results (data, errors, their paths and messages) must be identical; a counter shows the
+plan was used where it should be.
+"""
+
+from __future__ import annotations
+
+import enum
+from decimal import Decimal
+from typing import Any
+
+import pytest
+import strawberry
+from strawberry.extensions import SchemaExtension
+from strawberry.schema.config import StrawberryConfig
+from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+
+from app.schema.execution import PlainObjectExecutor
+from app.schema.scalars import SCALARS
+
+
+@strawberry.enum
+class Colour(enum.Enum):
+    RED = "RED"
+    BLUE = "BLUE"
+
+
+@strawberry.interface
+class Named:
+    name: str
+
+
+@strawberry.type
+class Price:
+    amount: Decimal
+    currency: str
+
+
+@strawberry.type
+class Item(Named):
+    id: int
+    colour: Colour
+    price: Price
+    note: str | None
+    count: int
+    maybe_price: Price | None
+
+    @strawberry.field
+    def doubled(self, factor: int = 2) -> int:
+        return self.count * factor
+
+
+@strawberry.type
+class Query:
+    @strawberry.field
+    def items(self, broken: str = "") -> list[Item | None]:
+        out: list[Any] = []
+        for i in range(3):
+            item = Item(
+                id=i,
+                name=f"item {i}",
+                colour=Colour.RED if i % 2 else Colour.BLUE,
+                price=Price(amount=Decimal(f"{i}.50"), currency="CNY"),
+                note=None if i == 1 else f"note {i}",
+                count=i,
+                maybe_price=None,
+            )
+            if broken == "null" and i == 2:
+                item.name = None  # type: ignore[assignment]
+            if broken == "leaf" and i == 1:
+                item.count = "many"  # type: ignore[assignment]
+            if broken == "nested" and i == 0:
+                item.price = Price(amount=None, currency="CNY")  # type: ignore[arg-type]
+            if broken == "type" and i == 1:
+                item.price = "not a price"  # type: ignore[assignment]
+            out.append(item)
+        return out
+
+    @strawberry.field
+    def named(self) -> Named:
+        return Item(
+            id=9,
+            name="nine",
+            colour=Colour.RED,
+            price=Price(amount=Decimal("9"), currency="CNY"),
+            note=None,
+            count=9,
+            maybe_price=None,
+        )
+
+
+class ResolveHook(SchemaExtension):
+    def resolve(self, _next: Any, root: Any, info: Any, *args: Any, **kwargs: Any) -> Any:
+        result = _next(root, info, *args, **kwargs)
+        return result.upper() if isinstance(result, str) and result.startswith("note") else result
+
+
+def _schemas(extensions: list[Any] | None = None) -> tuple[strawberry.Schema, strawberry.Schema]:
+    def build(executor: Any) -> strawberry.Schema:
+        return strawberry.Schema(
+            query=Query,
+            config=StrawberryConfig(scalar_map=SCALARS),
+            extensions=extensions or [],
+            execution_context_class=executor,
+        )
+
+    return build(PlainObjectExecutor), build(StrawberryGraphQLCoreExecutionContext)
+
+
+def _shape(result: Any) -> Any:
+    errors = [(e.message, e.path) for e in result.errors or []]
+    return result.data, sorted(errors, key=str)
+
+
+QUERIES = {
+    "plain": "{ items { id name colour note count price { amount currency } } }",
+    "aliases, typename, fragments": """
+        { items { __typename key: id ...F price { __typename a: amount amount } } }
+        fragment F on Item { name n2: name colour }
+    """,
+    "skip and include": """
+        query ($on: Boolean!) { items { id note @include(if: $on) count @skip(if: $on)
+                                        price @include(if: $on) { amount } } }
+    """,
+    "mixed with a resolver": "{ items { id doubled d3: doubled(factor: 3) price { amount } } }",
+    "null in a non-null field": '{ items(broken: "null") { id name price { amount } } }',
+    "leaf that does not coerce": '{ items(broken: "leaf") { id count } }',
+    "null deep in a nested object": '{ items(broken: "nested") { id price { amount } } }',
+    "nested value of the wrong type": '{ items(broken: "type") { id price { amount } } }',
+    "nullable nested object": "{ items { id maybePrice { amount } } }",
+    "interface": "{ named { __typename name ... on Item { id colour price { amount } } } }",
+}
+
+
+@pytest.mark.parametrize("name", list(QUERIES))
+async def test_the_plan_answers_what_graphql_core_answers(name: str) -> None:
+    fast, general = _schemas()
+    for variables in ({"on": True}, {"on": False}):
+        mine = await fast.execute(QUERIES[name], variable_values=variables)
+        theirs = await general.execute(QUERIES[name], variable_values=variables)
+        assert _shape(mine) == _shape(theirs)
+        assert mine.data is not None or mine.errors
+
+
+async def test_plain_selections_are_planned_and_others_are_not() -> None:
+    fast, _ = _schemas()
+    before = PlainObjectExecutor.plans_built
+    result = await fast.execute(QUERIES["plain"])
+    assert result.errors is None
+    assert PlainObjectExecutor.plans_built - before == 2  # Item and Price, once per execution
+
+    before = PlainObjectExecutor.plans_built
+    result = await fast.execute(QUERIES["mixed with a resolver"])
+    assert result.errors is None
+    assert PlainObjectExecutor.plans_built - before == 1  # Price only: Item has a resolver
+
+
+async def test_a_resolve_hook_keeps_every_field_on_the_general_path() -> None:
+    fast, general = _schemas([ResolveHook])
+    before = PlainObjectExecutor.plans_built
+    mine = await fast.execute(QUERIES["plain"])
+    theirs = await general.execute(QUERIES["plain"])
+    assert _shape(mine) == _shape(theirs)
+    assert mine.data["items"][0]["note"] == "NOTE 0"  # the hook ran on a plain field
+    assert PlainObjectExecutor.plans_built == before
+
+
+def test_the_app_schema_uses_the_plan() -> None:
+    from app.schema import schema
+
+    assert schema.execution_context_class is PlainObjectExecutor
