@@ -117,6 +117,11 @@ class Settings(BaseSettings):
     export_batch_rows: int = Field(
         2000, description="Rows fetched per round trip by the streaming consumption exports."
     )
+    parquet_row_group_rows: int = Field(
+        20_000,
+        ge=1,
+        description="Rows per row group of the Parquet export (the most it holds in memory).",
+    )
 
 
 @lru_cache

@@ -8,7 +8,10 @@ and measures (median of --repeat runs, after a warm-up):
 
 1. consumptionSummary grouped by CYCLE x SERVICE_TYPE over 12 cycles (rollups only);
 2. consumptionDetails, a page of 100: the first, and the one after the 100,000th row;
-3. the NDJSON export of every detail: rows/s and the server's RSS growth.
+3. the CSV, NDJSON and Parquet exports of every detail: rows/s and the server's RSS growth.
+
+The server runs with a throttle restore rate high enough that the repeated queries are not
+throttled (the benchmark measures work, not the cost budget).
 
 The SQL floor runs the equivalent statement on asyncpg directly (same plan, no ORM, no HTTP).
 """
@@ -21,6 +24,8 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
+import threading
 import time
 from typing import Any
 
@@ -78,6 +83,67 @@ async def timed(work: Any, repeat: int) -> float:
     return statistics.median(samples) * 1000
 
 
+class RssSampler:
+    """The peak RSS of a process, sampled every 50 ms from a thread while a block runs."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        self.peak = rss_kb(pid)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.05):
+            self.peak = max(self.peak, rss_kb(self.pid))
+
+    def __enter__(self) -> RssSampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_: Any) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.peak = max(self.peak, rss_kb(self.pid))
+
+
+async def measure_export(
+    client: httpx.AsyncClient, pid: int, fmt: str, total: int, warm_after: int
+) -> tuple[int, float, int, int]:
+    """Download every detail in `fmt`: (rows, seconds, RSS before, peak RSS) of the server.
+
+    A small export of the same format (the last 1,000 rows) runs first, so what is set up
+    once per process (importing pyarrow, its compute kernels and allocator arenas) is not
+    counted as this export's growth. The client only counts bytes and lines (it must not be the
+    bottleneck); the Parquet file's row count comes from its footer.
+    """
+    path = f"/exports/consumption-details.{fmt}"
+    params = {"cycleFrom": CYCLES[0], "cycleTo": CYCLES[-1]}
+    warm = await client.get(path, params={**params, "after": str(warm_after)})
+    assert warm.status_code == 200, warm.text
+    before = rss_kb(pid)
+    lines = 0
+    with tempfile.TemporaryFile() as sink, RssSampler(pid) as sampler:
+        start = time.perf_counter()
+        async with client.stream(
+            "GET", path, params=params, headers={"Accept-Encoding": "identity"}
+        ) as response:
+            assert response.status_code == 200
+            async for chunk in response.aiter_raw():
+                lines += chunk.count(b"\n")
+                if fmt == "parquet":
+                    sink.write(chunk)
+        elapsed = time.perf_counter() - start
+        if fmt == "parquet":
+            import pyarrow.parquet as pq
+
+            sink.seek(0)
+            rows = pq.ParquetFile(sink).metadata.num_rows
+        else:
+            rows = lines - (1 if fmt == "csv" else 0)
+    assert rows == total, (fmt, rows, total)
+    return rows, elapsed, before, sampler.peak
+
+
 def rss_kb(pid: int, field: str = "VmRSS") -> int:
     with open(f"/proc/{pid}/status") as status:
         for line in status:
@@ -86,7 +152,7 @@ def rss_kb(pid: int, field: str = "VmRSS") -> int:
     return 0
 
 
-async def main(repeat: int, port: int) -> None:
+async def main(repeat: int, port: int, formats: list[str]) -> None:
     db = await asyncpg.connect(pg_dsn())
     partner_id = await db.fetchval(
         "SELECT id FROM partners WHERE remittance_account_number = 'BENCH-0001'"
@@ -99,6 +165,11 @@ async def main(repeat: int, port: int) -> None:
         "ORDER BY id OFFSET 99999 LIMIT 1",
         partner_id,
         CYCLES,
+    )
+    warm_after = await db.fetchval(
+        "SELECT id FROM consumption_details WHERE partner_id = $1 ORDER BY id DESC "
+        "OFFSET 1000 LIMIT 1",
+        partner_id,
     )
     token = (
         subprocess.run(  # noqa: ASYNC221 (a benchmark driver, before the measurements)
@@ -132,6 +203,7 @@ async def main(repeat: int, port: int) -> None:
             "--log-level",
             "warning",
         ],
+        env={**os.environ, "THROTTLE_RESTORE_RATE": "1000000000"},
     )
     base = f"http://127.0.0.1:{port}"
     headers = {"Authorization": f"Bearer {token}"}
@@ -185,41 +257,39 @@ async def main(repeat: int, port: int) -> None:
                 "deep page http": await timed(details_http(cursor), repeat),
                 "deep page sql": await timed(details_sql(after_id), repeat),
             }
-            before = rss_kb(server.pid)
-            peak = before
-            rows = 0
-            start = time.perf_counter()
-            async with client.stream(
-                "GET",
-                "/exports/consumption-details.ndjson",
-                params={"cycleFrom": CYCLES[0], "cycleTo": CYCLES[-1]},
-            ) as response:
-                async for _line in response.aiter_lines():
-                    rows += 1
-                    if rows % 100_000 == 0:
-                        peak = max(peak, rss_kb(server.pid))
-            elapsed = time.perf_counter() - start
-            peak = max(peak, rss_kb(server.pid))
+            print(f"details: {total}")
+            for name in ("summary", "first page", "deep page"):
+                http, sql = results[f"{name} http"], results[f"{name} sql"]
+                print(
+                    f"{name:<11} http {http:8.2f} ms   sql {sql:8.2f} ms   ratio {http / sql:6.1f}x"
+                )
+            deep_over_first = results["deep page http"] / results["first page http"]
+            print(f"deep page / first page (http): {deep_over_first:.2f}", flush=True)
+            for fmt in formats:
+                rows, elapsed, before, peak = await measure_export(
+                    client, server.pid, fmt, total, warm_after
+                )
+                print(
+                    f"export {fmt:<8} {rows} rows in {elapsed:.1f}s = {rows / elapsed:,.0f} "
+                    f"rows/s; server RSS {before / 1024:.0f} MB -> peak {peak / 1024:.0f} MB "
+                    f"(+{(peak - before) / 1024:.0f} MB)",
+                    flush=True,
+                )
     finally:
         server.terminate()
         server.wait()
         await db.close()
-    print(f"details: {total}")
-    for name in ("summary", "first page", "deep page"):
-        http, sql = results[f"{name} http"], results[f"{name} sql"]
-        print(f"{name:<11} http {http:8.2f} ms   sql {sql:8.2f} ms   ratio {http / sql:6.1f}x")
-    deep_over_first = results["deep page http"] / results["first page http"]
-    print(f"deep page / first page (http): {deep_over_first:.2f}")
-    print(
-        f"export: {rows} rows in {elapsed:.1f}s = {rows / elapsed:,.0f} rows/s; "
-        f"server RSS {before / 1024:.0f} MB -> peak {peak / 1024:.0f} MB "
-        f"(+{(peak - before) / 1024:.0f} MB)"
-    )
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument(
+        "--exports",
+        default="csv,ndjson,parquet",
+        help="comma-separated export formats to measure ('' for none)",
+    )
     arguments = parser.parse_args()
-    asyncio.run(main(arguments.repeat, arguments.port))
+    formats = [f for f in arguments.exports.split(",") if f]
+    asyncio.run(main(arguments.repeat, arguments.port, formats))

@@ -181,17 +181,31 @@ def actual_cost(requested: int, data: Any) -> int:
 
     Counts every JSON object in the response (each is an object field resolved) and adds the
     connection overhead for objects that are connections (they carry pageInfo/edges/nodes).
+    Only containers are visited: a page's thousands of scalars are skipped unread.
     """
-    count = 0
-    stack = [data]
-    while stack:
-        value = stack.pop()
-        if isinstance(value, dict):
-            count += 1
-            if "pageInfo" in value or "edges" in value or "nodes" in value:
-                count += CONNECTION_COST - 1
-            stack.extend(value.values())
-        elif isinstance(value, list):
-            stack.extend(value)
+    if data is None:
+        return 0
     # the root data object itself is not a field
-    return max(0, min(requested, count - 1)) if data is not None else 0
+    return max(0, min(requested, _objects(data) - 1))
+
+
+def _objects(value: dict[str, Any]) -> int:
+    count = CONNECTION_COST if ("pageInfo" in value or "edges" in value or "nodes" in value) else 1
+    for child in value.values():
+        kind = type(child)
+        if kind is dict:
+            count += _objects(child)
+        elif kind is list:
+            count += _objects_in(child)
+    return count
+
+
+def _objects_in(items: list[Any]) -> int:
+    count = 0
+    for item in items:
+        kind = type(item)
+        if kind is dict:
+            count += _objects(item)
+        elif kind is list:
+            count += _objects_in(item)
+    return count

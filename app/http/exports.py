@@ -10,8 +10,8 @@ Bearer auth as /graphql (401 without a valid token); ADMIN, FINANCE, VIEWER and 
 platform may export (Permission.EXPORT), through the same tenant scope as the API (a SALES
 user could not export at all). Rows stream from a server-side cursor on a connection of
 their own (`yield_per`), so memory stays constant whatever the size; gzip when accepted
-(CSV, NDJSON). Parquet is written one row group per fetched batch and each row group is sent
-as soon as it is written, so memory stays bounded by one batch; amounts are decimal(38, 8).
+(CSV, NDJSON). Parquet (`app/http/parquet.py`) sends each row group as soon as it is
+written, so memory stays bounded by one row group; amounts are decimal(38, 8).
 """
 
 from __future__ import annotations
@@ -21,9 +21,9 @@ import io
 import logging
 import zlib
 from collections.abc import AsyncIterator
-from json import dumps
 from typing import Any
 
+import orjson
 from sqlalchemy import BigInteger, String, type_coerce
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
@@ -33,6 +33,7 @@ from app.globalid import to_global_id
 from app.http.errors import error_body
 from app.http.graphql import bearer_token, missing_token, new_request_id
 from app.http.negotiation import HttpError
+from app.http.parquet import DECIMAL_COLUMNS, parquet_chunks
 from app.models import ConsumptionDetail
 from app.models.enums import BillingMode, DetailKind, PrincipalKind, ServiceType
 from app.resolvers.ids import parse_id
@@ -242,9 +243,9 @@ class ConsumptionExport:
             return JSONResponse(error_body(str(error), "FORBIDDEN", request_id), 403)
         except BadRequest as error:
             return JSONResponse(error_body(str(error), "BAD_USER_INPUT", request_id), 400)
-        stmt = stmt.where(ConsumptionDetail.id > after).order_by(ConsumptionDetail.id)
-        if self.fmt != "parquet":
-            stmt = _fast_columns(stmt)
+        stmt = _fast_columns(
+            stmt.where(ConsumptionDetail.id > after).order_by(ConsumptionDetail.id)
+        )
         gzip = "gzip" in request.headers.get("accept-encoding", "").lower()
         headers = {"X-Request-ID": request_id, "Cache-Control": "no-store"}
         if self.fmt == "parquet":
@@ -257,124 +258,38 @@ class ConsumptionExport:
         return StreamingResponse(self._stream(stmt, gzip), media_type=media, headers=headers)
 
     async def _parquet(self, stmt: Any) -> AsyncIterator[bytes]:
-        import pyarrow as pa
-        import pyarrow.parquet as pq
-
-        batch = get_settings().export_batch_rows
-        schema = parquet_schema()
-        sink = _Drain()
-        writer = pq.ParquetWriter(sink, schema, compression="zstd")
-        try:
-            async with self.database.reader() as connection:
-                result = await connection.stream(stmt.execution_options(yield_per=batch))
-                async for rows in result.partitions(batch):
-                    columns: dict[str, list[Any]] = {name: [] for name in COLUMNS}
-                    for row in rows:
-                        for name, value in _typed(row).items():
-                            columns[name].append(value)
-                    writer.write_table(pa.Table.from_pydict(columns, schema=schema))
-                    chunk = sink.take()
-                    if chunk:
-                        yield chunk
-        finally:
-            writer.close()
-        yield sink.take()
+        settings = get_settings()
+        batch = settings.export_batch_rows
+        async with self.database.reader() as connection:
+            result = await connection.stream(stmt.execution_options(yield_per=batch))
+            async for chunk in parquet_chunks(
+                COLUMNS, result.partitions(batch), settings.parquet_row_group_rows
+            ):
+                yield chunk
 
     async def _stream(self, stmt: Any, gzip: bool) -> AsyncIterator[bytes]:
         batch = get_settings().export_batch_rows
         compressor = zlib.compressobj(wbits=31) if gzip else None
 
-        def out(text: str) -> bytes:
-            data = text.encode("utf-8")
+        def out(data: bytes) -> bytes:
             return compressor.compress(data) if compressor else data
 
         if self.fmt == "csv":
-            yield out(",".join(COLUMNS) + "\r\n")
+            yield out((",".join(COLUMNS) + "\r\n").encode())
         async with self.database.reader() as connection:
             result = await connection.stream(stmt.execution_options(yield_per=batch))
             async for rows in result.partitions(batch):
-                buffer = io.StringIO()
                 if self.fmt == "csv":
+                    buffer = io.StringIO()
                     writer = csv.writer(buffer)
                     writer.writerows(
                         ["" if v is None else v for v in _values(row).values()] for row in rows
                     )
+                    data = buffer.getvalue().encode("utf-8")
                 else:
-                    buffer.write(
-                        "".join(
-                            dumps(_values(row), ensure_ascii=False, separators=(",", ":")) + "\n"
-                            for row in rows
-                        )
-                    )
-                chunk = out(buffer.getvalue())
+                    data = b"".join(orjson.dumps(_values(row)) + b"\n" for row in rows)
+                chunk = out(data)
                 if chunk:
                     yield chunk
         if compressor:
             yield compressor.flush()
-
-
-DECIMAL_COLUMNS = {
-    "usage",
-    "unit_price",
-    "list_amount",
-    "discount",
-    "coupon",
-    "cash_paid",
-    "credit_paid",
-    "amount_due",
-}
-
-
-def parquet_schema() -> Any:
-    import pyarrow as pa
-
-    fields = []
-    for name in COLUMNS:
-        if name in DECIMAL_COLUMNS:
-            kind = pa.decimal128(38, 8)
-        elif name in ("day", "corrects_day"):
-            kind = pa.date32()
-        elif name in ("product_id", "order_id"):
-            kind = pa.int64()
-        else:
-            kind = pa.string()
-        fields.append(pa.field(name, kind))
-    return pa.schema(fields)
-
-
-def _typed(row: Any) -> dict[str, Any]:
-    """A row for Parquet: public ids, enums as text, decimals and dates as themselves."""
-    values = {name: getattr(row, name) for name in COLUMNS}
-    values["id"] = to_global_id("ConsumptionDetail", row.id)
-    values["customer_id"] = to_global_id("Customer", row.customer_id)
-    if row.resource_id is not None:
-        values["resource_id"] = to_global_id("Resource", row.resource_id)
-    for name in ("kind", "service_type", "billing_mode"):
-        values[name] = values[name].value
-    return values
-
-
-class _Drain(io.RawIOBase):
-    """A write-only file that hands its bytes out as they are written (for streaming)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._chunks: list[bytes] = []
-        self._position = 0
-
-    def writable(self) -> bool:
-        return True
-
-    def write(self, data: Any) -> int:
-        chunk = bytes(data)
-        self._chunks.append(chunk)
-        self._position += len(chunk)
-        return len(chunk)
-
-    def tell(self) -> int:
-        return self._position
-
-    def take(self) -> bytes:
-        out = b"".join(self._chunks)
-        self._chunks.clear()
-        return out

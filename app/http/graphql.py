@@ -12,6 +12,7 @@ import logging
 import uuid
 from typing import Any
 
+import orjson
 import strawberry
 from graphql import OperationType
 from starlette.background import BackgroundTask
@@ -73,9 +74,18 @@ def bearer_token(request: Request) -> str | None:
     return raw.strip()
 
 
+def _dumps(body: Any) -> bytes:
+    """Compact UTF-8 JSON; text that is not valid Unicode (a lone surrogate a client sent in
+    a string and an error message repeats) is escaped instead of failing the response."""
+    try:
+        return orjson.dumps(body)
+    except orjson.JSONEncodeError:
+        return json.dumps(body, separators=(",", ":")).encode("ascii")
+
+
 def _json_response(body: Any, status: int, media_type: str, request_id: str) -> Response:
     return Response(
-        json.dumps(body, ensure_ascii=False, separators=(",", ":")),
+        _dumps(body),
         status_code=status,
         media_type=media_type,
         headers={"X-Request-ID": request_id},

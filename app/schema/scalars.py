@@ -29,13 +29,18 @@ def _parse_decimal(value: Any) -> decimal.Decimal:
     return parsed
 
 
+def _serialize_decimal(value: Any) -> str:
+    """Plain positional notation at the value's own scale: "0.00000000", never "0E-8"."""
+    return format(value, "f") if isinstance(value, decimal.Decimal) else str(value)
+
+
 DecimalScalar = strawberry.scalar(
     name="Decimal",
     description=(
         'An exact decimal number, sent and returned as a string ("1234.50"). Money amounts '
         "have at most 2 decimal places."
     ),
-    serialize=lambda value: str(value),
+    serialize=_serialize_decimal,
     parse_value=_parse_decimal,
 )
 

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 from datetime import date, timedelta
+from decimal import Decimal
 
 from app.models.enums import Role
 from tests.consumption.helpers import at, ingest, on_demand_resource, usage, world
@@ -14,6 +15,7 @@ from tests.factories import make_customer, make_partner, make_user, platform_tok
 DAY = date(2026, 6, 1)
 NDJSON = "/exports/consumption-details.ndjson"
 CSV = "/exports/consumption-details.csv"
+PARQUET = "/exports/consumption-details.parquet"
 
 
 async def seeded(session, days=6):
@@ -126,7 +128,13 @@ async def test_bad_filter_is_400(client, session):
     assert response.status_code == 400
 
 
-async def test_parquet_export_reads_back_with_exact_amounts(client, session):
+def _text(value):
+    if value is None:
+        return None
+    return format(value, "f") if isinstance(value, Decimal) else str(value)
+
+
+async def test_parquet_export_holds_what_the_ndjson_export_holds(client, session):
     import pyarrow.parquet as pq
 
     from app.settings import get_settings
@@ -134,16 +142,48 @@ async def test_parquet_export_reads_back_with_exact_amounts(client, session):
     w = await seeded(session)
     token = await token_for(session, w.admin)
     settings = get_settings()
-    previous, settings.export_batch_rows = settings.export_batch_rows, 5  # several row groups
+    # batches of 2 rows gathered into row groups of 4: 12 rows make 3 row groups
+    saved = settings.export_batch_rows, settings.parquet_row_group_rows
+    settings.export_batch_rows, settings.parquet_row_group_rows = 2, 4
     try:
         response = await client.get("/exports/consumption-details.parquet", headers=auth(token))
     finally:
-        settings.export_batch_rows = previous
+        settings.export_batch_rows, settings.parquet_row_group_rows = saved
     assert response.status_code == 200
-    table = pq.read_table(io.BytesIO(response.content))
-    assert table.num_rows == 12
-    assert pq.ParquetFile(io.BytesIO(response.content)).num_row_groups == 3
-    from decimal import Decimal
+    assert response.headers["content-type"] == "application/vnd.apache.parquet"
+    parquet = pq.ParquetFile(io.BytesIO(response.content))
+    assert parquet.num_row_groups == 3
+    assert [parquet.metadata.row_group(i).num_rows for i in range(3)] == [4, 4, 4]
+    table = parquet.read()
+    assert str(table.schema.field("amount_due").type) == "decimal128(38, 8)"
+    assert str(table.schema.field("day").type) == "date32[day]"
 
-    assert table.column("amount_due").to_pylist()[0] == Decimal("0.68000000")
-    assert str(table.column("day").to_pylist()[0]) == "2026-06-01"
+    ndjson = await client.get(NDJSON, headers=auth(token))
+    expected = [json.loads(line) for line in ndjson.text.splitlines()]
+    got = [{k: _text(v) for k, v in row.items()} for row in table.to_pylist()]
+    as_text = [{k: _text(v) for k, v in row.items()} for row in expected]
+    assert got == as_text
+    assert len(got) == 12
+    assert got[0]["amount_due"] == "0.68000000"
+    assert got[0]["day"] == "2026-06-01"
+
+
+async def test_parquet_export_resumes_after_an_id(client, session):
+    import pyarrow.parquet as pq
+
+    w = await seeded(session)
+    token = await token_for(session, w.admin)
+    everything = pq.read_table(
+        io.BytesIO((await client.get(PARQUET, headers=auth(token))).content)
+    ).column("id")
+    middle = everything[5].as_py()
+    rest = pq.read_table(
+        io.BytesIO(
+            (await client.get(PARQUET, headers=auth(token), params={"after": middle})).content
+        )
+    ).column("id")
+    assert rest.to_pylist() == everything.to_pylist()[6:]
+    nothing = await client.get(
+        PARQUET, headers=auth(token), params={"after": everything[-1].as_py()}
+    )
+    assert pq.read_table(io.BytesIO(nothing.content)).num_rows == 0

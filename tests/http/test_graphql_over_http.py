@@ -263,3 +263,17 @@ async def test_a_customer_row_does_not_leak_into_errors(client, session, token):
     error = response.json()["errors"][0]
     assert error["extensions"]["code"] == "BAD_USER_INPUT"
     assert "Malformed cursor" in error["message"]
+
+
+async def test_a_lone_surrogate_echoed_in_an_error_is_escaped_not_a_500(client, token):
+    # JSON allows "\ud800" escapes that are not valid Unicode; the error message repeats it
+    body = '{"query": "query A { viewer { kind } }", "operationName": "\\ud800"}'
+    response = await client.post(
+        "/graphql",
+        content=body,
+        headers=auth(token, accept=GRAPHQL_RESPONSE, **{"content-type": "application/json"}),
+    )
+
+    assert response.status_code == 400
+    message = response.json()["errors"][0]["message"]
+    assert "\ud800" in message
