@@ -128,7 +128,13 @@ async def list_customers(
     ordering = customer_ordering(order_field, direction)
     stmt = customer_select().where(visible(ctx.principal, Customer))
     stmt = _apply_filter(stmt, customer_filter)
-    return await fetch_page(ctx.session, stmt, ordering, page, customer_sort_key(order_field))
+    # every customer has its cloud account (a required foreign key): the count needs no join
+    count_from = _apply_filter(
+        select(Customer.id).where(visible(ctx.principal, Customer)), customer_filter
+    )
+    return await fetch_page(
+        ctx.session, stmt, ordering, page, customer_sort_key(order_field), count_from
+    )
 
 
 async def get_customers(ctx: ServiceContext, ids: Sequence[int]) -> dict[int, Any]:

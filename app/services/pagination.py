@@ -219,15 +219,21 @@ async def fetch_page(
     ordering: Ordering,
     request: PageRequest,
     sort_key: Callable[[Any], Any],
+    count_from: Select[Any] | None = None,
 ) -> Page:
-    """Run `stmt` (already filtered and scoped) for one keyset page."""
+    """Run `stmt` (already filtered and scoped) for one keyset page.
+
+    `count_from` is what `totalCount` counts when the page's statement carries joins the
+    count does not need (the same rows, fewer tables); by default `stmt` itself.
+    """
     ascending, condition = _scan(ordering, request)
     page_stmt = stmt if condition is None else stmt.where(condition)
     page_stmt = page_stmt.order_by(*_order_by(ordering, ascending)).limit(request.limit + 1)
     rows = (await session.execute(page_stmt)).all()
 
     async def count() -> int:
-        count_stmt = select(func.count()).select_from(stmt.order_by(None).subquery())
+        counted = stmt if count_from is None else count_from
+        count_stmt = select(func.count()).select_from(counted.order_by(None).subquery())
         return int(await session.scalar(count_stmt) or 0)
 
     return _finish(rows, ordering, request, sort_key, count)
