@@ -14,6 +14,7 @@ from starlette.routing import Route
 from app.db import Database
 from app.http.exports import ConsumptionExport
 from app.http.graphql import GraphQLEndpoint
+from app.http.parquet import prepare_parquet
 from app.schema import schema
 from app.settings import Settings, get_settings
 
@@ -36,6 +37,10 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
 
     @asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
+        # pyarrow's code and kernels are loaded at start (once per process, ~45 MB), not by
+        # the first Parquet export: the first download starts at once and an export's memory
+        # is its row group only
+        prepare_parquet()
         yield
         if database is None:
             await db.dispose()

@@ -215,6 +215,7 @@ async def main(repeat: int, port: int, formats: list[str]) -> None:
                         break
                 except httpx.TransportError:
                     await asyncio.sleep(0.1)
+            print(f"server RSS after start: {rss_kb(server.pid) / 1024:.0f} MB")
             variables = {"filter": {"cycleFrom": CYCLES[0], "cycleTo": CYCLES[-1]}}
 
             async def summary_http() -> None:

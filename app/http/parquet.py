@@ -135,6 +135,18 @@ async def parquet_chunks(
         stream.close()
 
 
+def prepare_parquet() -> None:
+    """Load pyarrow and run every conversion once (at server start)."""
+    import datetime
+
+    stream = ParquetStream(PREPARE_COLUMNS, 1)
+    stream.add([(1, "2000-01", datetime.date(2000, 1, 1), 1, 1, "x", 1)])
+    stream.finish()
+
+
+PREPARE_COLUMNS = ("id", "bill_cycle", "day", "customer_id", "unit_price", "region", "order_id")
+
+
 class _Drain(io.RawIOBase):
     """A write-only file that hands its bytes out as they are written (for streaming)."""
 
