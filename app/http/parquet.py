@@ -1,10 +1,11 @@
-"""The Parquet form of the consumption-details export (pyarrow, imported on first use).
+"""The Parquet form of the consumption-details export (pyarrow, loaded at server start).
 
 Rows arrive as the export's raw columns (amounts as their stored integers of 1e-8, enums as
 their stored text; see `exports._fast_columns`) and become Arrow arrays column by column, with
 no Python `Decimal` per value: an amount column is an int64 array reinterpreted as
 decimal(38, 8), which is exactly the stored integer with its scale. Fetched batches are
-gathered into row groups of `PARQUET_ROW_GROUP_ROWS` rows (readers skip and parallelize by row
+gathered into row groups of `PARQUET_ROW_GROUP_ROWS` rows (whole fetched batches, so a row
+group is that size rounded up to `EXPORT_BATCH_ROWS`; readers skip and parallelize by row
 group; thousands of tiny ones would slow them) and each row group is sent as soon as it is
 written, so the server holds at most one row group of Arrow data whatever the export's size.
 """
@@ -135,16 +136,16 @@ async def parquet_chunks(
         stream.close()
 
 
+PREPARE_COLUMNS = ("id", "bill_cycle", "day", "customer_id", "unit_price", "region", "order_id")
+
+
 def prepare_parquet() -> None:
-    """Load pyarrow and run every conversion once (at server start)."""
+    """Load pyarrow and run every kind of conversion once (at server start)."""
     import datetime
 
     stream = ParquetStream(PREPARE_COLUMNS, 1)
     stream.add([(1, "2000-01", datetime.date(2000, 1, 1), 1, 1, "x", 1)])
     stream.finish()
-
-
-PREPARE_COLUMNS = ("id", "bill_cycle", "day", "customer_id", "unit_price", "region", "order_id")
 
 
 class _Drain(io.RawIOBase):
