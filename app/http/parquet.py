@@ -22,6 +22,8 @@ ID_COLUMNS = {
     "id": "ConsumptionDetail",
     "customer_id": "Customer",
     "resource_id": "Resource",
+    "product_id": "Product",
+    "order_id": "Order",
 }
 DECIMAL_COLUMNS = {
     "usage",
@@ -34,7 +36,6 @@ DECIMAL_COLUMNS = {
     "amount_due",
 }
 DATE_COLUMNS = {"day", "corrects_day"}
-INTEGER_COLUMNS = {"product_id", "order_id"}
 
 
 def parquet_schema(columns: Sequence[str]) -> Any:
@@ -46,8 +47,6 @@ def parquet_schema(columns: Sequence[str]) -> Any:
             kind = pa.decimal128(38, 8)
         elif name in DATE_COLUMNS:
             kind = pa.date32()
-        elif name in INTEGER_COLUMNS:
-            kind = pa.int64()
         else:
             kind = pa.string()
         fields.append(pa.field(name, kind))
@@ -68,8 +67,6 @@ def _converter(name: str) -> Callable[[Sequence[Any]], Any]:
         return lambda values: pa.array(values, pa.int64()).cast(whole).view(scaled)
     if name in DATE_COLUMNS:
         return lambda values: pa.array(values, pa.date32())
-    if name in INTEGER_COLUMNS:
-        return lambda values: pa.array(values, pa.int64())
     return lambda values: pa.array(values, pa.string())
 
 

@@ -17,6 +17,8 @@ from app.schema.relay import Node
 
 if TYPE_CHECKING:
     from app.schema.customers import Customer
+    from app.schema.orders import Order
+    from app.schema.products import Product
     from app.schema.resources import Resource
 
 
@@ -149,7 +151,8 @@ class ConsumptionDetail(Node):
     usage: Decimal = strawberry.field(description="Usage quantity (scale 8).")
     unit: str = strawberry.field(description="Unit of the usage (hour, GB, Mbps-month, order).")
     unit_price: Decimal | None = strawberry.field(description="Catalog unit price (scale 8).")
-    order_id: int | None = strawberry.field(description="The paid order (prepaid lines).")
+    order_id: strawberry.Private[int | None]
+    product_id: strawberry.Private[int | None]
     amounts: ConsumptionAmounts = strawberry.field(description="Rated amounts.")
     corrects_cycle: str | None = strawberry.field(
         description="For a correction: the closed cycle whose usage it adds."
@@ -166,6 +169,28 @@ class ConsumptionDetail(Node):
 
         row = await info.context.loaders.customer.load(self.customer_id)
         return None if row is None else Customer.from_row(row)
+
+    @strawberry.field(description="The paid order of a prepaid line (null for usage lines).")
+    async def order(
+        self, info: strawberry.Info
+    ) -> Annotated[Order, strawberry.lazy("app.schema.orders")] | None:
+        from app.schema.orders import Order
+
+        if self.order_id is None:
+            return None
+        row = await info.context.loaders.order.load(self.order_id)
+        return None if row is None else Order.from_row(row)
+
+    @strawberry.field(description="The catalog product the line was rated with.")
+    async def product(
+        self, info: strawberry.Info
+    ) -> Annotated[Product, strawberry.lazy("app.schema.products")] | None:
+        from app.schema.products import Product
+
+        if self.product_id is None:
+            return None
+        row = await info.context.loaders.product.load(self.product_id)
+        return None if row is None else Product.from_row(row)
 
     @strawberry.field(description="The resource (null for lines without one).")
     async def resource(
@@ -194,6 +219,7 @@ class ConsumptionDetail(Node):
             unit=row.unit,
             unit_price=row.unit_price,
             order_id=row.order_id,
+            product_id=row.product_id,
             amounts=ConsumptionAmounts.of(row),
             corrects_cycle=row.corrects_cycle,
             corrects_day=row.corrects_day,

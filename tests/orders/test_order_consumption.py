@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 
 from sqlalchemy import func, select
 
+from app.globalid import to_global_id
 from app.models import ConsumptionDetail, LedgerEntry
 from app.models.enums import BillingMode, LedgerKind
 from app.services.consumption_verify import verify as verify_consumption
+from tests.factories import gql
 from tests.funds.helpers import assert_books_balance
 from tests.orders.helpers import create_proxy, make_world, new_line, pay, resource_line
 
@@ -72,3 +75,33 @@ async def test_an_unsubscribe_adds_no_consumption(client, session):
     assert unsubscribed["userErrors"] == []
     assert await session.scalar(select(func.count()).select_from(ConsumptionDetail)) == before
     await assert_books_balance(session)
+
+
+async def test_the_prepaid_line_links_its_order_and_product_by_global_id(client, session):
+    # given a paid order
+    world = await make_world(session)
+    created = await create_proxy(
+        client, world.sales, world.customer, [new_line(world.products["ecs"])]
+    )
+    order = created["order"]
+    assert (await pay(client, world.finance, [order["id"]]))["userErrors"] == []
+
+    # when the line is read through the API and the export
+    body = await gql(
+        client,
+        """{ consumptionDetails(first: 5) {
+               nodes { kind order { id status } product { id code } } } }""",
+        token=world.viewer,
+    )
+    exported = await client.get(
+        "/exports/consumption-details.ndjson",
+        headers={"Authorization": f"Bearer {world.viewer}"},
+    )
+
+    # then both name the order and the product by the ids the rest of the API uses
+    (line,) = body["data"]["consumptionDetails"]["nodes"]
+    assert line["kind"] == "PREPAID"
+    assert line["order"] == {"id": order["id"], "status": "COMPLETED"}
+    assert line["product"]["id"] == to_global_id("Product", world.products["ecs"])
+    (row,) = [json.loads(text) for text in exported.text.splitlines()]
+    assert (row["order_id"], row["product_id"]) == (order["id"], line["product"]["id"])
