@@ -218,10 +218,18 @@ async def main(repeat: int, port: int, formats: list[str]) -> None:
             print(f"server RSS after start: {rss_kb(server.pid) / 1024:.0f} MB")
             variables = {"filter": {"cycleFrom": CYCLES[0], "cycleTo": CYCLES[-1]}}
 
+            server_ms: dict[str, list[float]] = {"summary": [], "first page": [], "deep page": []}
+
+            def record(name: str, response: httpx.Response) -> Any:
+                """The body; the server's own time (its Server-Timing header) goes to `name`."""
+                server_ms[name].append(float(response.headers["server-timing"].split("dur=")[1]))
+                return response.json()
+
             async def summary_http() -> None:
-                body = (
-                    await client.post("/graphql", json={"query": SUMMARY, "variables": variables})
-                ).json()
+                body = record(
+                    "summary",
+                    await client.post("/graphql", json={"query": SUMMARY, "variables": variables}),
+                )
                 assert "errors" not in body, body
 
             async def summary_sql() -> None:
@@ -232,13 +240,16 @@ async def main(repeat: int, port: int, formats: list[str]) -> None:
             )
 
             def details_http(after: str | None) -> Any:
+                name = "first page" if after is None else "deep page"
+
                 async def run() -> None:
-                    body = (
+                    body = record(
+                        name,
                         await client.post(
                             "/graphql",
                             json={"query": DETAILS, "variables": {**variables, "after": after}},
-                        )
-                    ).json()
+                        ),
+                    )
                     assert "errors" not in body, body
                     assert len(body["data"]["consumptionDetails"]["nodes"]) == 100
 
@@ -261,8 +272,10 @@ async def main(repeat: int, port: int, formats: list[str]) -> None:
             print(f"details: {total}")
             for name in ("summary", "first page", "deep page"):
                 http, sql = results[f"{name} http"], results[f"{name} sql"]
+                server_time = statistics.median(server_ms[name])
                 print(
                     f"{name:<11} http {http:8.2f} ms   sql {sql:8.2f} ms   ratio {http / sql:6.1f}x"
+                    f"   (server's own time {server_time:.2f} ms, {server_time / sql:.1f}x)"
                 )
             deep_over_first = results["deep page http"] / results["first page http"]
             print(f"deep page / first page (http): {deep_over_first:.2f}", flush=True)

@@ -277,3 +277,13 @@ async def test_a_lone_surrogate_echoed_in_an_error_is_escaped_not_a_500(client, 
     assert response.status_code == 400
     message = response.json()["errors"][0]["message"]
     assert "\ud800" in message
+
+
+async def test_every_answer_says_how_long_the_server_took(client, token):
+    ok = await client.post("/graphql", json={"query": VIEWER}, headers=auth(token))
+    refused = await client.post("/graphql", json={"query": VIEWER})
+
+    for response in (ok, refused):
+        name, _, duration = response.headers["server-timing"].partition(";dur=")
+        assert name == "app"
+        assert float(duration) >= 0
