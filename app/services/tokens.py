@@ -5,8 +5,10 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app import clock
@@ -49,10 +51,29 @@ async def create_token(
 
 
 async def authenticate(session: AsyncSession, raw: str) -> tuple[Principal, bool] | None:
-    """The principal of a live token, and whether its `last_used_at` is due for a write."""
+    """The principal of a live token, and whether its `last_used_at` is due for a write.
+
+    This is the first statement of every request, so it is where a pooled connection that
+    the database dropped (a restart, an idle timeout) shows: the pool does not ping before
+    lending one. SQLAlchemy then invalidates that connection (and every older one), and the
+    lookup runs once more on a fresh connection, so the request does not fail.
+    """
     if not raw.startswith(TOKEN_PREFIX) or len(raw) > 200:
         return None
-    row = (
+    try:
+        row = await _lookup(session, raw)
+    except DBAPIError as error:
+        if not error.connection_invalidated:
+            raise
+        await session.rollback()
+        row = await _lookup(session, raw)
+    if row is None:
+        return None
+    return _principal(row)
+
+
+async def _lookup(session: AsyncSession, raw: str) -> Any:
+    return (
         await session.execute(
             select(
                 ApiToken.id,
@@ -69,8 +90,9 @@ async def authenticate(session: AsyncSession, raw: str) -> tuple[Principal, bool
             .where(ApiToken.token_hash == hash_token(raw), ApiToken.revoked_at.is_(None))
         )
     ).first()
-    if row is None:
-        return None
+
+
+def _principal(row: Any) -> tuple[Principal, bool]:
     principal = Principal(
         kind=row.principal_kind,
         token_id=row.id,
