@@ -75,8 +75,8 @@ class Query:
                 item.price = Price(amount=None, currency="CNY")  # type: ignore[arg-type]
             if broken == "type" and i == 1:
                 item.price = "not a price"  # type: ignore[assignment]
-            out.append(item)
-        return out
+            out.append(None if broken == "gap" and i == 1 else item)
+        return tuple(out) if broken == "tuple" else out
 
     @strawberry.field
     def named(self) -> Named:
@@ -130,6 +130,8 @@ QUERIES = {
     "null deep in a nested object": '{ items(broken: "nested") { id price { amount } } }',
     "nested value of the wrong type": '{ items(broken: "type") { id price { amount } } }',
     "nullable nested object": "{ items { id maybePrice { amount } } }",
+    "a null item in a list": '{ items(broken: "gap") { id price { amount } } }',
+    "a tuple for a list": '{ items(broken: "tuple") { id name } }',
     "interface": "{ named { __typename name ... on Item { id colour price { amount } } } }",
 }
 

@@ -8,11 +8,14 @@ type is a scalar, an enum or another plain object.
 
 `PlainObjectExecutor` builds, once per execution and per (object type, selection), a plan
 of such a selection and completes an object with it directly: read each attribute, coerce
-each leaf, recurse into nested plain objects. Anything else keeps the general path: a field
-with a resolver or arguments, a list, an interface or union, `@defer`, middleware
-(extensions with a `resolve` hook). The plan never decides an error: if a value is missing
-for a non-null field, a leaf does not coerce, an attribute is absent or `is_type_of` says no,
-the plan gives up and the object is completed again by graphql-core, which reads the same
+each leaf, recurse into nested plain objects; a list (or tuple) of plain objects, such as a
+connection's `nodes`, is completed item by item with the same plan. Anything else keeps the
+general path: a field with a resolver or arguments, a list field inside a plain object, an
+interface or union, `@defer`/`@stream`, middleware (extensions with a `resolve` hook).
+
+The plan never decides an error: if a value is missing for a non-null field, a leaf does not
+coerce, an attribute is absent or `is_type_of` says no, the plan gives up and the object (or
+the whole list) is completed again by graphql-core, which reads the same
 attributes (no side effects: basic fields only read) and raises exactly the error it always
 did, with its path and null propagation. Results are therefore identical to the general
 path; `tests/test_execution.py` compares both.
@@ -75,6 +78,47 @@ class PlainObjectExecutor(StrawberryGraphQLCoreExecutionContext):
         return super().complete_object_value(
             return_type, field_details_list, info, path, result, position_context
         )
+
+    def complete_list_value(  # type: ignore[override]
+        self,
+        return_type: Any,
+        field_details_list: Any,
+        info: Any,
+        path: Any,
+        result: Any,
+        position_context: Any,
+    ) -> Any:
+        completed = self._plain_list(return_type.of_type, field_details_list, info, result)
+        if completed is not _MISS:
+            return completed
+        return super().complete_list_value(
+            return_type, field_details_list, info, path, result, position_context
+        )
+
+    def _plain_list(self, item_type: Any, field_details_list: Any, info: Any, items: Any) -> Any:
+        """A list (or tuple) of plain objects completed item by item with one plan, without
+        graphql-core's per-item bookkeeping; `_MISS` sends the whole list the general way."""
+        if type(items) not in (list, tuple) or _streamed(field_details_list):
+            return _MISS
+        non_null = isinstance(item_type, GraphQLNonNull)
+        inner = item_type.of_type if non_null else item_type
+        if not is_object_type(inner):
+            return _MISS
+        plan = self._plan(inner, field_details_list)
+        if plan is None:
+            return _MISS
+        completed = []
+        for item in items:
+            if item is None:
+                if non_null:
+                    return _MISS
+                completed.append(None)
+                continue
+            value = plan(item, info)
+            if value is _MISS:
+                return _MISS
+            completed.append(value)
+        return completed
 
     def _plan(self, object_type: GraphQLObjectType, field_details_list: Any) -> Plan | None:
         key = (object_type, id(field_details_list))
@@ -143,6 +187,14 @@ class PlainObjectExecutor(StrawberryGraphQLCoreExecutionContext):
                 return None
             return (response_key, attribute, non_null, None, nested, "")
         return None
+
+
+def _streamed(field_details_list: Any) -> bool:
+    return any(
+        directive.name.value == "stream"
+        for details in field_details_list
+        for directive in details.node.directives or ()
+    )
 
 
 def _plan_function(is_type_of: Any, entries: tuple[_Entry, ...]) -> Plan:
