@@ -9,10 +9,12 @@ from contextlib import asynccontextmanager
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse
-from starlette.routing import Route
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
 
 from app.db import Database
 from app.http.exports import ConsumptionExport
+from app.http.graphiql import ASSETS as GRAPHIQL_ASSETS
 from app.http.graphql import GraphQLEndpoint
 from app.http.parquet import prepare_parquet
 from app.schema import schema
@@ -53,6 +55,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
             Route("/exports/consumption-details.csv", ConsumptionExport(db, "csv")),
             Route("/exports/consumption-details.ndjson", ConsumptionExport(db, "ndjson")),
             Route("/exports/consumption-details.parquet", ConsumptionExport(db, "parquet")),
+            Mount("/graphiql", StaticFiles(directory=GRAPHIQL_ASSETS), name="graphiql"),
         ],
         lifespan=lifespan,
     )

@@ -20,7 +20,6 @@ from starlette.background import BackgroundTask
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from strawberry.exceptions import MissingQueryError
-from strawberry.http.ides import get_graphql_ide_html
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.types.graphql import OperationType as StrawberryOperationType
 
@@ -29,6 +28,7 @@ from app.db import Database
 from app.http.budget import BudgetRefusal, QueryBudget
 from app.http.documents import DocumentInspector
 from app.http.errors import error_body, format_error, is_unexpected
+from app.http.graphiql import graphiql_html
 from app.http.negotiation import (
     GRAPHQL_RESPONSE_JSON,
     HttpError,
@@ -118,7 +118,7 @@ class GraphQLEndpoint:
     async def handle(self, request: Request) -> Response:
         request_id = new_request_id(request)
         if request.method == "GET" and wants_html(request) and self.settings.graphiql:
-            return HTMLResponse(get_graphql_ide_html(), headers={"X-Request-ID": request_id})
+            return HTMLResponse(graphiql_html(), headers={"X-Request-ID": request_id})
         media_type = choose_media_type(request.headers.get("accept"))
         try:
             if request.method not in ("GET", "POST"):
