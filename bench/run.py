@@ -6,6 +6,7 @@
 Starts `uvicorn app.main:app` (one worker) on the benchmark database, creates a VIEWER token,
 and measures (median of --repeat runs, after a warm-up):
 
+0. the smallest authenticated query (`{ viewer { kind } }`): what any request costs;
 1. consumptionSummary grouped by CYCLE x SERVICE_TYPE over 12 cycles (rollups only);
 2. consumptionDetails, a page of 100: the first, and the one after the 100,000th row;
 3. the CSV, NDJSON and Parquet exports of every detail: rows/s and the server's RSS growth.
@@ -56,6 +57,7 @@ query ($filter: ConsumptionFilter, $after: String) {
   }
 }
 """
+SMALLEST = "{ viewer { kind } }"  # the framework's floor: auth, GraphQL, one token lookup
 SQL_SUMMARY = """
 SELECT bill_cycle, service_type, sum(lines), sum(usage), sum(list_amount), sum(discount),
        sum(coupon), sum(cash_paid), sum(credit_paid), sum(amount_due), min(unit), max(unit)
@@ -218,7 +220,12 @@ async def main(repeat: int, port: int, formats: list[str]) -> None:
             print(f"server RSS after start: {rss_kb(server.pid) / 1024:.0f} MB")
             variables = {"filter": {"cycleFrom": CYCLES[0], "cycleTo": CYCLES[-1]}}
 
-            server_ms: dict[str, list[float]] = {"summary": [], "first page": [], "deep page": []}
+            server_ms: dict[str, list[float]] = {
+                "smallest": [],
+                "summary": [],
+                "first page": [],
+                "deep page": [],
+            }
 
             def record(name: str, response: httpx.Response) -> Any:
                 """The body; the server's own time (its Server-Timing header) goes to `name`."""
@@ -261,6 +268,10 @@ async def main(repeat: int, port: int, formats: list[str]) -> None:
 
                 return run
 
+            async def smallest_http() -> None:
+                body = record("smallest", await client.post("/graphql", json={"query": SMALLEST}))
+                assert "errors" not in body, body
+
             results = {
                 "summary http": await timed(summary_http, repeat),
                 "summary sql": await timed(summary_sql, repeat),
@@ -268,8 +279,13 @@ async def main(repeat: int, port: int, formats: list[str]) -> None:
                 "first page sql": await timed(details_sql(0), repeat),
                 "deep page http": await timed(details_http(cursor), repeat),
                 "deep page sql": await timed(details_sql(after_id), repeat),
+                "smallest http": await timed(smallest_http, repeat),
             }
             print(f"details: {total}")
+            print(
+                f"smallest    http {results['smallest http']:8.2f} ms   (server's own time "
+                f"{statistics.median(server_ms['smallest']):.2f} ms): what any request costs"
+            )
             for name in ("summary", "first page", "deep page"):
                 http, sql = results[f"{name} http"], results[f"{name} sql"]
                 server_time = statistics.median(server_ms[name])
