@@ -3,6 +3,7 @@ platform's ingest and cycle mutations."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
@@ -14,6 +15,7 @@ from app.globalid import to_global_id
 from app.schema.enums import BillingMode, OrderDirection, ServiceType
 from app.schema.money import Money, money
 from app.schema.relay import Node
+from app.schema.rows import row_values
 
 if TYPE_CHECKING:
     from app.schema.customers import Customer
@@ -114,6 +116,9 @@ def _m(value: Decimal | None) -> Money:
     return money(value if value is not None else Decimal("0E-8"))
 
 
+AMOUNT_FIELDS = ("list_amount", "discount", "coupon", "cash_paid", "credit_paid", "amount_due")
+
+
 @strawberry.type(description="Amounts of consumption, at scale 8 (as the vendor's bills).")
 class ConsumptionAmounts:
     list_amount: Money = strawberry.field(description="List price amount.")
@@ -127,7 +132,7 @@ class ConsumptionAmounts:
 
     @classmethod
     def of(cls, row: Any) -> ConsumptionAmounts:
-        get = row.get if isinstance(row, dict) else lambda k: getattr(row, k, None)
+        get = row.get if isinstance(row, Mapping) else lambda k: getattr(row, k, None)
         return cls(
             list_amount=_m(get("list_amount")),
             discount=_m(get("discount")),
@@ -136,6 +141,27 @@ class ConsumptionAmounts:
             credit_paid=_m(get("credit_paid")),
             amount_due=_m(get("amount_due")),
         )
+
+
+DETAIL_FIELDS = (
+    "id",
+    "customer_id",
+    "resource_id",
+    "bill_cycle",
+    "day",
+    "kind",
+    "service_type",
+    "region",
+    "billing_mode",
+    "usage",
+    "unit",
+    "unit_price",
+    "order_id",
+    "product_id",
+    "corrects_cycle",
+    "corrects_day",
+    *AMOUNT_FIELDS,
+)
 
 
 @strawberry.type(description="One consumption line: a resource-day, an order, or a correction.")
@@ -205,9 +231,7 @@ class ConsumptionDetail(Node):
 
     @classmethod
     def from_row(cls, row: Any) -> ConsumptionDetail:
-        # A database row's attributes cost ~0.3 µs each by name and this reads 28 of them
-        # per line (a page reads 100 lines): one dict of the row first is 5x cheaper.
-        values = row if isinstance(row, dict) else dict(zip(row._fields, row, strict=True))
+        values = row_values(row, DETAIL_FIELDS)
         return cls(
             id=strawberry.ID(to_global_id("ConsumptionDetail", values["id"])),
             customer_id=values["customer_id"],

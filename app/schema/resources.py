@@ -17,6 +17,7 @@ from app.schema.consumption import (
 )
 from app.schema.enums import BillingMode, OrderDirection, ResourceStatus, ServiceType
 from app.schema.relay import After, Connection, First, Node, connection
+from app.schema.rows import row_values
 
 if TYPE_CHECKING:
     from app.schema.customers import Customer
@@ -149,20 +150,39 @@ class Resource(Node):
 
     @classmethod
     def from_row(cls, row: Any) -> Resource:
+        v = row_values(row, RESOURCE_FIELDS)
         return cls(
-            id=strawberry.ID(to_global_id("Resource", row.id)),
-            db_id=row.id,
-            customer_id=row.customer_id,
-            product_id=row.product_id,
-            name=row.name,
-            service_type=row.service_type,
-            region=row.region,
-            spec=row.spec,
-            billing_mode=row.billing_mode,
-            status=row.status,
-            created_at=row.created_at,
-            expires_at=row.expires_at,
-            auto_renew=row.auto_renew,
-            is_reserved_instance=row.is_reserved_instance,
-            is_support_plan=row.is_support_plan,
+            id=strawberry.ID(to_global_id("Resource", v["id"])),
+            db_id=v["id"],
+            customer_id=v["customer_id"],
+            product_id=v["product_id"],
+            name=v["name"],
+            service_type=v["service_type"],
+            region=v["region"],
+            spec=v["spec"],
+            billing_mode=v["billing_mode"],
+            status=v["status"],
+            created_at=v["created_at"],
+            expires_at=v["expires_at"],
+            auto_renew=v["auto_renew"],
+            is_reserved_instance=v["is_reserved_instance"],
+            is_support_plan=v["is_support_plan"],
         )
+
+
+RESOURCE_FIELDS = (
+    "id",
+    "customer_id",
+    "product_id",
+    "name",
+    "service_type",
+    "region",
+    "spec",
+    "billing_mode",
+    "status",
+    "created_at",
+    "expires_at",
+    "auto_renew",
+    "is_reserved_instance",
+    "is_support_plan",
+)
