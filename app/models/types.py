@@ -46,19 +46,6 @@ class Money(TypeDecorator[Decimal]):
             return None
         return Decimal(int(value)).scaleb(-self.scale)
 
-    def result_processor(self, dialect: Any, coltype: Any) -> Any:
-        """`process_result_value` as one closure (it runs for every amount of every row read:
-        TypeDecorator's generic wrapper doubled its cost); the drivers return plain ints."""
-        inner = self.impl_instance.result_processor(dialect, coltype)
-        if inner is not None:  # no driver of ours converts BIGINT, but keep the contract
-            return super().result_processor(dialect, coltype)
-        exponent = -self.scale
-
-        def process(value: Any, _decimal: Any = Decimal, _int: Any = int) -> Decimal | None:
-            return None if value is None else _decimal(_int(value)).scaleb(exponent)
-
-        return process
-
 
 class UTCDateTime(TypeDecorator[datetime]):
     """A timezone-aware UTC timestamp on both databases (SQLite drops the zone otherwise)."""
