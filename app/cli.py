@@ -68,7 +68,7 @@ def migrate(revision: str) -> None:
 @main.command("seed-demo")
 def seed_demo() -> None:
     """Load deterministic demo data (idempotent) and print fresh demo tokens."""
-    from app.demo import seed
+    from app.demo.seed import seed
 
     lines = _run(seed)
     for line in lines:
@@ -95,7 +95,7 @@ def create_token(
     label: str,
 ) -> None:
     """Create an API token and print it (it is shown only once)."""
-    from app.services.token_admin import TokenRequest, issue_token
+    from app.services.partners.token_admin import TokenRequest, issue_token
 
     request = TokenRequest(partner_id, role, user_id, customer_id, platform, label)
     try:
@@ -122,7 +122,7 @@ def jobs() -> None:
 @click.option("--force", is_flag=True, help="Run every job, due or not.")
 def run_due(force: bool) -> None:
     """Run every due job once (safe to call from cron every minute)."""
-    from app.services.jobs import run_due as run
+    from app.services.core.jobs import run_due as run
 
     outcomes = _run(lambda db: run(db, force=force))
     for outcome in outcomes:
@@ -137,7 +137,7 @@ def funds() -> None:
 @funds.command("verify")
 def funds_verify() -> None:
     """Recompute every balance from the ledger; exit 1 if anything disagrees."""
-    from app.services.funds_verify import verify
+    from app.services.funds.verify import verify
 
     async def work(database: Any) -> list[str]:
         async with database.session() as session:
@@ -154,7 +154,7 @@ def funds_verify() -> None:
 @jobs.command("list")
 def list_jobs() -> None:
     """List registered jobs and their intervals."""
-    from app.services.jobs import load_registry
+    from app.services.core.jobs import load_registry
 
     for name, job in sorted(load_registry().items()):
         click.echo(f"{name}\tevery {job.every}")
@@ -191,10 +191,10 @@ def consumption_ingest(file: str, batch_size: int, rejects: str | None) -> None:
     """Ingest usage records / bandwidth samples from an NDJSON or CSV file (idempotent)."""
     import json
 
-    from app.services.consumption_ingest import IngestResult, ingest_batch
-    from app.services.consumption_rating import rate_pending
-    from app.services.context import ServiceContext
-    from app.services.principal import Principal
+    from app.services.consumption.ingest import IngestResult, ingest_batch
+    from app.services.consumption.rating import rate_pending
+    from app.services.core.context import ServiceContext
+    from app.services.partners.principal import Principal
 
     rejects_path = rejects or f"{file}.rejects"
     total = IngestResult()
@@ -252,7 +252,7 @@ def consumption_ingest(file: str, batch_size: int, rejects: str | None) -> None:
 @consumption.command("verify")
 def consumption_verify() -> None:
     """Recompute rollups and daily charges from the details; exit 1 on any difference."""
-    from app.services.consumption_verify import verify
+    from app.services.consumption.verify import verify
 
     async def work(database: Any) -> list[str]:
         async with database.session() as session:
@@ -267,21 +267,21 @@ def consumption_verify() -> None:
 
 
 def _platform_work(name: str, cycle: str) -> Any:
-    from app.services.context import ServiceContext
-    from app.services.errors import DomainError
-    from app.services.principal import Principal
+    from app.services.core.context import ServiceContext
+    from app.services.core.errors import DomainError
+    from app.services.partners.principal import Principal
 
     async def work(database: Any) -> str:
         async with database.session(write=True) as session:
             ctx = ServiceContext(session, Principal.system(), "cli")
             try:
                 if name == "close":
-                    from app.services.consumption_cycles import close_cycle
+                    from app.services.consumption.cycles import close_cycle
 
                     await close_cycle(ctx, cycle)
                     message = f"cycle {cycle} closed (FINAL)"
                 else:
-                    from app.services.consumption_percentile import rate_cycle
+                    from app.services.consumption.percentile import rate_cycle
 
                     count = await rate_cycle(ctx, cycle)
                     message = f"{count} percentile bills written for {cycle}"

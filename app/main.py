@@ -14,9 +14,9 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from app.db import Database
+from app.http.endpoint import GraphQLEndpoint
 from app.http.exports import ConsumptionExport
 from app.http.graphiql import ASSETS as GRAPHIQL_ASSETS
-from app.http.graphql import GraphQLEndpoint
 from app.http.parquet import prepare_parquet
 from app.schema import schema
 from app.settings import Settings, get_settings

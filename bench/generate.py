@@ -21,11 +21,11 @@ from typing import Any
 
 from sqlalchemy import insert, select, text
 
-from app.catalog import seed_catalog
 from app.db import create_engine
+from app.demo.catalog import seed_catalog
 from app.migrate import upgrade
 from app.models import CloudAccount, Customer, Partner, PartnerUser, Product, Resource
-from app.models.enums import (
+from app.models.core.enums import (
     AssociationType,
     BillingMode,
     CertificationStatus,

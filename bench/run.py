@@ -33,8 +33,8 @@ from typing import Any
 import asyncpg
 import httpx
 
-from app.services.consumption_queries import DetailOrderField, detail_ordering
-from app.services.pagination import Direction, encode_cursor
+from app.services.consumption.queries import DetailOrderField, detail_ordering
+from app.services.core.pagination import Direction, encode_cursor
 
 CYCLES = [f"{2025 + (10 + i) // 12:04d}-{(10 + i) % 12 + 1:02d}" for i in range(12)]
 SUMMARY = """

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app import clock
 from app.models import CloudAccount, Customer, Partner, PartnerUser, Resource
-from app.models.enums import (
+from app.models.core.enums import (
     AssociationType,
     BillingMode,
     CertificationStatus,
@@ -22,8 +22,8 @@ from app.models.enums import (
     Role,
     ServiceType,
 )
-from app.services.company_names import normalize_company_name
-from app.services.tokens import create_token
+from app.services.lifecycle.company_names import normalize_company_name
+from app.services.partners.tokens import create_token
 
 _seq = itertools.count(1)
 

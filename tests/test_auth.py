@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import select
 
 from app.models import ApiToken, AuditEvent
-from app.models.enums import Role
-from app.services.tokens import hash_token
+from app.models.core.enums import Role
+from app.services.partners.tokens import hash_token
 from tests.conftest import NOW
 from tests.factories import (
     customer_token,

@@ -1,4 +1,4 @@
-"""The plain-object plan (app/schema/execution.py) answers exactly what graphql-core does.
+"""The plain-object plan (app/schema/core/execution.py) answers exactly what graphql-core does.
 
 Every query runs twice, with `PlainObjectExecutor` and with strawberry's own executor, and
 the results (data, errors, their paths and messages) must be identical; a counter shows the
@@ -17,8 +17,8 @@ from strawberry.extensions import SchemaExtension
 from strawberry.schema.config import StrawberryConfig
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
-from app.schema.execution import PlainObjectExecutor
-from app.schema.scalars import SCALARS
+from app.schema.core.execution import PlainObjectExecutor
+from app.schema.core.scalars import SCALARS
 
 
 @strawberry.enum

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from app.models import Resource
-from app.models.enums import BillingMode, ResourceStatus
-from app.services.jobs import load_registry, run_due
+from app.models.core.enums import BillingMode, ResourceStatus
+from app.services.core.jobs import load_registry, run_due
 from tests.factories import make_customer, make_partner, make_resource
 
 

@@ -21,7 +21,7 @@ from sqlalchemy import update
 from app import clock
 from app.globalid import from_global_id
 from app.models import Customer, Resource
-from app.models.enums import BillingMode, Role
+from app.models.core.enums import BillingMode, Role
 from tests.factories import (
     global_id,
     gql,

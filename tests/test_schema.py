@@ -7,8 +7,8 @@ from pathlib import Path
 from graphql import get_introspection_query
 
 from app.schema import schema
-from app.schema.errors import ErrorCode as SchemaErrorCode
-from app.services.errors import ErrorCode
+from app.schema.core.errors import ErrorCode as SchemaErrorCode
+from app.services.core.errors import ErrorCode
 
 ROOT = Path(__file__).resolve().parent.parent
 BUILT_IN_SCALARS = {"String", "Int", "Float", "Boolean", "ID"}

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import app.models.types
+import app.models.core.types
 
 
 revision: str = '1dcbbc42b975'
@@ -30,14 +30,14 @@ def upgrade() -> None:
     sa.Column('contact_email', sa.String(length=254), nullable=False),
     sa.Column('industry', sa.String(length=50), nullable=False),
     sa.Column('region', sa.String(length=50), nullable=False),
-    sa.Column('created_at', app.models.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', app.models.core.types.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_cloud_accounts')),
     sa.UniqueConstraint('account_name', name=op.f('uq_cloud_accounts_account_name'))
     )
     op.create_table('job_runs',
     sa.Column('name', sa.String(length=100), nullable=False),
-    sa.Column('last_started_at', app.models.types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('last_finished_at', app.models.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('last_started_at', app.models.core.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('last_finished_at', app.models.core.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('last_result', sa.String(length=500), nullable=False),
     sa.PrimaryKeyConstraint('name', name=op.f('pk_job_runs'))
     )
@@ -46,11 +46,11 @@ def upgrade() -> None:
     sa.Column('name', sa.String(length=200), nullable=False),
     sa.Column('certified_company_name', sa.String(length=200), nullable=False),
     sa.Column('certification_status', sa.Enum('CERTIFIED', 'EXPIRED', name='certificationstatus', native_enum=False), nullable=False),
-    sa.Column('certification_expires_at', app.models.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('certification_expires_at', app.models.core.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('contracting_entity', sa.Enum('HUAWEI_CLOUD_COMPUTING', 'OTHER', name='contractingentity', native_enum=False), nullable=False),
     sa.Column('remittance_account_number', sa.String(length=40), nullable=False),
     sa.Column('sales_see_all_customers', sa.Boolean(), nullable=False),
-    sa.Column('created_at', app.models.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', app.models.core.types.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_partners')),
     sa.UniqueConstraint('remittance_account_number', name=op.f('uq_partners_remittance_account_number'))
     )
@@ -66,7 +66,7 @@ def upgrade() -> None:
     sa.Column('before', sa.JSON(), nullable=False),
     sa.Column('after', sa.JSON(), nullable=False),
     sa.Column('request_id', sa.String(length=64), nullable=False),
-    sa.Column('created_at', app.models.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', app.models.core.types.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['partner_id'], ['partners.id'], name=op.f('fk_audit_events_partner_id_partners')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_audit_events'))
     )
@@ -79,7 +79,7 @@ def upgrade() -> None:
     sa.Column('name', sa.String(length=100), nullable=False),
     sa.Column('email', sa.String(length=254), nullable=False),
     sa.Column('role', sa.Enum('ADMIN', 'FINANCE', 'SALES', 'VIEWER', name='role', native_enum=False), nullable=False),
-    sa.Column('created_at', app.models.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', app.models.core.types.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['partner_id'], ['partners.id'], name=op.f('fk_partner_users_partner_id_partners')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_partner_users')),
     sa.UniqueConstraint('partner_id', 'email', name=op.f('uq_partner_users_partner_id_email'))
@@ -95,9 +95,9 @@ def upgrade() -> None:
     sa.Column('partner_user_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
     sa.Column('cloud_account_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
     sa.Column('label', sa.String(length=100), nullable=False),
-    sa.Column('created_at', app.models.types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('last_used_at', app.models.types.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('revoked_at', app.models.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', app.models.core.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('last_used_at', app.models.core.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('revoked_at', app.models.core.types.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['cloud_account_id'], ['cloud_accounts.id'], name=op.f('fk_api_tokens_cloud_account_id_cloud_accounts')),
     sa.ForeignKeyConstraint(['partner_id'], ['partners.id'], name=op.f('fk_api_tokens_partner_id_partners')),
     sa.ForeignKeyConstraint(['partner_user_id'], ['partner_users.id'], name=op.f('fk_api_tokens_partner_user_id_partner_users')),
@@ -115,12 +115,12 @@ def upgrade() -> None:
     sa.Column('account_name', sa.String(length=100), nullable=False),
     sa.Column('association_type', sa.Enum('RESELLER', 'REFERRAL', name='associationtype', native_enum=False), nullable=False),
     sa.Column('status', sa.Enum('ACTIVE', 'FROZEN', name='customerstatus', native_enum=False), nullable=False),
-    sa.Column('associated_at', app.models.types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('ended_at', app.models.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('associated_at', app.models.core.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('ended_at', app.models.core.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('account_manager_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
     sa.Column('labels', sa.JSON(), nullable=False),
     sa.Column('remark', sa.Text(), nullable=False),
-    sa.Column('created_at', app.models.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', app.models.core.types.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['account_manager_id'], ['partner_users.id'], name=op.f('fk_customers_account_manager_id_partner_users')),
     sa.ForeignKeyConstraint(['cloud_account_id'], ['cloud_accounts.id'], name=op.f('fk_customers_cloud_account_id_cloud_accounts')),
     sa.ForeignKeyConstraint(['partner_id'], ['partners.id'], name=op.f('fk_customers_partner_id_partners')),
@@ -142,8 +142,8 @@ def upgrade() -> None:
     sa.Column('spec', sa.String(length=100), nullable=False),
     sa.Column('billing_mode', sa.Enum('YEARLY_MONTHLY', 'ON_DEMAND', name='billingmode', native_enum=False), nullable=False),
     sa.Column('status', sa.Enum('ACTIVE', 'GRACE_PERIOD', 'FROZEN', 'EXPIRED', 'DELETED', name='resourcestatus', native_enum=False), nullable=False),
-    sa.Column('created_at', app.models.types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('expires_at', app.models.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', app.models.core.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('expires_at', app.models.core.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('auto_renew', sa.Boolean(), nullable=False),
     sa.Column('order_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
     sa.Column('is_reserved_instance', sa.Boolean(), nullable=False),

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import app.models.types
+import app.models.core.types
 
 
 revision: str = 'dd703228a97b'
@@ -27,7 +27,7 @@ def upgrade() -> None:
     sa.Column('normalized_name', sa.String(length=200), nullable=False),
     sa.Column('credit_code', sa.String(length=18), nullable=True),
     sa.Column('reason', sa.Text(), nullable=False),
-    sa.Column('created_at', app.models.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', app.models.core.types.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_reserved_companies'))
     )
     with op.batch_alter_table('reserved_companies', schema=None) as batch_op:
@@ -41,8 +41,8 @@ def upgrade() -> None:
     sa.Column('recipient', sa.String(length=254), nullable=False),
     sa.Column('template', sa.String(length=64), nullable=False),
     sa.Column('payload', sa.JSON(), nullable=False),
-    sa.Column('created_at', app.models.types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('sent_at', app.models.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', app.models.core.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('sent_at', app.models.core.types.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['partner_id'], ['partners.id'], name=op.f('fk_notifications_partner_id_partners')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_notifications'))
     )
@@ -60,9 +60,9 @@ def upgrade() -> None:
     sa.Column('status', sa.Enum('PENDING', 'CONFIRMED', 'DECLINED', 'EXPIRED', name='associationchangestatus', native_enum=False), nullable=False),
     sa.Column('reason', sa.Text(), nullable=False),
     sa.Column('requested_by_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
-    sa.Column('requested_at', app.models.types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('expires_at', app.models.types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('answered_at', app.models.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('requested_at', app.models.core.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('expires_at', app.models.core.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('answered_at', app.models.core.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('decline_reason', sa.Text(), nullable=False),
     sa.ForeignKeyConstraint(['customer_id'], ['customers.id'], name=op.f('fk_association_change_requests_customer_id_customers')),
     sa.ForeignKeyConstraint(['partner_id'], ['partners.id'], name=op.f('fk_association_change_requests_partner_id_partners')),
@@ -82,14 +82,14 @@ def upgrade() -> None:
     sa.Column('operations', sa.Boolean(), nullable=False),
     sa.Column('status', sa.Enum('PENDING', 'ACTIVE', 'REJECTED', 'REVOKED', 'EXPIRED', 'ENDED', name='authorizationstatus', native_enum=False), nullable=False),
     sa.Column('note', sa.Text(), nullable=False),
-    sa.Column('ends_at', app.models.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('ends_at', app.models.core.types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('requested_by_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
-    sa.Column('requested_at', app.models.types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('answered_at', app.models.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('requested_at', app.models.core.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('answered_at', app.models.core.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('rejection_reason', sa.Text(), nullable=False),
-    sa.Column('revoked_at', app.models.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('revoked_at', app.models.core.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('revoked_by', sa.Enum('PARTNER_USER', 'CUSTOMER', 'PLATFORM', name='principalkind', native_enum=False), nullable=True),
-    sa.Column('ended_at', app.models.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('ended_at', app.models.core.types.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['customer_id'], ['customers.id'], name=op.f('fk_authorizations_customer_id_customers')),
     sa.ForeignKeyConstraint(['partner_id'], ['partners.id'], name=op.f('fk_authorizations_partner_id_partners')),
     sa.ForeignKeyConstraint(['requested_by_id'], ['partner_users.id'], name=op.f('fk_authorizations_requested_by_id_partner_users')),
@@ -106,14 +106,14 @@ def upgrade() -> None:
     sa.Column('customer_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('status', sa.Enum('PENDING', 'APPROVED', 'REJECTED', name='disassociationrequeststatus', native_enum=False), nullable=False),
     sa.Column('reason', sa.Text(), nullable=False),
-    sa.Column('filed_at', app.models.types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('auto_approve_at', app.models.types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('answered_at', app.models.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('filed_at', app.models.core.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('auto_approve_at', app.models.core.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('answered_at', app.models.core.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('answered_by_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
     sa.Column('auto_approved', sa.Boolean(), nullable=False),
     sa.Column('rejection_reason', sa.Text(), nullable=False),
     sa.Column('blocked_by', sa.JSON(), nullable=False),
-    sa.Column('blocked_notified_at', app.models.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('blocked_notified_at', app.models.core.types.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['answered_by_id'], ['partner_users.id'], name=op.f('fk_disassociation_requests_answered_by_id_partner_users')),
     sa.ForeignKeyConstraint(['customer_id'], ['customers.id'], name=op.f('fk_disassociation_requests_customer_id_customers')),
     sa.ForeignKeyConstraint(['partner_id'], ['partners.id'], name=op.f('fk_disassociation_requests_partner_id_partners')),
@@ -136,16 +136,16 @@ def upgrade() -> None:
     sa.Column('contact_phone', sa.String(length=32), nullable=False),
     sa.Column('industry', sa.String(length=50), nullable=False),
     sa.Column('region', sa.String(length=50), nullable=False),
-    sa.Column('expected_monthly_spend', app.models.types.Money(scale=2), nullable=True),
+    sa.Column('expected_monthly_spend', app.models.core.types.Money(scale=2), nullable=True),
     sa.Column('note', sa.Text(), nullable=False),
     sa.Column('status', sa.Enum('PENDING_REVIEW', 'APPROVED', 'REJECTED', 'WITHDRAWN', 'ASSOCIATED', 'EXPIRED', name='registrationstatus', native_enum=False), nullable=False),
-    sa.Column('submitted_at', app.models.types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', app.models.types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('reviewed_at', app.models.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('submitted_at', app.models.core.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', app.models.core.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('reviewed_at', app.models.core.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('rejection_reason', sa.Text(), nullable=False),
-    sa.Column('expires_at', app.models.types.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('withdrawn_at', app.models.types.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('associated_at', app.models.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('expires_at', app.models.core.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('withdrawn_at', app.models.core.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('associated_at', app.models.core.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('associated_customer_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
     sa.ForeignKeyConstraint(['associated_customer_id'], ['customers.id'], name=op.f('fk_registrations_associated_customer_id_customers')),
     sa.ForeignKeyConstraint(['partner_id'], ['partners.id'], name=op.f('fk_registrations_partner_id_partners')),
@@ -173,13 +173,13 @@ def upgrade() -> None:
     sa.Column('recipient_phone', sa.String(length=32), nullable=False),
     sa.Column('token_hash', sa.String(length=64), nullable=False),
     sa.Column('status', sa.Enum('SENT', 'ACCEPTED', 'EXPIRED', 'REVOKED', name='invitationstatus', native_enum=False), nullable=False),
-    sa.Column('created_at', app.models.types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('sent_at', app.models.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', app.models.core.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('sent_at', app.models.core.types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('send_count', sa.Integer(), nullable=False),
-    sa.Column('expires_at', app.models.types.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('accepted_at', app.models.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('expires_at', app.models.core.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('accepted_at', app.models.core.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('accepted_customer_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
-    sa.Column('revoked_at', app.models.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('revoked_at', app.models.core.types.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['accepted_customer_id'], ['customers.id'], name=op.f('fk_invitations_accepted_customer_id_customers')),
     sa.ForeignKeyConstraint(['created_by_id'], ['partner_users.id'], name=op.f('fk_invitations_created_by_id_partner_users')),
     sa.ForeignKeyConstraint(['partner_id'], ['partners.id'], name=op.f('fk_invitations_partner_id_partners')),
@@ -208,7 +208,7 @@ def upgrade() -> None:
 
 def _backfill_normalized_company_names() -> None:
     """The matching key of every existing cloud account's company name."""
-    from app.services.company_names import normalize_company_name
+    from app.services.lifecycle.company_names import normalize_company_name
 
     accounts = sa.table(
         'cloud_accounts',

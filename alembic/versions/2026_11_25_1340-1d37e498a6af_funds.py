@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import app.models.types
+import app.models.core.types
 
 
 revision: str = '1d37e498a6af'
@@ -28,8 +28,8 @@ def upgrade() -> None:
     sa.Column('operation', sa.String(length=64), nullable=False),
     sa.Column('request_hash', sa.String(length=64), nullable=False),
     sa.Column('outcome', sa.JSON(), nullable=True),
-    sa.Column('created_at', app.models.types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('expires_at', app.models.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', app.models.core.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('expires_at', app.models.core.types.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_idempotency_keys')),
     sa.UniqueConstraint('principal', 'key', name=op.f('uq_idempotency_keys_principal_key'))
     )
@@ -41,7 +41,7 @@ def upgrade() -> None:
     sa.Column('partner_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('kind', sa.Enum('RECHARGE', 'CUSTOMER_RECHARGE', 'ALLOCATE', 'RETRIEVE', 'UNBIND_RETRIEVE', 'PARTNER_ORDER_PAYMENT', 'CUSTOMER_ORDER_PAYMENT', 'CUSTOMER_CHARGE', 'PARTNER_REFUND', 'CUSTOMER_REFUND', 'WITHDRAWAL_SUBMITTED', 'WITHDRAWAL_PAID', 'WITHDRAWAL_REJECTED', 'INCENTIVE_PAID', 'INCENTIVE_CLAWBACK', 'INCENTIVE_WITHDRAWAL_PAID', name='ledgerkind', native_enum=False), nullable=False),
     sa.Column('reference', sa.String(length=64), nullable=False),
-    sa.Column('created_at', app.models.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', app.models.core.types.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['partner_id'], ['partners.id'], name=op.f('fk_ledger_transactions_partner_id_partners')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_ledger_transactions'))
     )
@@ -50,10 +50,10 @@ def upgrade() -> None:
 
     op.create_table('partner_accounts',
     sa.Column('partner_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
-    sa.Column('allocatable', app.models.types.Money(scale=2), nullable=False),
-    sa.Column('held', app.models.types.Money(scale=2), nullable=False),
-    sa.Column('incentive', app.models.types.Money(scale=2), nullable=False),
-    sa.Column('updated_at', app.models.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('allocatable', app.models.core.types.Money(scale=2), nullable=False),
+    sa.Column('held', app.models.core.types.Money(scale=2), nullable=False),
+    sa.Column('incentive', app.models.core.types.Money(scale=2), nullable=False),
+    sa.Column('updated_at', app.models.core.types.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['partner_id'], ['partners.id'], name=op.f('fk_partner_accounts_partner_id_partners')),
     sa.PrimaryKeyConstraint('partner_id', name=op.f('pk_partner_accounts'))
     )
@@ -62,13 +62,13 @@ def upgrade() -> None:
     sa.Column('partner_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('customer_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('kind', sa.Enum('ALLOCATE', 'RETRIEVE', 'UNBIND_RETRIEVE', name='adjustmentkind', native_enum=False), nullable=False),
-    sa.Column('amount', app.models.types.Money(scale=2), nullable=False),
+    sa.Column('amount', app.models.core.types.Money(scale=2), nullable=False),
     sa.Column('currency', sa.String(length=3), nullable=False),
     sa.Column('remark', sa.Text(), nullable=False),
     sa.Column('transaction_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('transaction_no', sa.String(length=32), nullable=False),
     sa.Column('created_by_user_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
-    sa.Column('created_at', app.models.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', app.models.core.types.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['created_by_user_id'], ['partner_users.id'], name=op.f('fk_adjustments_created_by_user_id_partner_users')),
     sa.ForeignKeyConstraint(['customer_id'], ['customers.id'], name=op.f('fk_adjustments_customer_id_customers')),
     sa.ForeignKeyConstraint(['partner_id'], ['partners.id'], name=op.f('fk_adjustments_partner_id_partners')),
@@ -83,10 +83,10 @@ def upgrade() -> None:
     op.create_table('customer_accounts',
     sa.Column('customer_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('partner_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
-    sa.Column('balance', app.models.types.Money(scale=2), nullable=False),
-    sa.Column('credit_limit', app.models.types.Money(scale=2), nullable=False),
-    sa.Column('arrears_since', app.models.types.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('updated_at', app.models.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('balance', app.models.core.types.Money(scale=2), nullable=False),
+    sa.Column('credit_limit', app.models.core.types.Money(scale=2), nullable=False),
+    sa.Column('arrears_since', app.models.core.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('updated_at', app.models.core.types.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['customer_id'], ['customers.id'], name=op.f('fk_customer_accounts_customer_id_customers')),
     sa.ForeignKeyConstraint(['partner_id'], ['partners.id'], name=op.f('fk_customer_accounts_partner_id_partners')),
     sa.PrimaryKeyConstraint('customer_id', name=op.f('pk_customer_accounts'))
@@ -101,9 +101,9 @@ def upgrade() -> None:
     sa.Column('kind', sa.Enum('RECHARGE', 'CUSTOMER_RECHARGE', 'ALLOCATE', 'RETRIEVE', 'UNBIND_RETRIEVE', 'PARTNER_ORDER_PAYMENT', 'CUSTOMER_ORDER_PAYMENT', 'CUSTOMER_CHARGE', 'PARTNER_REFUND', 'CUSTOMER_REFUND', 'WITHDRAWAL_SUBMITTED', 'WITHDRAWAL_PAID', 'WITHDRAWAL_REJECTED', 'INCENTIVE_PAID', 'INCENTIVE_CLAWBACK', 'INCENTIVE_WITHDRAWAL_PAID', name='ledgerkind', native_enum=False), nullable=False),
     sa.Column('account', sa.Enum('PLATFORM_EXTERNAL', 'PLATFORM_REVENUE', 'PARTNER_ALLOCATABLE', 'PARTNER_HELD', 'PARTNER_INCENTIVE', 'CUSTOMER_BALANCE', name='ledgeraccount', native_enum=False), nullable=False),
     sa.Column('customer_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
-    sa.Column('amount', app.models.types.Money(scale=2), nullable=False),
-    sa.Column('balance_after', app.models.types.Money(scale=2), nullable=True),
-    sa.Column('created_at', app.models.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('amount', app.models.core.types.Money(scale=2), nullable=False),
+    sa.Column('balance_after', app.models.core.types.Money(scale=2), nullable=True),
+    sa.Column('created_at', app.models.core.types.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['customer_id'], ['customers.id'], name=op.f('fk_ledger_entries_customer_id_customers')),
     sa.ForeignKeyConstraint(['partner_id'], ['partners.id'], name=op.f('fk_ledger_entries_partner_id_partners')),
     sa.ForeignKeyConstraint(['transaction_id'], ['ledger_transactions.id'], name=op.f('fk_ledger_entries_transaction_id_ledger_transactions')),
@@ -119,16 +119,16 @@ def upgrade() -> None:
     sa.Column('partner_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('customer_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
     sa.Column('channel', sa.Enum('ALIPAY', 'WECHAT', 'UNIONPAY', 'BANK_TRANSFER', name='rechargechannel', native_enum=False), nullable=False),
-    sa.Column('amount', app.models.types.Money(scale=2), nullable=False),
+    sa.Column('amount', app.models.core.types.Money(scale=2), nullable=False),
     sa.Column('currency', sa.String(length=3), nullable=False),
     sa.Column('status', sa.Enum('PENDING', 'CONFIRMED', name='rechargestatus', native_enum=False), nullable=False),
     sa.Column('payment_reference', sa.String(length=64), nullable=True),
-    sa.Column('paid_at', app.models.types.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('remaining', app.models.types.Money(scale=2), nullable=False),
-    sa.Column('withdrawn', app.models.types.Money(scale=2), nullable=False),
+    sa.Column('paid_at', app.models.core.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('remaining', app.models.core.types.Money(scale=2), nullable=False),
+    sa.Column('withdrawn', app.models.core.types.Money(scale=2), nullable=False),
     sa.Column('transaction_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
     sa.Column('created_by_user_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
-    sa.Column('created_at', app.models.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', app.models.core.types.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['created_by_user_id'], ['partner_users.id'], name=op.f('fk_recharges_created_by_user_id_partner_users')),
     sa.ForeignKeyConstraint(['customer_id'], ['customers.id'], name=op.f('fk_recharges_customer_id_customers')),
     sa.ForeignKeyConstraint(['partner_id'], ['partners.id'], name=op.f('fk_recharges_partner_id_partners')),
@@ -145,7 +145,7 @@ def upgrade() -> None:
     sa.Column('partner_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('route', sa.Enum('ORIGINAL_ROUTE', 'BANK_CARD', 'INCENTIVE_REBATE', name='withdrawalroute', native_enum=False), nullable=False),
     sa.Column('status', sa.Enum('SUBMITTED', 'APPROVED', 'PAID', 'REJECTED', name='withdrawalstatus', native_enum=False), nullable=False),
-    sa.Column('amount', app.models.types.Money(scale=2), nullable=False),
+    sa.Column('amount', app.models.core.types.Money(scale=2), nullable=False),
     sa.Column('currency', sa.String(length=3), nullable=False),
     sa.Column('recharge_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
     sa.Column('account_holder', sa.String(length=200), nullable=False),
@@ -153,10 +153,10 @@ def upgrade() -> None:
     sa.Column('card_number', sa.String(length=40), nullable=False),
     sa.Column('reject_reason', sa.Text(), nullable=False),
     sa.Column('created_by_user_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
-    sa.Column('created_at', app.models.types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('reviewed_at', app.models.types.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('paid_at', app.models.types.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('deleted_at', app.models.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', app.models.core.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('reviewed_at', app.models.core.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('paid_at', app.models.core.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('deleted_at', app.models.core.types.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['created_by_user_id'], ['partner_users.id'], name=op.f('fk_withdrawals_created_by_user_id_partner_users')),
     sa.ForeignKeyConstraint(['partner_id'], ['partners.id'], name=op.f('fk_withdrawals_partner_id_partners')),
     sa.ForeignKeyConstraint(['recharge_id'], ['recharges.id'], name=op.f('fk_withdrawals_recharge_id_recharges')),
@@ -169,14 +169,14 @@ def upgrade() -> None:
     sa.Column('withdrawal_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('recharge_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('partner_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
-    sa.Column('amount', app.models.types.Money(scale=2), nullable=False),
+    sa.Column('amount', app.models.core.types.Money(scale=2), nullable=False),
     sa.ForeignKeyConstraint(['partner_id'], ['partners.id'], name=op.f('fk_withdrawal_sources_partner_id_partners')),
     sa.ForeignKeyConstraint(['recharge_id'], ['recharges.id'], name=op.f('fk_withdrawal_sources_recharge_id_recharges')),
     sa.ForeignKeyConstraint(['withdrawal_id'], ['withdrawals.id'], name=op.f('fk_withdrawal_sources_withdrawal_id_withdrawals')),
     sa.PrimaryKeyConstraint('withdrawal_id', 'recharge_id', name=op.f('pk_withdrawal_sources'))
     )
     with op.batch_alter_table('resources', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('arrears_grace_started_at', app.models.types.UTCDateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('arrears_grace_started_at', app.models.core.types.UTCDateTime(timezone=True), nullable=True))
 
     # ### end Alembic commands ###
 

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import app.models.types
+import app.models.core.types
 
 
 revision: str = '2e1a33dc7c2b'
@@ -30,11 +30,11 @@ def upgrade() -> None:
     sa.Column('spec', sa.String(length=100), nullable=False),
     sa.Column('billing_mode', sa.Enum('YEARLY_MONTHLY', 'ON_DEMAND', name='billingmode', native_enum=False), nullable=False),
     sa.Column('unit', sa.String(length=30), nullable=False),
-    sa.Column('monthly_price', app.models.types.Money(scale=2), nullable=True),
-    sa.Column('yearly_price', app.models.types.Money(scale=2), nullable=True),
-    sa.Column('unit_price', app.models.types.Money(scale=8), nullable=True),
+    sa.Column('monthly_price', app.models.core.types.Money(scale=2), nullable=True),
+    sa.Column('yearly_price', app.models.core.types.Money(scale=2), nullable=True),
+    sa.Column('unit_price', app.models.core.types.Money(scale=8), nullable=True),
     sa.Column('active', sa.Boolean(), nullable=False),
-    sa.Column('created_at', app.models.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', app.models.core.types.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_products')),
     sa.UniqueConstraint('code', name=op.f('uq_products_code'))
     )

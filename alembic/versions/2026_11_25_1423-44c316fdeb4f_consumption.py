@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import app.models.types
+import app.models.core.types
 
 
 revision: str = "44c316fdeb4f"
@@ -29,7 +29,7 @@ def upgrade() -> None:
             sa.Enum("PROVISIONAL", "FINAL", name="billcyclestatus", native_enum=False),
             nullable=False,
         ),
-        sa.Column("closed_at", app.models.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("closed_at", app.models.core.types.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("cycle", name=op.f("pk_bill_cycles")),
     )
     op.create_table(
@@ -57,13 +57,13 @@ def upgrade() -> None:
         sa.Column("region", sa.String(length=50), nullable=False),
         sa.Column("unit", sa.String(length=30), nullable=False),
         sa.Column("lines", sa.Integer(), nullable=False),
-        sa.Column("usage", app.models.types.Money(scale=8), nullable=False),
-        sa.Column("list_amount", app.models.types.Money(scale=8), nullable=False),
-        sa.Column("discount", app.models.types.Money(scale=8), nullable=False),
-        sa.Column("coupon", app.models.types.Money(scale=8), nullable=False),
-        sa.Column("cash_paid", app.models.types.Money(scale=8), nullable=False),
-        sa.Column("credit_paid", app.models.types.Money(scale=8), nullable=False),
-        sa.Column("amount_due", app.models.types.Money(scale=8), nullable=False),
+        sa.Column("usage", app.models.core.types.Money(scale=8), nullable=False),
+        sa.Column("list_amount", app.models.core.types.Money(scale=8), nullable=False),
+        sa.Column("discount", app.models.core.types.Money(scale=8), nullable=False),
+        sa.Column("coupon", app.models.core.types.Money(scale=8), nullable=False),
+        sa.Column("cash_paid", app.models.core.types.Money(scale=8), nullable=False),
+        sa.Column("credit_paid", app.models.core.types.Money(scale=8), nullable=False),
+        sa.Column("amount_due", app.models.core.types.Money(scale=8), nullable=False),
         sa.ForeignKeyConstraint(
             ["partner_id"],
             ["partners.id"],
@@ -91,11 +91,11 @@ def upgrade() -> None:
         ),
         sa.Column("bill_cycle", sa.String(length=7), nullable=False),
         sa.Column("day", sa.Date(), nullable=False),
-        sa.Column("rated", app.models.types.Money(scale=8), nullable=False),
-        sa.Column("charged", app.models.types.Money(scale=2), nullable=False),
-        sa.Column("rounding", app.models.types.Money(scale=8), nullable=False),
-        sa.Column("created_at", app.models.types.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", app.models.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("rated", app.models.core.types.Money(scale=8), nullable=False),
+        sa.Column("charged", app.models.core.types.Money(scale=2), nullable=False),
+        sa.Column("rounding", app.models.core.types.Money(scale=8), nullable=False),
+        sa.Column("created_at", app.models.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", app.models.core.types.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["customer_id"],
             ["customers.id"],
@@ -146,13 +146,13 @@ def upgrade() -> None:
         ),
         sa.Column("unit", sa.String(length=30), nullable=False),
         sa.Column("lines", sa.Integer(), nullable=False),
-        sa.Column("usage", app.models.types.Money(scale=8), nullable=False),
-        sa.Column("list_amount", app.models.types.Money(scale=8), nullable=False),
-        sa.Column("discount", app.models.types.Money(scale=8), nullable=False),
-        sa.Column("coupon", app.models.types.Money(scale=8), nullable=False),
-        sa.Column("cash_paid", app.models.types.Money(scale=8), nullable=False),
-        sa.Column("credit_paid", app.models.types.Money(scale=8), nullable=False),
-        sa.Column("amount_due", app.models.types.Money(scale=8), nullable=False),
+        sa.Column("usage", app.models.core.types.Money(scale=8), nullable=False),
+        sa.Column("list_amount", app.models.core.types.Money(scale=8), nullable=False),
+        sa.Column("discount", app.models.core.types.Money(scale=8), nullable=False),
+        sa.Column("coupon", app.models.core.types.Money(scale=8), nullable=False),
+        sa.Column("cash_paid", app.models.core.types.Money(scale=8), nullable=False),
+        sa.Column("credit_paid", app.models.core.types.Money(scale=8), nullable=False),
+        sa.Column("amount_due", app.models.core.types.Money(scale=8), nullable=False),
         sa.ForeignKeyConstraint(
             ["customer_id"],
             ["customers.id"],
@@ -186,8 +186,8 @@ def upgrade() -> None:
             "resource_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
         ),
         sa.Column("bill_cycle", sa.String(length=7), nullable=False),
-        sa.Column("sampled_at", app.models.types.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("mbps", app.models.types.Money(scale=8), nullable=False),
+        sa.Column("sampled_at", app.models.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("mbps", app.models.core.types.Money(scale=8), nullable=False),
         sa.ForeignKeyConstraint(
             ["customer_id"],
             ["customers.id"],
@@ -256,19 +256,19 @@ def upgrade() -> None:
             sa.Enum("YEARLY_MONTHLY", "ON_DEMAND", name="billingmode", native_enum=False),
             nullable=False,
         ),
-        sa.Column("usage", app.models.types.Money(scale=8), nullable=False),
+        sa.Column("usage", app.models.core.types.Money(scale=8), nullable=False),
         sa.Column("unit", sa.String(length=30), nullable=False),
-        sa.Column("unit_price", app.models.types.Money(scale=8), nullable=True),
-        sa.Column("list_amount", app.models.types.Money(scale=8), nullable=False),
-        sa.Column("discount", app.models.types.Money(scale=8), nullable=False),
-        sa.Column("coupon", app.models.types.Money(scale=8), nullable=False),
-        sa.Column("cash_paid", app.models.types.Money(scale=8), nullable=False),
-        sa.Column("credit_paid", app.models.types.Money(scale=8), nullable=False),
-        sa.Column("amount_due", app.models.types.Money(scale=8), nullable=False),
+        sa.Column("unit_price", app.models.core.types.Money(scale=8), nullable=True),
+        sa.Column("list_amount", app.models.core.types.Money(scale=8), nullable=False),
+        sa.Column("discount", app.models.core.types.Money(scale=8), nullable=False),
+        sa.Column("coupon", app.models.core.types.Money(scale=8), nullable=False),
+        sa.Column("cash_paid", app.models.core.types.Money(scale=8), nullable=False),
+        sa.Column("credit_paid", app.models.core.types.Money(scale=8), nullable=False),
+        sa.Column("amount_due", app.models.core.types.Money(scale=8), nullable=False),
         sa.Column("corrects_cycle", sa.String(length=7), nullable=True),
         sa.Column("corrects_day", sa.Date(), nullable=True),
-        sa.Column("created_at", app.models.types.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", app.models.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", app.models.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", app.models.core.types.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["customer_id"],
             ["customers.id"],
@@ -322,16 +322,16 @@ def upgrade() -> None:
         sa.Column("bill_cycle", sa.String(length=7), nullable=False),
         sa.Column("sample_count", sa.Integer(), nullable=False),
         sa.Column("discarded_count", sa.Integer(), nullable=False),
-        sa.Column("billable_mbps", app.models.types.Money(scale=8), nullable=False),
+        sa.Column("billable_mbps", app.models.core.types.Money(scale=8), nullable=False),
         sa.Column(
-            "billable_sampled_at", app.models.types.UTCDateTime(timezone=True), nullable=True
+            "billable_sampled_at", app.models.core.types.UTCDateTime(timezone=True), nullable=True
         ),
         sa.Column("days_with_traffic", sa.Integer(), nullable=False),
         sa.Column("days_in_month", sa.Integer(), nullable=False),
-        sa.Column("unit_price", app.models.types.Money(scale=8), nullable=False),
-        sa.Column("amount", app.models.types.Money(scale=8), nullable=False),
+        sa.Column("unit_price", app.models.core.types.Money(scale=8), nullable=False),
+        sa.Column("amount", app.models.core.types.Money(scale=8), nullable=False),
         sa.Column("detail_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
-        sa.Column("created_at", app.models.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", app.models.core.types.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["customer_id"],
             ["customers.id"],
@@ -383,14 +383,14 @@ def upgrade() -> None:
             nullable=False,
         ),
         sa.Column("region", sa.String(length=50), nullable=False),
-        sa.Column("start_at", app.models.types.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("end_at", app.models.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("start_at", app.models.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("end_at", app.models.core.types.UTCDateTime(timezone=True), nullable=False),
         sa.Column("business_day", sa.Date(), nullable=False),
-        sa.Column("quantity", app.models.types.Money(scale=8), nullable=False),
+        sa.Column("quantity", app.models.core.types.Money(scale=8), nullable=False),
         sa.Column("unit", sa.String(length=30), nullable=False),
         sa.Column("rated", sa.Boolean(), nullable=False),
         sa.Column("detail_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
-        sa.Column("created_at", app.models.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_at", app.models.core.types.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["customer_id"], ["customers.id"], name=op.f("fk_usage_records_customer_id_customers")
         ),

@@ -7,7 +7,7 @@ from typing import Any
 
 from graphql import GraphQLError, GraphQLSyntaxError
 
-from app.services.errors import BadRequest, NotAuthenticated, PermissionDenied
+from app.services.core.errors import BadRequest, NotAuthenticated, PermissionDenied
 
 log = logging.getLogger("app.graphql")
 

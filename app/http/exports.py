@@ -30,18 +30,18 @@ from starlette.responses import JSONResponse, Response, StreamingResponse
 
 from app.db import Database
 from app.globalid import to_global_id
+from app.http.endpoint import bearer_token, missing_token, new_request_id
 from app.http.errors import error_body
-from app.http.graphql import bearer_token, missing_token, new_request_id
 from app.http.negotiation import HttpError
 from app.http.parquet import DECIMAL_COLUMNS, parquet_chunks
 from app.models import ConsumptionDetail
-from app.models.enums import BillingMode, DetailKind, PrincipalKind, ServiceType
-from app.resolvers.ids import parse_id
-from app.services import tokens
-from app.services.consumption_queries import ConsumptionFilter, details_statement
-from app.services.context import ServiceContext
-from app.services.errors import BadRequest, PermissionDenied
-from app.services.principal import Permission, Principal
+from app.models.core.enums import BillingMode, DetailKind, PrincipalKind, ServiceType
+from app.resolvers.core.ids import parse_id
+from app.services.consumption.queries import ConsumptionFilter, details_statement
+from app.services.core.context import ServiceContext
+from app.services.core.errors import BadRequest, PermissionDenied
+from app.services.partners import tokens
+from app.services.partners.principal import Permission, Principal
 from app.settings import get_settings
 
 log = logging.getLogger("app.http.exports")

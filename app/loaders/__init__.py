@@ -6,33 +6,28 @@ from collections.abc import Sequence
 from typing import Any
 
 from app.loaders.base import LoaderFamily, by_key
-from app.services import (
-    account_managers,
-    accounts,
-    adjustments,
+from app.services.consumption import cycles as consumption_cycles
+from app.services.consumption import percentile as consumption_percentile
+from app.services.consumption import queries as consumption_queries
+from app.services.core.context import ServiceContext
+from app.services.core.pagination import Direction, PageRequest
+from app.services.customers import account_managers, customers, resources
+from app.services.customers.customers import CustomerOrderField
+from app.services.customers.resources import ResourceFilter, ResourceOrderField
+from app.services.funds import accounts, adjustments, recharges, withdrawals
+from app.services.lifecycle import (
     association_changes,
     authorizations,
     company_registry,
-    consumption_cycles,
-    consumption_percentile,
-    consumption_queries,
-    customers,
     disassociation_requests,
     invitations,
     notifications,
-    order_reads,
-    partners,
-    products,
-    recharges,
     registrations,
-    resources,
-    withdrawals,
 )
-from app.services.context import ServiceContext
-from app.services.customers import CustomerOrderField
-from app.services.order_reads import OrderFilter
-from app.services.pagination import Direction, PageRequest
-from app.services.resources import ResourceFilter, ResourceOrderField
+from app.services.orders import products
+from app.services.orders import reads as order_reads
+from app.services.orders.reads import OrderFilter
+from app.services.partners import partners
 
 
 class Loaders:

@@ -1,11 +1,6 @@
 """SQLAlchemy ORM tables (no business logic). Importing this package registers every table."""
 
-from app.models.adjustments import Adjustment
-from app.models.association_changes import AssociationChangeRequest, DisassociationRequest
-from app.models.audit import AuditEvent
-from app.models.authorizations import Authorization
-from app.models.base import Base
-from app.models.consumption import (
+from app.models.consumption.consumption import (
     BandwidthSample,
     BillCycle,
     ConsumptionCharge,
@@ -15,19 +10,29 @@ from app.models.consumption import (
     PercentileBill,
     UsageRecord,
 )
-from app.models.customers import CloudAccount, Customer
-from app.models.funds import CustomerAccount, LedgerEntry, LedgerTransaction, PartnerAccount
-from app.models.idempotency import IdempotencyKey
-from app.models.invitations import Invitation, Notification
-from app.models.jobs import JobRun
-from app.models.orders import Order, OrderLine, OrderPayment, OrderRefund
-from app.models.partners import Partner, PartnerUser
-from app.models.products import Product
-from app.models.recharges import Recharge
-from app.models.registrations import Registration, ReservedCompany
-from app.models.resources import Resource
-from app.models.tokens import ApiToken
-from app.models.withdrawals import Withdrawal, WithdrawalSource
+from app.models.core.audit import AuditEvent
+from app.models.core.base import Base
+from app.models.core.idempotency import IdempotencyKey
+from app.models.core.jobs import JobRun
+from app.models.customers.customers import CloudAccount, Customer
+from app.models.customers.resources import Resource
+from app.models.funds.accounts import (
+    CustomerAccount,
+    LedgerEntry,
+    LedgerTransaction,
+    PartnerAccount,
+)
+from app.models.funds.adjustments import Adjustment
+from app.models.funds.recharges import Recharge
+from app.models.funds.withdrawals import Withdrawal, WithdrawalSource
+from app.models.lifecycle.association_changes import AssociationChangeRequest, DisassociationRequest
+from app.models.lifecycle.authorizations import Authorization
+from app.models.lifecycle.invitations import Invitation, Notification
+from app.models.lifecycle.registrations import Registration, ReservedCompany
+from app.models.orders.orders import Order, OrderLine, OrderPayment, OrderRefund
+from app.models.orders.products import Product
+from app.models.partners.partners import Partner, PartnerUser
+from app.models.partners.tokens import ApiToken
 
 __all__ = [
     "Adjustment",

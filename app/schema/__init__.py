@@ -18,9 +18,9 @@ from strawberry.extensions import (
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
-from app.schema.execution import PlainObjectExecutor
+from app.schema.core.execution import PlainObjectExecutor
+from app.schema.core.scalars import SCALARS
 from app.schema.roots import Mutation, Query
-from app.schema.scalars import SCALARS
 from app.settings import get_settings
 
 log = logging.getLogger("app.graphql")

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from app.models import AssociationChangeRequest, AuditEvent, Authorization, Customer
-from app.models.enums import (
+from app.models.core.enums import (
     AssociationChangeKind,
     AssociationChangeStatus,
     AssociationType,
@@ -17,8 +17,8 @@ from app.models.enums import (
     CustomerStatus,
     Role,
 )
-from app.services import association_rules
-from app.services.jobs import run_due
+from app.services.core.jobs import run_due
+from app.services.lifecycle import association_rules
 from tests.factories import (
     customer_token,
     global_id,

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from app.models import AssociationChangeRequest, AuditEvent
-from app.models.enums import (
+from app.models.core.enums import (
     AssociationChangeStatus,
     AssociationType,
     CustomerStatus,
@@ -17,9 +17,9 @@ from app.models.enums import (
     ResourceStatus,
     Role,
 )
-from app.services import association_rules
-from app.services.association_rules import AssociationChange, register_blocker
-from app.services.errors import DomainError, ErrorCode
+from app.services.core.errors import DomainError, ErrorCode
+from app.services.lifecycle import association_rules
+from app.services.lifecycle.association_rules import AssociationChange, register_blocker
 from tests.factories import (
     customer_token,
     global_id,

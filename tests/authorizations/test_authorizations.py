@@ -8,18 +8,18 @@ import pytest
 from sqlalchemy import select
 
 from app.models import AuditEvent, Authorization
-from app.models.enums import (
+from app.models.core.enums import (
     AssociationType,
     AuthorizationScope,
     AuthorizationStatus,
     PrincipalKind,
     Role,
 )
-from app.services.authorizations import require_authorization
-from app.services.context import ServiceContext
-from app.services.errors import DomainError, ErrorCode
-from app.services.jobs import run_due
-from app.services.principal import Principal
+from app.services.core.context import ServiceContext
+from app.services.core.errors import DomainError, ErrorCode
+from app.services.core.jobs import run_due
+from app.services.lifecycle.authorizations import require_authorization
+from app.services.partners.principal import Principal
 from tests.factories import (
     customer_token,
     global_id,

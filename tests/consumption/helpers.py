@@ -13,9 +13,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.models import Customer, Partner, PartnerUser, Product, Resource
-from app.models.enums import AdjustmentKind, BillingMode, Role, ServiceType
-from app.services import adjustments, credit
-from app.services.consumption_ingest import IngestResult, ingest_batch
+from app.models.core.enums import AdjustmentKind, BillingMode, Role, ServiceType
+from app.services.consumption.ingest import IngestResult, ingest_batch
+from app.services.funds import adjustments, credit
 from tests.factories import make_customer, make_partner, make_resource, make_user
 from tests.funds.helpers import acting_as, platform, recharge
 

@@ -17,8 +17,8 @@ from sqlalchemy import delete, func, select
 from app.db import Database
 from app.main import create_app
 from app.models import Base, ConsumptionDetail, UsageRecord
-from app.services.consumption_verify import verify
-from app.services.funds_verify import verify as verify_funds
+from app.services.consumption.verify import verify
+from app.services.funds.verify import verify as verify_funds
 from tests.consumption.helpers import at, world
 from tests.factories import global_id, iso, platform_token
 

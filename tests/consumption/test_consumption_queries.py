@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 
-from app.models.enums import Role, ServiceType
+from app.models.core.enums import Role, ServiceType
 from tests.consumption.helpers import (
     at,
     ingest,

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 
-from app.models.enums import ServiceType
-from app.services.consumption_percentile import rate_cycle
-from app.services.consumption_verify import verify
+from app.models.core.enums import ServiceType
+from app.services.consumption.percentile import rate_cycle
+from app.services.consumption.verify import verify
 from tests.consumption.helpers import at, ingest, make_product, on_demand_resource, world
 from tests.factories import gql, iso, token_for
 from tests.funds.helpers import assert_books_balance, platform

@@ -8,9 +8,9 @@ from decimal import Decimal
 from sqlalchemy import func, select
 
 from app.models import ConsumptionRollup, LedgerEntry
-from app.models.enums import DetailKind
-from app.services.consumption import record_prepaid_consumption
-from app.services.consumption_verify import verify
+from app.models.core.enums import DetailKind
+from app.services.consumption.prepaid import record_prepaid_consumption
+from app.services.consumption.verify import verify
 from tests.consumption.helpers import world
 from tests.funds.helpers import platform
 

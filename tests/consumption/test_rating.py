@@ -9,9 +9,9 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from app.models import ConsumptionCharge, ConsumptionDetail, CustomerAccount, LedgerEntry
-from app.models.enums import DetailKind, LedgerKind
-from app.services.consumption_cycles import close_cycle
-from app.services.consumption_verify import verify
+from app.models.core.enums import DetailKind, LedgerKind
+from app.services.consumption.cycles import close_cycle
+from app.services.consumption.verify import verify
 from tests.consumption.helpers import (
     at,
     fund,
@@ -108,7 +108,7 @@ async def test_todays_usage_waits_until_the_day_has_ended(session, frozen_clock)
 
     # when the day ends and the job rates it
     frozen_clock.advance(timedelta(days=1))
-    from app.services.consumption_rating import rate_pending
+    from app.services.consumption.rating import rate_pending
 
     rated = await rate_pending(platform(session))
 

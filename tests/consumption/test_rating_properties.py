@@ -12,11 +12,11 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from app.models import ConsumptionCharge, ConsumptionDetail
-from app.services import consumption_queries
-from app.services.consumption_cycles import close_cycle
-from app.services.consumption_queries import ConsumptionFilter, GroupBy
-from app.services.consumption_verify import verify
-from app.services.funds_verify import verify as verify_funds
+from app.services.consumption import queries as consumption_queries
+from app.services.consumption.cycles import close_cycle
+from app.services.consumption.queries import ConsumptionFilter, GroupBy
+from app.services.consumption.verify import verify
+from app.services.funds.verify import verify as verify_funds
 from tests.conftest import IsolatedDatabase
 from tests.consumption.helpers import (
     at,

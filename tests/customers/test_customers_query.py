@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from app import clock
 from app.models import Customer, Partner
-from app.models.enums import AssociationType, CustomerStatus, Role
+from app.models.core.enums import AssociationType, CustomerStatus, Role
 from tests.factories import global_id, gql, make_customer, make_partner, make_user, token_for
 
 CUSTOMERS = """

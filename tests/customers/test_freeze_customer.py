@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from app.models import AuditEvent
-from app.models.enums import CustomerStatus, Role
+from app.models.core.enums import CustomerStatus, Role
 from tests.factories import (
     customer_token,
     global_id,

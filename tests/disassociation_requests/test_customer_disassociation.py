@@ -8,13 +8,13 @@ import pytest
 from sqlalchemy import select
 
 from app.models import AuditEvent, Customer, DisassociationRequest, Notification
-from app.models.enums import (
+from app.models.core.enums import (
     CustomerStatus,
     DisassociationRequestStatus,
     NotificationChannel,
     Role,
 )
-from app.services.jobs import run_due
+from app.services.core.jobs import run_due
 from tests.factories import (
     customer_token,
     global_id,

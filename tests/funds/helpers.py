@@ -9,19 +9,19 @@ from itertools import count
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.models import Customer, Partner, PartnerUser, Recharge
-from app.models.enums import (
+from app.models.core.enums import (
     LedgerAccount,
     LedgerKind,
     PrincipalKind,
     RechargeChannel,
     RechargeStatus,
 )
-from app.services import ledger, recharges
-from app.services.accounts import lock_partner_account
-from app.services.context import ServiceContext
-from app.services.funds_verify import verify
-from app.services.ledger import Leg
-from app.services.principal import Principal
+from app.services.core.context import ServiceContext
+from app.services.funds import ledger, recharges
+from app.services.funds.accounts import lock_partner_account
+from app.services.funds.ledger import Leg
+from app.services.funds.verify import verify
+from app.services.partners.principal import Principal
 
 _refs = count(1)
 

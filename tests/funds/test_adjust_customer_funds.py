@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.models import Adjustment, AuditEvent, IdempotencyKey, LedgerEntry
-from app.models.enums import AssociationType, CertificationStatus, Role
+from app.models.core.enums import AssociationType, CertificationStatus, Role
 from tests.factories import (
     customer_token,
     global_id,

@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import select
 
 from app.models import Adjustment, CustomerAccount
-from app.models.enums import AdjustmentKind, AssociationType, RechargeChannel, Role
-from app.services import credit
+from app.models.core.enums import AdjustmentKind, AssociationType, RechargeChannel, Role
+from app.services.funds import credit
 from tests.factories import (
     customer_token,
     global_id,

@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import select
 
 from app.models import AuditEvent, CustomerAccount
-from app.models.enums import AssociationType, BillingMode, ResourceStatus, Role
-from app.services import credit
-from app.services.jobs import run_due
+from app.models.core.enums import AssociationType, BillingMode, ResourceStatus, Role
+from app.services.core.jobs import run_due
+from app.services.funds import credit
 from tests.factories import (
     customer_token,
     global_id,

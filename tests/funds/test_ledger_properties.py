@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from app import clock
 from app.models import PartnerAccount
-from app.models.enums import (
+from app.models.core.enums import (
     AdjustmentKind,
     ContractingEntity,
     PrincipalKind,
@@ -23,12 +23,12 @@ from app.models.enums import (
     WithdrawalRoute,
 )
 from app.periods import add_months
-from app.services import adjustments, credit, withdrawal_reviews, withdrawals
-from app.services.context import ServiceContext
-from app.services.errors import DomainError, DomainErrors
-from app.services.funds_verify import verify
-from app.services.principal import Principal
-from app.services.withdrawals import BankCard
+from app.services.core.context import ServiceContext
+from app.services.core.errors import DomainError, DomainErrors
+from app.services.funds import adjustments, credit, withdrawal_reviews, withdrawals
+from app.services.funds.verify import verify
+from app.services.funds.withdrawals import BankCard
+from app.services.partners.principal import Principal
 from tests.conftest import IsolatedDatabase
 from tests.factories import make_customer, make_partner, make_user
 from tests.funds.helpers import platform, recharge

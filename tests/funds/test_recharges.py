@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import func, select
 
 from app.models import CustomerAccount, IdempotencyKey, LedgerEntry, LedgerTransaction, Recharge
-from app.models.enums import AssociationType, LedgerKind, RechargeChannel, Role
-from app.services import credit
+from app.models.core.enums import AssociationType, LedgerKind, RechargeChannel, Role
+from app.services.funds import credit
 from tests.conftest import NOW
 from tests.factories import (
     customer_token,

@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 from app.globalid import from_global_id
-from app.models.enums import RechargeChannel, Role
+from app.models.core.enums import RechargeChannel, Role
 from tests.conftest import NOW
 from tests.factories import (
     customer_token,

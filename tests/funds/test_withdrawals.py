@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.models import LedgerTransaction, Withdrawal
-from app.models.enums import (
+from app.models.core.enums import (
     AssociationType,
     ContractingEntity,
     LedgerKind,

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from app.models.enums import Role
-from app.services import customers as customer_service
+from app.models.core.enums import Role
+from app.services.customers import customers as customer_service
 from tests.factories import make_customer, make_partner, make_user, token_for
 
 VIEWER = "{ viewer { kind role } }"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from app.http import throttle as throttle_module
-from app.models.enums import Role
+from app.models.core.enums import Role
 from tests.factories import make_partner, make_user, token_for
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
@@ -103,6 +103,6 @@ async def _token_id(session, token: str) -> int:
     from sqlalchemy import select
 
     from app.models import ApiToken
-    from app.services.tokens import hash_token
+    from app.services.partners.tokens import hash_token
 
     return await session.scalar(select(ApiToken.id).where(ApiToken.token_hash == hash_token(token)))

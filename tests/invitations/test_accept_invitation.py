@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from app.models import AuditEvent, CloudAccount, Customer, Invitation, Registration
-from app.models.enums import (
+from app.models.core.enums import (
     AssociationType,
     InvitationStatus,
     RegistrationStatus,

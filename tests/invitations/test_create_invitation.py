@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import select
 
 from app.models import AuditEvent, Invitation, Notification
-from app.models.enums import CertificationStatus, RegistrationStatus, Role
-from app.services.tokens import hash_token
+from app.models.core.enums import CertificationStatus, RegistrationStatus, Role
+from app.services.partners.tokens import hash_token
 from tests.factories import (
     customer_token,
     global_id,

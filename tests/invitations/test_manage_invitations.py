@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import select
 
 from app.models import Invitation, Notification
-from app.models.enums import InvitationChannel, InvitationStatus, RegistrationStatus, Role
-from app.services.jobs import run_due
-from app.services.tokens import hash_token
+from app.models.core.enums import InvitationChannel, InvitationStatus, RegistrationStatus, Role
+from app.services.core.jobs import run_due
+from app.services.partners.tokens import hash_token
 from tests.factories import global_id, gql, iso, make_partner, make_user, token_for
 from tests.lifecycle.factories import make_invitation, make_registration
 

@@ -20,7 +20,7 @@ from app.models import (
     Registration,
     ReservedCompany,
 )
-from app.models.enums import (
+from app.models.core.enums import (
     AssociationChangeKind,
     AssociationChangeStatus,
     AssociationType,
@@ -31,8 +31,8 @@ from app.models.enums import (
     RegistrationStatus,
     Role,
 )
-from app.services.company_names import normalize_company_name
-from app.services.invitation_links import new_token
+from app.services.lifecycle.company_names import normalize_company_name
+from app.services.lifecycle.invitation_links import new_token
 from tests.factories import make_user
 
 _seq = itertools.count(1)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.services.company_names import (
+from app.services.lifecycle.company_names import (
     is_valid_credit_code,
     normalize_company_name,
     normalize_credit_code,

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from app.models.enums import AuthorizationStatus, RegistrationStatus, Role
-from app.services.jobs import load_registry
+from app.models.core.enums import AuthorizationStatus, RegistrationStatus, Role
+from app.services.core.jobs import load_registry
 from tests.factories import (
     customer_token,
     global_id,

@@ -10,9 +10,9 @@ from typing import Any
 from sqlalchemy import select
 
 from app import clock
-from app.catalog import seed_catalog
+from app.demo.catalog import seed_catalog
 from app.models import Customer, Partner, Product, Resource
-from app.models.enums import Role
+from app.models.core.enums import Role
 from tests.factories import global_id, gql, make_customer, make_partner, make_user, token_for
 from tests.funds.helpers import recharge
 from tests.lifecycle.factories import make_authorization

@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import select
 
 from app.models import Order
-from app.models.enums import OrderStatus
-from app.services.orders import close_unpaid_orders
+from app.models.core.enums import OrderStatus
+from app.services.orders.orders import close_unpaid_orders
 from tests.factories import customer_token, gql
 from tests.funds.helpers import platform
 from tests.orders.helpers import CANCEL, create_proxy, make_world, new_line

@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 
 from app import clock
 from app.models import AuditEvent, IdempotencyKey, Order
-from app.models.enums import AssociationType, AuthorizationStatus, CertificationStatus, Role
-from app.services import credit
+from app.models.core.enums import AssociationType, AuthorizationStatus, CertificationStatus, Role
+from app.services.funds import credit
 from tests.factories import (
     customer_token,
     global_id,

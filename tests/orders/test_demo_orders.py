@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from app.demo import seed
+from app.demo.seed import seed
 from app.models import Order, OrderRefund, Resource
 from tests.funds.helpers import assert_books_balance
 

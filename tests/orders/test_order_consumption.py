@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 
 from app.globalid import to_global_id
 from app.models import ConsumptionDetail, LedgerEntry
-from app.models.enums import BillingMode, LedgerKind
-from app.services.consumption_verify import verify as verify_consumption
+from app.models.core.enums import BillingMode, LedgerKind
+from app.services.consumption.verify import verify as verify_consumption
 from tests.factories import gql
 from tests.funds.helpers import assert_books_balance
 from tests.orders.helpers import create_proxy, make_world, new_line, pay, resource_line

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.services import order_hooks
+from app.services.orders import hooks as order_hooks
 from tests.orders.helpers import create_proxy, make_world, new_line, pay
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.models.enums import AssociationType, Role
+from app.models.core.enums import AssociationType, Role
 from tests.factories import (
     customer_token,
     global_id,

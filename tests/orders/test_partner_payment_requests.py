@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import select
 
 from app.models import Customer, CustomerAccount
-from app.models.enums import AssociationChangeKind, AssociationType, Role
-from app.services import credit
-from app.services.association_rules import (
+from app.models.core.enums import AssociationChangeKind, AssociationType, Role
+from app.services.funds import credit
+from app.services.lifecycle.association_rules import (
     AssociationChange,
     Initiator,
     Stage,

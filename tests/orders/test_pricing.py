@@ -8,8 +8,8 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.services import pricing
-from app.services.pricing import Amount, RefundTerm
+from app.services.orders import pricing
+from app.services.orders.pricing import Amount, RefundTerm
 
 prices = st.decimals(min_value=Decimal("0.01"), max_value=Decimal("99999.99"), places=2)
 START = datetime(2026, 1, 1, tzinfo=UTC)

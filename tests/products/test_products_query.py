@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from app.catalog import demo_products
+from app.demo.catalog import demo_products
 from app.models import Product
-from app.models.enums import BillingMode, Role
+from app.models.core.enums import BillingMode, Role
 from tests.factories import (
     customer_token,
     global_id,

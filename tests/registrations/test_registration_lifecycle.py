@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import select
 
 from app.models import AuditEvent, Invitation, Registration
-from app.models.enums import InvitationStatus, RegistrationStatus, Role
-from app.services.jobs import run_due
+from app.models.core.enums import InvitationStatus, RegistrationStatus, Role
+from app.services.core.jobs import run_due
 from tests.factories import (
     customer_token,
     global_id,

@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import select
 
 from app.models import AuditEvent, Registration
-from app.models.enums import CertificationStatus, RegistrationStatus, Role
-from app.services.company_registry import CONFLICT_MESSAGE
+from app.models.core.enums import CertificationStatus, RegistrationStatus, Role
+from app.services.lifecycle.company_registry import CONFLICT_MESSAGE
 from tests.factories import (
     customer_token,
     gql,

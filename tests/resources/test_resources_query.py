@@ -9,7 +9,7 @@ import pytest
 
 from app import clock
 from app.models import Customer, Partner, Resource
-from app.models.enums import BillingMode, ResourceStatus, Role, ServiceType
+from app.models.core.enums import BillingMode, ResourceStatus, Role, ServiceType
 from tests.factories import (
     global_id,
     gql,

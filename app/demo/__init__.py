@@ -1,0 +1,1 @@
+"""Demo data for `make run`: a partner, customers, orders and usage, made through the services."""

@@ -1,0 +1,1 @@
+"""The HTTP edge: the GraphQL endpoint, exports, GraphiQL, limits and content negotiation."""

@@ -1,0 +1,247 @@
+"""The /graphql endpoint: auth, GraphQL over HTTP, and the request's unit of work.
+
+One request = one transaction: the session is created here, every mutation runs in its own
+savepoint inside it, and the request commits at the end unless something unexpected happened
+(then it rolls back and the error is masked with the request id).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+import uuid
+from typing import Any
+
+import orjson
+import strawberry
+from graphql import OperationType
+from starlette.background import BackgroundTask
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+from strawberry.exceptions import MissingQueryError
+from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
+from strawberry.types.graphql import OperationType as StrawberryOperationType
+
+from app.context import RequestContext
+from app.db import Database
+from app.http.budget import BudgetRefusal, QueryBudget
+from app.http.documents import DocumentInspector
+from app.http.errors import error_body, format_error, is_unexpected
+from app.http.graphiql import graphiql_html
+from app.http.negotiation import (
+    GRAPHQL_RESPONSE_JSON,
+    HttpError,
+    choose_media_type,
+    read_params,
+    wants_html,
+)
+from app.services.core.context import ServiceContext
+from app.services.partners import tokens
+from app.services.partners.principal import Principal
+from app.settings import Settings
+
+log = logging.getLogger("app.http")
+
+OPERATION_ERRORS = (CannotGetOperationTypeError, InvalidOperationTypeError, MissingQueryError)
+ALLOWED_ON_GET = {StrawberryOperationType.QUERY}
+ALLOWED_ON_POST = {StrawberryOperationType.QUERY, StrawberryOperationType.MUTATION}
+
+
+def new_request_id(request: Request) -> str:
+    """A caller-supplied X-Request-ID if it is sane, else a fresh one."""
+    supplied = request.headers.get("x-request-id", "")
+    if 8 <= len(supplied) <= 64 and all(c.isalnum() or c in "-_" for c in supplied):
+        return supplied
+    return uuid.uuid4().hex
+
+
+def missing_token() -> HttpError:
+    return HttpError(
+        401,
+        "Send `Authorization: Bearer <token>` (create one with `python -m app create-token`).",
+        {"WWW-Authenticate": "Bearer"},
+    )
+
+
+def bearer_token(request: Request) -> str | None:
+    """The token of an `Authorization: Bearer <token>` header; None without the header."""
+    header = request.headers.get("authorization")
+    if header is None:
+        return None
+    scheme, _, raw = header.partition(" ")
+    if scheme.lower() != "bearer" or not raw.strip():
+        raise missing_token()
+    return raw.strip()
+
+
+def _dumps(body: Any) -> bytes:
+    """Compact UTF-8 JSON; text that is not valid Unicode (a lone surrogate a client sent in
+    a string and an error message repeats) is escaped instead of failing the response."""
+    try:
+        return orjson.dumps(body)
+    except orjson.JSONEncodeError:
+        return json.dumps(body, separators=(",", ":")).encode("ascii")
+
+
+def _json_response(body: Any, status: int, media_type: str, request_id: str) -> Response:
+    return Response(
+        _dumps(body),
+        status_code=status,
+        media_type=media_type,
+        headers={"X-Request-ID": request_id},
+    )
+
+
+class GraphQLEndpoint:
+    """ASGI endpoint for GET/POST /graphql (and GraphiQL for browsers)."""
+
+    def __init__(self, schema: strawberry.Schema, database: Database, settings: Settings) -> None:
+        self.schema = schema
+        self.database = database
+        self.settings = settings
+        self.documents = DocumentInspector(
+            schema._schema,
+            settings.document_cache_size,
+            getattr(schema, "validation_limits", ()),
+        )
+        self.budget = QueryBudget(schema._schema, self.documents, settings)
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        started = time.perf_counter()
+        request = Request(scope, receive)
+        response = await self.handle(request)
+        # what the server spent on it (browser devtools and benchmarks read it)
+        response.headers["Server-Timing"] = f"app;dur={(time.perf_counter() - started) * 1000:.2f}"
+        await response(scope, receive, send)
+
+    async def handle(self, request: Request) -> Response:
+        request_id = new_request_id(request)
+        if request.method == "GET" and wants_html(request) and self.settings.graphiql:
+            return HTMLResponse(graphiql_html(), headers={"X-Request-ID": request_id})
+        media_type = choose_media_type(request.headers.get("accept"))
+        try:
+            if request.method not in ("GET", "POST"):
+                raise HttpError(405, "Use GET or POST.", {"Allow": "GET, POST"})
+            if media_type is None:
+                raise HttpError(
+                    406, "Accept application/graphql-response+json or application/json."
+                )
+            raw_token = bearer_token(request)
+            params = await read_params(request)
+            return await self._execute(request, params, raw_token, media_type, request_id)
+        except HttpError as error:
+            code = "UNAUTHENTICATED" if error.status == 401 else "BAD_REQUEST"
+            response = _json_response(
+                error_body(error.message, code, request_id),
+                error.status,
+                media_type or "application/json",
+                request_id,
+            )
+            response.headers.update(error.headers)
+            return response
+
+    async def _touch(self, token_id: int) -> None:
+        async with self.database.session(write=True) as session:
+            await tokens.touch(session, token_id)
+            await session.commit()
+
+    async def _execute(
+        self,
+        request: Request,
+        params: Any,
+        raw_token: str | None,
+        media_type: str,
+        request_id: str,
+    ) -> Response:
+        operation = self.documents.operation_type(params.query, params.operation_name)
+        if request.method == "GET" and operation is OperationType.MUTATION:
+            response = _json_response(
+                error_body("Mutations need POST.", "BAD_REQUEST", request_id),
+                405,
+                media_type,
+                request_id,
+            )
+            response.headers["Allow"] = "POST"
+            return response
+        allowed = ALLOWED_ON_GET if request.method == "GET" else ALLOWED_ON_POST
+        session = self.database.session(write=operation is OperationType.MUTATION)
+        try:
+            if raw_token is None:
+                if not self.documents.runs_without_token(params.query, params.operation_name):
+                    raise missing_token()
+                found: tuple[Principal, bool] | None = (Principal.anonymous(), False)
+            else:
+                found = await tokens.authenticate(session, raw_token)
+            if found is None:
+                raise HttpError(
+                    401,
+                    "The token is unknown or revoked.",
+                    {"WWW-Authenticate": 'Bearer error="invalid_token"'},
+                )
+            principal, touch_due = found
+            admission = self.budget.admit(
+                principal, params.query, params.operation_name, params.variables
+            )
+            context = RequestContext(ServiceContext(session, principal, request_id))
+            result = await self.schema.execute(
+                params.query,
+                variable_values=params.variables,
+                context_value=context,
+                operation_name=params.operation_name,
+                allowed_operation_types=allowed,
+                operation_extensions=params.extensions,
+            )
+            errors = result.errors or []
+            if any(is_unexpected(e) for e in errors):
+                await session.rollback()
+            else:
+                await session.commit()
+        except HttpError:
+            await session.rollback()
+            raise
+        except BudgetRefusal as refusal:
+            await session.rollback()
+            body = error_body(refusal.message, refusal.code, request_id)
+            body["extensions"] = {"cost": refusal.cost}
+            if refusal.code == "THROTTLED":
+                response = _json_response(body, 429, media_type, request_id)
+                response.headers["Retry-After"] = str(max(1, round(refusal.retry_after)))
+                return response
+            status = 400 if media_type == GRAPHQL_RESPONSE_JSON else 200
+            return _json_response(body, status, media_type, request_id)
+        except OPERATION_ERRORS as exc:
+            # No operation by that name, or not allowed over this method: a request error.
+            await session.rollback()
+            if isinstance(exc, InvalidOperationTypeError):
+                status, message = 405, exc.as_http_error_reason(request.method)
+            elif isinstance(exc, CannotGetOperationTypeError):
+                status, message = 400, exc.as_http_error_reason()
+            else:
+                status, message = 400, "No GraphQL query found in the request."
+            body = error_body(message, "BAD_REQUEST", request_id)
+            return _json_response(body, status, media_type, request_id)
+        except Exception:
+            await session.rollback()
+            log.exception("request %s failed", request_id)
+            body = error_body("Unexpected error.", "INTERNAL_SERVER_ERROR", request_id)
+            return _json_response(body, 500, media_type, request_id)
+        finally:
+            await session.close()
+
+        body: dict[str, Any] = {}
+        if errors:
+            body["errors"] = [format_error(e, request_id) for e in errors]
+        request_error = result.data is None and all(e.path is None for e in errors)
+        if not request_error:
+            body["data"] = result.data
+        extensions = dict(result.extensions or {})
+        if admission is not None:
+            extensions["cost"] = self.budget.settle(admission, result.data)
+        if extensions:
+            body["extensions"] = extensions
+        status = 400 if request_error and media_type == GRAPHQL_RESPONSE_JSON else 200
+        response = _json_response(body, status, media_type, request_id)
+        if touch_due and principal.token_id is not None:
+            response.background = BackgroundTask(self._touch, principal.token_id)
+        return response

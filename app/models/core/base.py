@@ -1,0 +1,44 @@
+"""Declarative base, naming conventions and shared column helpers."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import BigInteger, Enum, Integer, MetaData
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from app import clock
+from app.models.core.types import UTCDateTime
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    """Base of every table. Relationships are `lazy="raise"` so a forgotten loader fails loudly."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    # 64-bit ids everywhere (big tables outgrow int32); SQLite needs INTEGER to autoincrement.
+    type_annotation_map = {int: BigInteger().with_variant(Integer(), "sqlite")}
+
+
+def enum_column(enum: type[StrEnum]) -> Enum:
+    """A portable enum column: VARCHAR holding the member's name, no database enum type."""
+    return Enum(
+        enum,
+        native_enum=False,
+        create_constraint=False,
+        length=max(len(m.value) for m in enum),
+        values_callable=lambda e: [m.value for m in e],
+    )
+
+
+def created_at_column() -> Mapped[datetime]:
+    """A creation timestamp taken from the app clock (never the database's now())."""
+    return mapped_column(UTCDateTime(), default=clock.now, nullable=False)

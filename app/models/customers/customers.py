@@ -1,0 +1,71 @@
+"""Cloud accounts (vendor-wide identities) and customers (their associations with partners)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.models.core.base import Base, created_at_column, enum_column
+from app.models.core.enums import AssociationType, CustomerStatus
+from app.models.core.types import UTCDateTime
+
+
+class CloudAccount(Base):
+    """The vendor-wide identity of a cloud customer. Contact data is stored in full."""
+
+    __tablename__ = "cloud_accounts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_name: Mapped[str] = mapped_column(String(100), unique=True)
+    company_name: Mapped[str] = mapped_column(String(200))
+    # Matching keys of the registration conflict check (see services/company_names.py);
+    # whoever sets `company_name` sets `normalized_company_name` with it.
+    normalized_company_name: Mapped[str] = mapped_column(String(200), default="", index=True)
+    credit_code: Mapped[str | None] = mapped_column(String(18), index=True)
+    contact_name: Mapped[str] = mapped_column(String(100))
+    contact_phone: Mapped[str] = mapped_column(String(32))
+    contact_email: Mapped[str] = mapped_column(String(254))
+    industry: Mapped[str] = mapped_column(String(50), default="")
+    region: Mapped[str] = mapped_column(String(50), default="")
+    created_at: Mapped[datetime] = created_at_column()
+
+
+class Customer(Base):
+    """One association of a cloud account with one partner.
+
+    `name` and `account_name` are copied from the cloud account (and kept in step by the
+    platform-side service that renames one), so the console's customer list filters, sorts and
+    pages through one index; contact, industry and region are read from the cloud account.
+    """
+
+    __tablename__ = "customers"
+    __table_args__ = (
+        Index("ix_customers_partner_name", "partner_id", "name", "id"),
+        Index("ix_customers_partner_associated", "partner_id", "associated_at", "id"),
+        Index("ix_customers_partner_manager", "partner_id", "account_manager_id", "id"),
+        Index(
+            "uq_customers_open_association",
+            "cloud_account_id",
+            unique=True,
+            sqlite_where=text("ended_at IS NULL"),
+            postgresql_where=text("ended_at IS NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id"))
+    cloud_account_id: Mapped[int] = mapped_column(ForeignKey("cloud_accounts.id"))
+    name: Mapped[str] = mapped_column(String(200))
+    account_name: Mapped[str] = mapped_column(String(100))
+    association_type: Mapped[AssociationType] = mapped_column(enum_column(AssociationType))
+    status: Mapped[CustomerStatus] = mapped_column(
+        enum_column(CustomerStatus), default=CustomerStatus.ACTIVE
+    )
+    associated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    account_manager_id: Mapped[int | None] = mapped_column(ForeignKey("partner_users.id"))
+    labels: Mapped[list[str]] = mapped_column(JSON, default=list)
+    remark: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = created_at_column()

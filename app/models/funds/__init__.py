@@ -1,0 +1,1 @@
+"""Funds: the funds domain of this layer."""

@@ -1,0 +1,47 @@
+"""Recharges: money entering a partner's (or a REFERRAL customer's) account."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.models.core.base import Base, created_at_column, enum_column
+from app.models.core.enums import RechargeChannel, RechargeStatus
+from app.models.core.types import Money, UTCDateTime
+
+
+class Recharge(Base):
+    """A recharge order (online) or an incoming bank transfer.
+
+    For partner recharges `remaining` is what is left of it in the allocatable balance:
+    spending draws on the oldest recharge first, and money coming back (retrievals, refunds)
+    refills the newest drawn recharge first, so "what is left of each recharge" is defined and
+    sums to the allocatable balance. Withdrawal routes read it.
+    """
+
+    __tablename__ = "recharges"
+    __table_args__ = (
+        Index("ix_recharges_partner_paid", "partner_id", "paid_at", "id"),
+        Index("ix_recharges_partner_created", "partner_id", "created_at", "id"),
+        UniqueConstraint("channel", "payment_reference"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id"))
+    # Set for a REFERRAL customer's own recharge; null for the partner's.
+    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"))
+    channel: Mapped[RechargeChannel] = mapped_column(enum_column(RechargeChannel))
+    amount: Mapped[Decimal] = mapped_column(Money(2))
+    currency: Mapped[str] = mapped_column(String(3), default="CNY")
+    status: Mapped[RechargeStatus] = mapped_column(enum_column(RechargeStatus))
+    payment_reference: Mapped[str | None] = mapped_column(String(64))
+    paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    remaining: Mapped[Decimal] = mapped_column(Money(2), default=Decimal("0.00"))
+    # Taken by withdrawals (held or paid out): never refilled by returning money.
+    withdrawn: Mapped[Decimal] = mapped_column(Money(2), default=Decimal("0.00"))
+    transaction_id: Mapped[int | None] = mapped_column(ForeignKey("ledger_transactions.id"))
+    created_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("partner_users.id"))
+    created_at: Mapped[datetime] = created_at_column()

@@ -1,0 +1,48 @@
+"""Withdrawals (提现) and the recharges each one draws on."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.models.core.base import Base, created_at_column, enum_column
+from app.models.core.enums import WithdrawalRoute, WithdrawalStatus
+from app.models.core.types import Money, UTCDateTime
+
+
+class Withdrawal(Base):
+    """A request to take money out, reviewed by the platform."""
+
+    __tablename__ = "withdrawals"
+    __table_args__ = (Index("ix_withdrawals_partner_created", "partner_id", "created_at", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id"))
+    route: Mapped[WithdrawalRoute] = mapped_column(enum_column(WithdrawalRoute))
+    status: Mapped[WithdrawalStatus] = mapped_column(enum_column(WithdrawalStatus))
+    amount: Mapped[Decimal] = mapped_column(Money(2))
+    currency: Mapped[str] = mapped_column(String(3), default="CNY")
+    recharge_id: Mapped[int | None] = mapped_column(ForeignKey("recharges.id"))
+    account_holder: Mapped[str] = mapped_column(String(200), default="")
+    bank_name: Mapped[str] = mapped_column(String(100), default="")
+    card_number: Mapped[str] = mapped_column(String(40), default="")
+    reject_reason: Mapped[str] = mapped_column(Text, default="")
+    created_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("partner_users.id"))
+    created_at: Mapped[datetime] = created_at_column()
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class WithdrawalSource(Base):
+    """How much of one recharge a withdrawal took (given back if it is rejected)."""
+
+    __tablename__ = "withdrawal_sources"
+
+    withdrawal_id: Mapped[int] = mapped_column(ForeignKey("withdrawals.id"), primary_key=True)
+    recharge_id: Mapped[int] = mapped_column(ForeignKey("recharges.id"), primary_key=True)
+    partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id"))
+    amount: Mapped[Decimal] = mapped_column(Money(2))

@@ -1,0 +1,1 @@
+"""Lifecycle: the lifecycle domain of this layer."""

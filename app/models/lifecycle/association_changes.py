@@ -1,0 +1,83 @@
+"""Requests to end an association or switch its type, from the partner or the customer."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.models.core.base import Base, enum_column
+from app.models.core.enums import (
+    AssociationChangeKind,
+    AssociationChangeStatus,
+    AssociationType,
+    DisassociationRequestStatus,
+)
+from app.models.core.types import UTCDateTime
+
+
+class AssociationChangeRequest(Base):
+    """A partner's request (ADMIN) to disassociate a customer or switch its type."""
+
+    __tablename__ = "association_change_requests"
+    __table_args__ = (
+        Index(
+            "ix_association_change_requests_partner_customer",
+            "partner_id",
+            "customer_id",
+            "requested_at",
+            "id",
+        ),
+        Index(
+            "ix_association_change_requests_partner_requested", "partner_id", "requested_at", "id"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id"))
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
+    kind: Mapped[AssociationChangeKind] = mapped_column(enum_column(AssociationChangeKind))
+    from_type: Mapped[AssociationType] = mapped_column(enum_column(AssociationType))
+    # The type asked for (type switches only).
+    to_type: Mapped[AssociationType | None] = mapped_column(enum_column(AssociationType))
+    status: Mapped[AssociationChangeStatus] = mapped_column(enum_column(AssociationChangeStatus))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    requested_by_id: Mapped[int] = mapped_column(ForeignKey("partner_users.id"))
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    decline_reason: Mapped[str] = mapped_column(Text, default="")
+
+
+class DisassociationRequest(Base):
+    """A customer's request to leave its partner, which the partner's ADMIN answers."""
+
+    __tablename__ = "disassociation_requests"
+    __table_args__ = (
+        Index(
+            "ix_disassociation_requests_partner_customer",
+            "partner_id",
+            "customer_id",
+            "filed_at",
+            "id",
+        ),
+        Index("ix_disassociation_requests_partner_filed", "partner_id", "filed_at", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id"))
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
+    status: Mapped[DisassociationRequestStatus] = mapped_column(
+        enum_column(DisassociationRequestStatus)
+    )
+    reason: Mapped[str] = mapped_column(Text, default="")
+    filed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    auto_approve_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("partner_users.id"))
+    auto_approved: Mapped[bool] = mapped_column(Boolean, default=False)
+    rejection_reason: Mapped[str] = mapped_column(Text, default="")
+    # Error codes that held up the last auto-approval attempt (empty once it went through).
+    blocked_by: Mapped[list[str]] = mapped_column(JSON, default=list)
+    blocked_notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

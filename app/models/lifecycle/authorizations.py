@@ -1,0 +1,45 @@
+"""Authorizations a RESELLER customer grants its partner (代客户下单, 代客运维)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, ForeignKey, Index, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.models.core.base import Base, enum_column
+from app.models.core.enums import AuthorizationStatus, PrincipalKind
+from app.models.core.types import UTCDateTime
+
+
+class Authorization(Base):
+    """A partner's request for scopes on a customer, and (once approved) the grant itself.
+
+    Scopes are two flags so that "has an active PROXY_ORDER scope" is a plain indexed query on
+    both databases.
+    """
+
+    __tablename__ = "authorizations"
+    __table_args__ = (
+        Index(
+            "ix_authorizations_partner_customer", "partner_id", "customer_id", "requested_at", "id"
+        ),
+        Index("ix_authorizations_partner_requested", "partner_id", "requested_at", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id"))
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
+    proxy_order: Mapped[bool] = mapped_column(Boolean, default=False)
+    operations: Mapped[bool] = mapped_column(Boolean, default=False)
+    status: Mapped[AuthorizationStatus] = mapped_column(enum_column(AuthorizationStatus))
+    note: Mapped[str] = mapped_column(Text, default="")
+    # End of the grant (exclusive); a pending request lapses at it too.
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    requested_by_id: Mapped[int] = mapped_column(ForeignKey("partner_users.id"))
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    rejection_reason: Mapped[str] = mapped_column(Text, default="")
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    revoked_by: Mapped[PrincipalKind | None] = mapped_column(enum_column(PrincipalKind))
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -1,0 +1,1 @@
+"""Partners: the partners domain of this layer."""

@@ -1,0 +1,30 @@
+"""API tokens: random secrets shown once and stored as SHA-256 hashes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.models.core.base import Base, created_at_column, enum_column
+from app.models.core.enums import PrincipalKind
+from app.models.core.types import UTCDateTime
+
+
+class ApiToken(Base):
+    """A bearer token of one principal: a partner user, a customer or the platform."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    principal_kind: Mapped[PrincipalKind] = mapped_column(enum_column(PrincipalKind))
+    partner_id: Mapped[int | None] = mapped_column(ForeignKey("partners.id"), index=True)
+    partner_user_id: Mapped[int | None] = mapped_column(ForeignKey("partner_users.id"))
+    # A CUSTOMER principal is a cloud account: it sees every association of that account.
+    cloud_account_id: Mapped[int | None] = mapped_column(ForeignKey("cloud_accounts.id"))
+    label: Mapped[str] = mapped_column(String(100), default="")
+    created_at: Mapped[datetime] = created_at_column()
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -1,0 +1,1 @@
+"""Consumption: the consumption domain of this layer."""

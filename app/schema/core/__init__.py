@@ -1,0 +1,1 @@
+"""Core: the core domain of this layer."""

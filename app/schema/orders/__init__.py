@@ -1,0 +1,1 @@
+"""Orders: the orders domain of this layer."""

@@ -1,0 +1,358 @@
+"""Order types: quotes, orders, lines, payments, refunds, and their inputs and enums."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import Enum
+from typing import TYPE_CHECKING, Annotated, Any
+
+import strawberry
+
+from app.globalid import to_global_id
+from app.schema.core.enums import OrderDirection
+from app.schema.core.money import Money, money
+from app.schema.core.relay import DateTimeRange, Node
+
+if TYPE_CHECKING:
+    from app.schema.customers.customers import Customer
+    from app.schema.customers.resources import Resource
+    from app.schema.orders.products import Product
+
+
+@strawberry.enum(description="What an order does; every line of an order has its kind.")
+class OrderKind(Enum):
+    NEW = strawberry.enum_value("NEW", description="Buy new resources of catalog products.")
+    RENEW = strawberry.enum_value("RENEW", description="Extend yearly/monthly resources.")
+    CHANGE_SPEC = strawberry.enum_value(
+        "CHANGE_SPEC",
+        description="Move resources to another product; the difference for the remaining "
+        "period is paid (upgrade) or refunded (downgrade).",
+    )
+    UNSUBSCRIBE = strawberry.enum_value(
+        "UNSUBSCRIBE",
+        description="Release resources; completes at once with the refund of the unused part.",
+    )
+
+
+@strawberry.enum(description="Lifecycle of an order (DOMAIN.md > Orders).")
+class OrderStatus(Enum):
+    PENDING_PAYMENT = strawberry.enum_value(
+        "PENDING_PAYMENT", description="Created, waiting to be paid (or cancelled / closed)."
+    )
+    PAID = strawberry.enum_value(
+        "PAID", description="Paid; provisioning runs in the same transaction."
+    )
+    COMPLETED = strawberry.enum_value(
+        "COMPLETED", description="Resources provisioned, extended, changed or released."
+    )
+    CANCELLED = strawberry.enum_value("CANCELLED", description="Cancelled before payment.")
+    CLOSED = strawberry.enum_value(
+        "CLOSED", description="Left unpaid past the payment window (24 h by default)."
+    )
+
+
+@strawberry.enum(description="Who placed an order.")
+class OrderSource(Enum):
+    PROXY = strawberry.enum_value("PROXY", description="The partner, for the customer (代下单).")
+    CUSTOMER = strawberry.enum_value("CUSTOMER", description="The customer itself.")
+
+
+@strawberry.enum(description="Who paid an order, or whom a refund went to.")
+class OrderPayer(Enum):
+    PARTNER = strawberry.enum_value("PARTNER", description="The partner's account.")
+    CUSTOMER = strawberry.enum_value("CUSTOMER", description="The customer's account.")
+
+
+@strawberry.enum(description="Where a customer's request for its partner to pay stands (代付).")
+class PartnerPaymentStatus(Enum):
+    NONE = strawberry.enum_value("NONE", description="Not asked.")
+    REQUESTED = strawberry.enum_value("REQUESTED", description="Awaiting the partner.")
+    REJECTED = strawberry.enum_value(
+        "REJECTED", description="The partner declined; the customer may pay itself."
+    )
+    PAID = strawberry.enum_value("PAID", description="The partner paid it.")
+
+
+@strawberry.enum(description="Unit of a prepaid period.")
+class PeriodUnit(Enum):
+    MONTH = strawberry.enum_value("MONTH", description="Calendar months (1-9).")
+    YEAR = strawberry.enum_value("YEAR", description="Years (1-3), at the yearly price.")
+
+
+@strawberry.enum(description="Fields orders can be ordered by (ties broken by id).")
+class OrderOrderField(Enum):
+    CREATED_AT = strawberry.enum_value("CREATED_AT", description="Creation time.")
+    AMOUNT_DUE = strawberry.enum_value("AMOUNT_DUE", description="Amount due.")
+
+
+@strawberry.input(description="Ordering of an order list.")
+class OrderOrder:
+    field: OrderOrderField = strawberry.field(description="Sort key.")
+    direction: OrderDirection = strawberry.field(
+        default=OrderDirection.DESC, description="Sort direction."
+    )
+
+
+@strawberry.input(description="Conditions an order must meet; all given ones apply.")
+class OrderFilter:
+    statuses: list[OrderStatus] | None = strawberry.field(
+        default=None, description="Any of these statuses."
+    )
+    kinds: list[OrderKind] | None = strawberry.field(
+        default=None, description="Any of these kinds."
+    )
+    customer_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Only this customer's orders."
+    )
+    created_between: DateTimeRange | None = strawberry.field(
+        default=None, description="Created within this range."
+    )
+    awaiting_partner_payment: bool | None = strawberry.field(
+        default=None,
+        description="true: only customers' orders awaiting the partner's payment; false: none.",
+    )
+
+
+@strawberry.input(description="A prepaid period: 1-9 months or 1-3 years.")
+class PeriodInput:
+    unit: PeriodUnit = strawberry.field(description="MONTH or YEAR.")
+    count: int = strawberry.field(description="How many.")
+
+
+@strawberry.type(description="A prepaid period.")
+class Period:
+    unit: PeriodUnit = strawberry.field(description="MONTH or YEAR.")
+    count: int = strawberry.field(description="How many.")
+
+
+@strawberry.input(description="One line of an order or a quote.")
+class OrderLineInput:
+    kind: OrderKind = strawberry.field(description="The line's kind (the same on every line).")
+    product_id: strawberry.ID | None = strawberry.field(
+        default=None, description="NEW: the product; CHANGE_SPEC: the product to move to."
+    )
+    resource_id: strawberry.ID | None = strawberry.field(
+        default=None, description="RENEW, CHANGE_SPEC, UNSUBSCRIBE: the customer's resource."
+    )
+    quantity: int = strawberry.field(
+        default=1, description="NEW: how many resources (1-100); otherwise 1."
+    )
+    period: PeriodInput | None = strawberry.field(
+        default=None,
+        description="NEW (yearly/monthly products) and RENEW: the period; none for on-demand.",
+    )
+
+
+@strawberry.type(description="One line of an order.")
+class OrderLine:
+    row: strawberry.Private[Any]
+    line_number: int = strawberry.field(description="Position in the order, from 1.")
+    kind: OrderKind = strawberry.field(description="The line's kind.")
+    quantity: int = strawberry.field(description="How many.")
+    period: Period | None = strawberry.field(description="The prepaid period, if any.")
+    list_amount: Money = strawberry.field(description="List amount.")
+    discount_amount: Money = strawberry.field(description="Discounts.")
+    coupon_amount: Money = strawberry.field(description="Coupon deductions.")
+    amount_due: Money = strawberry.field(description="Amount due (rounded once).")
+    term_start: datetime | None = strawberry.field(
+        description="Start of the paid time this line bought (once completed)."
+    )
+    term_end: datetime | None = strawberry.field(
+        description="End of the paid time this line bought (once completed)."
+    )
+    pricing_rules: list[str] = strawberry.field(description="The rules behind the numbers.")
+
+    @strawberry.field(description="The product (the new one for CHANGE_SPEC).")
+    async def product(
+        self, info: strawberry.Info
+    ) -> Annotated[Product, strawberry.lazy("app.schema.orders.products")] | None:
+        from app.schema.orders.products import Product
+
+        if self.row.product_id is None:
+            return None
+        row = await info.context.loaders.product.load(self.row.product_id)
+        return None if row is None else Product.from_row(row)
+
+    @strawberry.field(description="The resource (for NEW: once provisioned, if quantity 1).")
+    async def resource(
+        self, info: strawberry.Info
+    ) -> Annotated[Resource, strawberry.lazy("app.schema.customers.resources")] | None:
+        from app.schema.customers.resources import Resource
+
+        if self.row.resource_id is None:
+            return None
+        row = await info.context.loaders.resource.load(self.row.resource_id)
+        return None if row is None else Resource.from_row(row)
+
+    @classmethod
+    def from_row(cls, row: Any) -> OrderLine:
+        rules = row.rules or {}
+        return cls(
+            row=row,
+            line_number=row.line_no,
+            kind=OrderKind(row.kind.value),
+            quantity=row.quantity,
+            period=Period(unit=PeriodUnit(row.period_unit.value), count=row.period_count)
+            if row.period_unit is not None
+            else None,
+            list_amount=money(row.list_amount),
+            discount_amount=money(row.discount_amount),
+            coupon_amount=money(row.coupon_amount),
+            amount_due=money(row.amount_due),
+            term_start=row.term_start,
+            term_end=row.term_end,
+            pricing_rules=[
+                rules.get("list", ""),
+                *rules.get("discounts", []),
+                *rules.get("coupons", []),
+                rules.get("due", ""),
+            ],
+        )
+
+
+@strawberry.type(description="The payment of an order.")
+class OrderPayment:
+    payer: OrderPayer = strawberry.field(description="Who paid.")
+    amount: Money = strawberry.field(description="Amount paid.")
+    transaction_id: str = strawberry.field(description="Ledger transaction id.")
+    paid_at: datetime = strawberry.field(description="When.")
+
+    @classmethod
+    def from_row(cls, row: Any) -> OrderPayment:
+        return cls(
+            payer=OrderPayer(row.payer.value),
+            amount=money(row.amount),
+            transaction_id=row.transaction_no,
+            paid_at=row.created_at,
+        )
+
+
+@strawberry.type(description="Money given back for what an order paid for, to whoever paid.")
+class OrderRefund:
+    order_id: strawberry.Private[int]
+    refunded_order_id: strawberry.Private[int]
+    resource_id: strawberry.Private[int | None]
+    payee: OrderPayer = strawberry.field(description="Who got the money (who paid).")
+    amount: Money = strawberry.field(description="Amount refunded (rounded once).")
+    rule: str = strawberry.field(description="How it was computed.")
+    transaction_id: str = strawberry.field(
+        description="Ledger transaction id: the statement line of this refund."
+    )
+    created_at: datetime = strawberry.field(description="When.")
+
+    @strawberry.field(description="The unsubscribe or downgrade order that caused it.")
+    async def order(self, info: strawberry.Info) -> Order | None:
+        row = await info.context.loaders.order.load(self.order_id)
+        return None if row is None else Order.from_row(row)
+
+    @strawberry.field(description="The paid order whose money came back.")
+    async def refunded_order(self, info: strawberry.Info) -> Order | None:
+        row = await info.context.loaders.order.load(self.refunded_order_id)
+        return None if row is None else Order.from_row(row)
+
+    @classmethod
+    def from_row(cls, row: Any) -> OrderRefund:
+        return cls(
+            order_id=row.order_id,
+            refunded_order_id=row.refunded_order_id,
+            resource_id=row.resource_id,
+            payee=OrderPayer(row.payee.value),
+            amount=money(row.amount),
+            rule=row.rule,
+            transaction_id=row.transaction_no,
+            created_at=row.created_at,
+        )
+
+
+@strawberry.type(description="An order of a customer (代客户下单 or the customer's own).")
+class Order(Node):
+    row: strawberry.Private[Any]
+    kind: OrderKind = strawberry.field(description="What it does.")
+    status: OrderStatus = strawberry.field(
+        description="Lifecycle status (CLOSED as soon as the payment window has passed)."
+    )
+    source: OrderSource = strawberry.field(description="Who placed it.")
+    list_amount: Money = strawberry.field(description="Sum of the lines' list amounts.")
+    discount_amount: Money = strawberry.field(description="Sum of the discounts.")
+    coupon_amount: Money = strawberry.field(description="Sum of the coupon deductions.")
+    amount_due: Money = strawberry.field(description="What it costs: the sum of the lines' dues.")
+    refund_amount: Money = strawberry.field(
+        description="What this (unsubscribe or downgrade) order gave back."
+    )
+    payer: OrderPayer | None = strawberry.field(description="Who paid it (null: unpaid/free).")
+    partner_payment_status: PartnerPaymentStatus = strawberry.field(
+        description="Where the customer's request for its partner to pay stands."
+    )
+    awaiting_partner_payment: bool = strawberry.field(
+        description="The customer asked its partner to pay and the order is still payable."
+    )
+    partner_payment_requested_at: datetime | None = strawberry.field(
+        description="When the customer asked its partner to pay."
+    )
+    partner_payment_rejected_at: datetime | None = strawberry.field(
+        description="When the partner declined."
+    )
+    partner_payment_reject_reason: str = strawberry.field(description="The partner's reason.")
+    close_at: datetime | None = strawberry.field(description="When it closes if still unpaid.")
+    paid_at: datetime | None = strawberry.field(description="When it was paid.")
+    completed_at: datetime | None = strawberry.field(description="When it completed.")
+    cancelled_at: datetime | None = strawberry.field(description="When it was cancelled.")
+    created_at: datetime = strawberry.field(description="When it was placed.")
+
+    @strawberry.field(description="The customer it is for.")
+    async def customer(
+        self, info: strawberry.Info
+    ) -> Annotated[Customer, strawberry.lazy("app.schema.customers.customers")] | None:
+        from app.schema.customers.customers import Customer
+
+        row = await info.context.loaders.customer.load(self.row.customer_id)
+        return None if row is None else Customer.from_row(row)
+
+    @strawberry.field(description="Its lines, in order.")
+    async def lines(self, info: strawberry.Info) -> list[OrderLine]:
+        rows = await info.context.loaders.order_lines.load(self.row.id)
+        return [OrderLine.from_row(r) for r in rows]
+
+    @strawberry.field(description="Its payment (at most one).")
+    async def payments(self, info: strawberry.Info) -> list[OrderPayment]:
+        rows = await info.context.loaders.order_payments.load(self.row.id)
+        return [OrderPayment.from_row(r) for r in rows]
+
+    @strawberry.field(
+        description="Refunds it caused (unsubscribe, downgrade) or gave back of its payment."
+    )
+    async def refunds(self, info: strawberry.Info) -> list[OrderRefund]:
+        rows = await info.context.loaders.order_refunds.load(self.row.id)
+        return [OrderRefund.from_row(r) for r in rows]
+
+    @classmethod
+    def from_row(cls, row: Any) -> Order:
+        from app.services.orders.orders import effective_status
+
+        status = effective_status(row)
+        awaiting = (
+            status.value == "PENDING_PAYMENT" and row.partner_payment_status.value == "REQUESTED"
+        )
+        return cls(
+            id=strawberry.ID(to_global_id("Order", row.id)),
+            row=row,
+            kind=OrderKind(row.kind.value),
+            status=OrderStatus(status.value),
+            source=OrderSource(row.source.value),
+            list_amount=money(row.list_amount),
+            discount_amount=money(row.discount_amount),
+            coupon_amount=money(row.coupon_amount),
+            amount_due=money(row.amount_due),
+            refund_amount=money(row.refund_amount),
+            payer=OrderPayer(row.payer.value) if row.payer is not None else None,
+            partner_payment_status=PartnerPaymentStatus(row.partner_payment_status.value),
+            awaiting_partner_payment=awaiting,
+            partner_payment_requested_at=row.partner_payment_requested_at,
+            partner_payment_rejected_at=row.partner_payment_rejected_at,
+            partner_payment_reject_reason=row.partner_payment_reject_reason,
+            close_at=row.close_at,
+            paid_at=row.paid_at,
+            completed_at=row.completed_at,
+            cancelled_at=row.cancelled_at,
+            created_at=row.created_at,
+        )

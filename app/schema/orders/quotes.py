@@ -1,0 +1,69 @@
+"""Price inquiries: what an order would cost, line by line, with the rule behind each number."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated, Any
+
+import strawberry
+
+from app.schema.core.errors import UserError
+from app.schema.core.money import Money
+from app.schema.orders.orders import OrderKind
+
+if TYPE_CHECKING:
+    from app.schema.customers.resources import Resource
+    from app.schema.orders.products import Product
+
+
+@strawberry.type(description="A number of a price and the rule that produced it.")
+class PricedAmount:
+    amount: Money = strawberry.field(description="The amount.")
+    rule: str = strawberry.field(description="The pricing rule, e.g. YEARLY_PRICE: ...")
+
+
+@strawberry.type(description="One priced line of a quote.")
+class QuoteLine:
+    line_number: int = strawberry.field(description="Position in the input, from 1.")
+    kind: OrderKind = strawberry.field(description="The line's kind.")
+    quantity: int = strawberry.field(description="How many.")
+    list_amount: PricedAmount = strawberry.field(description="List amount (exact).")
+    discounts: list[PricedAmount] = strawberry.field(description="Discounts, each with its rule.")
+    coupon_deductions: list[PricedAmount] = strawberry.field(
+        description="Coupon deductions in the order applied (none until coupons exist)."
+    )
+    amount_due: PricedAmount = strawberry.field(
+        description="list - discounts - coupons, never below 0, rounded half-up to 0.01 once."
+    )
+    product_row: strawberry.Private[Any]
+    resource_row: strawberry.Private[Any]
+
+    @strawberry.field(description="The product priced (the new one for CHANGE_SPEC).")
+    def product(self) -> Annotated[Product, strawberry.lazy("app.schema.orders.products")] | None:
+        from app.schema.orders.products import Product
+
+        return None if self.product_row is None else Product.from_row(self.product_row)
+
+    @strawberry.field(description="The resource the line is about (not for NEW).")
+    def resource(
+        self,
+    ) -> Annotated[Resource, strawberry.lazy("app.schema.customers.resources")] | None:
+        from app.schema.customers.resources import Resource
+
+        return None if self.resource_row is None else Resource.from_row(self.resource_row)
+
+
+@strawberry.type(description="A price inquiry: what an order would cost; nothing was written.")
+class OrderQuote:
+    lines: list[QuoteLine] = strawberry.field(description="Each line priced.")
+    list_amount: Money = strawberry.field(description="Sum of the lines' list amounts (cents).")
+    discount_amount: Money = strawberry.field(description="Sum of the discounts (cents).")
+    coupon_amount: Money = strawberry.field(description="Sum of the coupon deductions (cents).")
+    amount_due: Money = strawberry.field(
+        description="Sum of the lines' amounts due (each rounded once): what the order costs."
+    )
+
+
+@strawberry.type(description="Result of `orderQuote`.")
+class OrderQuoteResult:
+    quote: OrderQuote | None = strawberry.field(description="The quote, unless refused.")
+    user_errors: list[UserError] = strawberry.field(description="Why the lines cannot be priced.")

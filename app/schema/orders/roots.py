@@ -1,0 +1,152 @@
+"""Root fields of orders: quote, orders, and the order mutations."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import strawberry
+
+from app.resolvers.orders import orders as order_resolvers
+from app.schema.core.errors import user_errors
+from app.schema.core.money import money
+from app.schema.core.relay import After, Before, Connection, First, Last, connection
+from app.schema.orders import mutations as order_mutations
+from app.schema.orders.orders import (
+    Order,
+    OrderFilter,
+    OrderKind,
+    OrderLineInput,
+    OrderOrder,
+)
+from app.schema.orders.quotes import OrderQuote, OrderQuoteResult, PricedAmount, QuoteLine
+from app.services.orders.pricing import ZERO, Amount, round_cents
+
+
+@strawberry.input(description="What to price.")
+class OrderQuoteInput:
+    customer_id: strawberry.ID = strawberry.field(description="The customer it would be for.")
+    lines: list[OrderLineInput] = strawberry.field(description="1 to 20 lines of one kind.")
+
+
+def _priced(amount: Amount) -> PricedAmount:
+    return PricedAmount(amount=money(round_cents(amount.value)), rule=amount.rule)
+
+
+@strawberry.type(description="Read entry points: orders and price inquiries.")
+class Query:
+    @strawberry.field(
+        description="Price inquiry: list amount, discounts, coupon deductions and amount due "
+        "per line and in total, each with its rule. Writes nothing."
+    )
+    async def order_quote(
+        self,
+        info: strawberry.Info,
+        input: Annotated[OrderQuoteInput, strawberry.argument(description="What to price.")],
+    ) -> OrderQuoteResult:
+        outcome = await order_resolvers.quote(info.context, input.customer_id, input.lines)
+        if outcome.value is None:
+            return OrderQuoteResult(quote=None, user_errors=user_errors(outcome.errors))
+        lines = [
+            QuoteLine(
+                line_number=p.index + 1,
+                kind=OrderKind(p.input.kind.value),
+                quantity=p.input.quantity,
+                list_amount=_priced(p.price.list_amount),
+                discounts=[_priced(d) for d in p.price.discounts],
+                coupon_deductions=[_priced(c) for c in p.price.coupons],
+                amount_due=_priced(p.price.due),
+                product_row=p.product,
+                resource_row=p.resource,
+            )
+            for p in outcome.value
+        ]
+        priced = outcome.value
+        quote = OrderQuote(
+            lines=lines,
+            list_amount=money(round_cents(sum((p.price.list_amount.value for p in priced), ZERO))),
+            discount_amount=money(round_cents(sum((p.price.discount_total for p in priced), ZERO))),
+            coupon_amount=money(round_cents(sum((p.price.coupon_total for p in priced), ZERO))),
+            amount_due=money(sum((p.price.due.value for p in priced), ZERO)),
+        )
+        return OrderQuoteResult(quote=quote, user_errors=[])
+
+    @strawberry.field(
+        description="Orders the caller may see (a customer: its own), newest first by default."
+    )
+    async def orders(
+        self,
+        info: strawberry.Info,
+        filter: Annotated[
+            OrderFilter | None, strawberry.argument(description="Conditions.")
+        ] = None,
+        order_by: Annotated[
+            OrderOrder | None, strawberry.argument(description="Ordering; newest first by default.")
+        ] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> Connection[Order]:
+        page = await order_resolvers.list_orders(
+            info.context, filter, order_by, first, after, last, before
+        )
+        return connection(page, Order.from_row)
+
+    @strawberry.field(description="One order by id (null if missing or not yours).")
+    async def order(
+        self,
+        info: strawberry.Info,
+        id: Annotated[strawberry.ID, strawberry.argument(description="Order id.")],
+    ) -> Order | None:
+        from app.resolvers.core.ids import parse_id
+
+        row_id = parse_id(id, "Order")
+        if row_id is None:
+            return None
+        row = await info.context.loaders.order.load(row_id)
+        return None if row is None else Order.from_row(row)
+
+
+@strawberry.type(description="Changes: orders (proxy orders, payments, 代付, cancellations).")
+class Mutation:
+    create_proxy_order: order_mutations.CreateOrderPayload = strawberry.mutation(
+        resolver=order_mutations.create_proxy_order,
+        description=(
+            "Order for a RESELLER customer with an active PROXY_ORDER authorization (SALES for "
+            "managed customers, ADMIN). Idempotent per idempotencyKey."
+        ),
+    )
+    create_order: order_mutations.CreateOrderPayload = strawberry.mutation(
+        resolver=order_mutations.create_order,
+        description="A customer's own order (CUSTOMER). Idempotent per idempotencyKey.",
+    )
+    pay_orders: order_mutations.OrdersPayload = strawberry.mutation(
+        resolver=order_mutations.pay_orders,
+        description=(
+            "Pay up to 50 orders from the partner's account (FINANCE, ADMIN). Not "
+            "all-or-nothing: each order is paid or gets its own userError. Paying provisions "
+            "the resources in the same transaction. Idempotent per idempotencyKey."
+        ),
+    )
+    reject_partner_payment: order_mutations.OrdersPayload = strawberry.mutation(
+        resolver=order_mutations.reject_partner_payment,
+        description=(
+            "Decline customers' requests to pay their orders, with a reason (FINANCE, ADMIN; "
+            "each order on its own); the customer may then pay itself."
+        ),
+    )
+    pay_order: order_mutations.OrderPayload = strawberry.mutation(
+        resolver=order_mutations.pay_order,
+        description=(
+            "The customer pays its own order from its account, cash then credit (CUSTOMER). "
+            "Idempotent per idempotencyKey."
+        ),
+    )
+    request_partner_payment: order_mutations.OrderPayload = strawberry.mutation(
+        resolver=order_mutations.request_partner_payment,
+        description="The customer asks its partner to pay an unpaid order (代付; CUSTOMER).",
+    )
+    cancel_order: order_mutations.OrderPayload = strawberry.mutation(
+        resolver=order_mutations.cancel_order,
+        description="Cancel an unpaid order (ADMIN, SALES, or the customer).",
+    )

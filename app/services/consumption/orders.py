@@ -1,0 +1,49 @@
+"""Paid yearly/monthly orders in the consumption data (wired to Orders' completion hook).
+
+When an order completes after being paid, each of its paid lines becomes one consumption
+detail of the cycle it was paid in (DOMAIN.md > Consumption: "one per order for
+yearly/monthly"), with its list amount, discount, coupon deduction and amount due, all paid in
+cash by whoever paid the order. Nothing is charged here: the payment already moved the money.
+Orders with nothing due (unsubscriptions, on-demand products, downgrades) add no line; their
+refunds are money movements, not consumption.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from app.models import Order, OrderLine, Product
+from app.models.core.enums import OrderKind
+from app.services.consumption.prepaid import record_prepaid_consumption
+from app.services.core.context import ServiceContext
+from app.services.orders.hooks import on_order_completed
+
+
+@on_order_completed
+async def record_paid_order_lines(
+    ctx: ServiceContext, order: Order, lines: Sequence[OrderLine]
+) -> None:
+    if order.paid_at is None or order.payer is None:
+        return
+    for line in lines:
+        if line.kind is OrderKind.UNSUBSCRIBE or line.amount_due <= 0:
+            continue
+        product = await ctx.session.get(Product, line.product_id) if line.product_id else None
+        # The line's due was rounded once after its deductions; what that rounding (or the
+        # floor at zero) moved counts as discount so the detail's own identity holds.
+        discount = line.list_amount - line.coupon_amount - line.amount_due
+        await record_prepaid_consumption(
+            ctx,
+            customer_id=order.customer_id,
+            resource_id=line.resource_id,
+            product_id=line.product_id,
+            order_id=order.id,
+            paid_at=order.paid_at,
+            list_amount=line.list_amount,
+            discount=discount,
+            coupon=line.coupon_amount,
+            amount_due=line.amount_due,
+            paid_by=order.payer.value,
+            service_type=product.service_type if product else None,
+            region=product.region if product else None,
+        )

@@ -1,0 +1,79 @@
+"""The one tenant-scoping helper. Every partner-facing read starts here.
+
+`visible(principal, table)` is the WHERE clause that limits rows of a tenant-owned table to
+what the principal may see:
+
+- a partner user sees its partner's rows; a SALES user restricted to managed customers sees
+  only those customers and everything that hangs off them;
+- a customer principal (a cloud account) sees its own associations and their rows;
+- the platform sees everything (platform-side services only);
+- the notification outbox carries secrets in flight (invitation links): platform only.
+
+Another tenant's row is thereby exactly like a missing one.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, false, select, true
+from sqlalchemy.orm import InstrumentedAttribute
+
+from app.models import Customer, Notification, Partner, PartnerUser
+from app.models.core.enums import PrincipalKind
+from app.services.partners.principal import Principal
+
+
+def _customer_ids_of(principal: Principal) -> Select[Any]:
+    """Ids of the customers a restricted principal may see (a subquery)."""
+    if principal.kind is PrincipalKind.CUSTOMER:
+        return select(Customer.id).where(Customer.cloud_account_id == principal.cloud_account_id)
+    return select(Customer.id).where(
+        Customer.partner_id == principal.partner_id,
+        Customer.account_manager_id == principal.user_id,
+    )
+
+
+def visible(principal: Principal, model: type[Any]) -> ColumnElement[bool]:
+    """The condition selecting rows of `model` that `principal` may read."""
+    if principal.kind is PrincipalKind.PLATFORM:
+        return true()
+    if model is Notification:
+        return false()
+    if model is Partner:
+        if principal.kind is PrincipalKind.CUSTOMER:
+            return Partner.id.in_(
+                select(Customer.partner_id).where(
+                    Customer.cloud_account_id == principal.cloud_account_id
+                )
+            )
+        return Partner.id == principal.partner_id
+    if model is Customer:
+        if principal.kind is PrincipalKind.CUSTOMER:
+            return Customer.cloud_account_id == principal.cloud_account_id
+        condition = Customer.partner_id == principal.partner_id
+        if principal.sees_only_managed_customers:
+            condition = condition & (Customer.account_manager_id == principal.user_id)
+        return condition
+    if model is PartnerUser:
+        if principal.kind is PrincipalKind.CUSTOMER:
+            return false()
+        return PartnerUser.partner_id == principal.partner_id
+
+    partner_col: InstrumentedAttribute[Any] | None = getattr(model, "partner_id", None)
+    customer_col: InstrumentedAttribute[Any] | None = getattr(model, "customer_id", None)
+    if partner_col is None:
+        raise TypeError(f"{model.__name__} is not a tenant-owned table")
+    if principal.kind is PrincipalKind.CUSTOMER:
+        if customer_col is None:
+            return false()
+        return customer_col.in_(_customer_ids_of(principal))
+    condition = partner_col == principal.partner_id
+    if principal.sees_only_managed_customers and customer_col is not None:
+        condition = condition & customer_col.in_(_customer_ids_of(principal))
+    return condition
+
+
+def scoped(principal: Principal, model: type[Any], *columns: Any) -> Select[Any]:
+    """`SELECT columns FROM model WHERE visible(principal, model)`; columns default to the row."""
+    return select(*(columns or (model,))).where(visible(principal, model))

@@ -1,0 +1,1 @@
+"""Customers: the customers domain of this layer."""

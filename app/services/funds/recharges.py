@@ -1,0 +1,365 @@
+"""Recharges: online payments (confirmed by the platform's callback) and bank transfers."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Select, select
+
+from app import clock
+from app.models import Customer, Partner, Recharge
+from app.models.core.enums import (
+    AssociationType,
+    LedgerAccount,
+    LedgerKind,
+    PrincipalKind,
+    RechargeChannel,
+    RechargeStatus,
+)
+from app.services.core import audit
+from app.services.core.context import ServiceContext
+from app.services.core.errors import DomainError, DomainErrors, ErrorCode, PermissionDenied
+from app.services.core.money import cents, check_amount, check_currency
+from app.services.core.pagination import Direction, Ordering, Page, PageRequest, fetch_page
+from app.services.core.scoping import visible
+from app.services.funds import ledger
+from app.services.funds.accounts import lock_customer_accounts, lock_partner_account
+from app.services.funds.credit import track_arrears
+from app.services.funds.ledger import Leg
+from app.services.partners.principal import Permission, can_read_funds
+from app.settings import get_settings
+
+ONLINE_CHANNELS = (RechargeChannel.ALIPAY, RechargeChannel.WECHAT, RechargeChannel.UNIONPAY)
+MAX_REFERENCE_LENGTH = 64
+
+RECHARGE_COLUMNS = (
+    Recharge.id,
+    Recharge.partner_id,
+    Recharge.customer_id,
+    Recharge.channel,
+    Recharge.amount,
+    Recharge.currency,
+    Recharge.status,
+    Recharge.payment_reference,
+    Recharge.paid_at,
+    Recharge.remaining,
+    Recharge.withdrawn,
+    Recharge.created_at,
+)
+
+
+def validate_order(channel: RechargeChannel, amount: Decimal, currency: str) -> Decimal:
+    """Input rules of an online recharge order; the amount at scale 2."""
+    errors = check_amount(amount) + check_currency(currency)
+    if channel not in ONLINE_CHANNELS:
+        errors.append(
+            DomainError(
+                ErrorCode.INVALID_INPUT,
+                "Bank transfers go to your dedicated remittance account; no order is needed.",
+                ["channel"],
+            )
+        )
+    cap = get_settings().wechat_payment_cap
+    if channel is RechargeChannel.WECHAT and not errors and amount > cap:
+        errors.append(
+            DomainError(
+                ErrorCode.AMOUNT_LIMITED,
+                f"WeChat Pay takes at most {cap} per payment.",
+                ["amount"],
+            )
+        )
+    if errors:
+        raise DomainErrors(errors)
+    return cents(amount)
+
+
+def validate_paid_at(paid_at: datetime | None) -> None:
+    """A payment cannot be dated in the future (it would stretch route windows)."""
+    if paid_at is not None and paid_at > clock.now():
+        raise DomainError(ErrorCode.INVALID_INPUT, "`paidAt` is in the future.", ["paidAt"])
+
+
+def validate_reference(reference: str) -> str:
+    reference = reference.strip()
+    if not reference or len(reference) > MAX_REFERENCE_LENGTH:
+        raise DomainError(
+            ErrorCode.INVALID_INPUT,
+            f"A payment reference has 1 to {MAX_REFERENCE_LENGTH} characters.",
+            ["paymentReference"],
+        )
+    return reference
+
+
+async def _own_referral_customer(ctx: ServiceContext, customer_id: int | None) -> Customer:
+    customer = None
+    if customer_id is not None:
+        customer = await ctx.session.scalar(
+            select(Customer).where(visible(ctx.principal, Customer), Customer.id == customer_id)
+        )
+    if customer is None or customer.ended_at is not None:
+        raise DomainError(ErrorCode.NOT_FOUND, "No such current association.", ["customerId"])
+    if customer.association_type is AssociationType.RESELLER:
+        raise DomainError(
+            ErrorCode.RESELLER_MODE,
+            "A RESELLER customer is funded by its partner and does not recharge itself.",
+            ["customerId"],
+        )
+    return customer
+
+
+async def create_recharge(
+    ctx: ServiceContext,
+    channel: RechargeChannel,
+    amount: Decimal,
+    *,
+    customer_id: int | None = None,
+) -> Recharge:
+    """Open an online recharge order: the partner's (FINANCE, ADMIN) or a REFERRAL
+    customer's own (CUSTOMER principal, naming its association). Money arrives when the
+    platform confirms the payment."""
+    principal = ctx.principal
+    customer: Customer | None = None
+    if principal.kind is PrincipalKind.CUSTOMER:
+        customer = await _own_referral_customer(ctx, customer_id)
+        partner_id = customer.partner_id
+    else:
+        principal.require(Permission.FUNDS)
+        assert principal.partner_id is not None
+        if customer_id is not None:
+            raise DomainError(
+                ErrorCode.INVALID_INPUT,
+                "A partner recharges its own account; `customerId` is for a REFERRAL "
+                "customer recharging itself.",
+                ["customerId"],
+            )
+        partner_id = principal.partner_id
+    recharge = Recharge(
+        partner_id=partner_id,
+        customer_id=customer.id if customer else None,
+        channel=channel,
+        amount=amount,
+        status=RechargeStatus.PENDING,
+        created_by_user_id=principal.user_id,
+    )
+    ctx.session.add(recharge)
+    await ctx.session.flush()
+    await audit.record(
+        ctx,
+        "funds.create_recharge",
+        "Recharge",
+        recharge.id,
+        partner_id=partner_id,
+        after={"channel": channel, "amount": amount, "customerId": recharge.customer_id},
+    )
+    return recharge
+
+
+async def _credit(ctx: ServiceContext, recharge: Recharge) -> None:
+    """Book a confirmed recharge: external money into the partner's or customer's account."""
+    session = ctx.session
+    reference = f"Recharge:{recharge.id}"
+    if recharge.customer_id is None:
+        partner_account = await lock_partner_account(session, recharge.partner_id)
+        transaction = await ledger.post(
+            session,
+            partner_id=recharge.partner_id,
+            kind=LedgerKind.RECHARGE,
+            reference=reference,
+            legs=[
+                Leg(LedgerAccount.PLATFORM_EXTERNAL, -recharge.amount),
+                Leg(LedgerAccount.PARTNER_ALLOCATABLE, recharge.amount),
+            ],
+            partner=partner_account,
+        )
+        recharge.remaining = recharge.amount
+    else:
+        account = (
+            await lock_customer_accounts(session, recharge.partner_id, [recharge.customer_id])
+        )[recharge.customer_id]
+        transaction = await ledger.post(
+            session,
+            partner_id=recharge.partner_id,
+            kind=LedgerKind.CUSTOMER_RECHARGE,
+            reference=reference,
+            legs=[
+                Leg(LedgerAccount.PLATFORM_EXTERNAL, -recharge.amount),
+                Leg(LedgerAccount.CUSTOMER_BALANCE, recharge.amount, account),
+            ],
+        )
+        track_arrears(account)
+    recharge.transaction_id = transaction.id
+    await session.flush()
+
+
+def _require_platform(ctx: ServiceContext) -> None:
+    if ctx.principal.kind is not PrincipalKind.PLATFORM:
+        raise PermissionDenied("Only the platform confirms payments.")
+
+
+async def _reference_taken(
+    ctx: ServiceContext, channel: RechargeChannel, reference: str
+) -> Recharge | None:
+    return await ctx.session.scalar(
+        select(Recharge).where(Recharge.channel == channel, Recharge.payment_reference == reference)
+    )
+
+
+async def confirm_recharge_payment(
+    ctx: ServiceContext,
+    recharge_id: int | None,
+    payment_reference: str,
+    amount: Decimal,
+    paid_at: datetime | None = None,
+) -> Recharge:
+    """The payment channel's callback (PLATFORM): credit the recharge once.
+
+    Idempotent per payment reference: the same reference confirming the same recharge again
+    changes nothing and returns it; a reference that already confirmed another recharge is
+    `PAYMENT_REFERENCE_USED`.
+    """
+    _require_platform(ctx)
+    reference = validate_reference(payment_reference)
+    recharge = None
+    if recharge_id is not None:
+        recharge = await ctx.session.scalar(
+            select(Recharge).where(Recharge.id == recharge_id).with_for_update()
+        )
+    if recharge is None:
+        raise DomainError(ErrorCode.NOT_FOUND, "No such recharge.", ["rechargeId"])
+    if recharge.status is RechargeStatus.CONFIRMED:
+        if recharge.payment_reference == reference:
+            return recharge
+        raise DomainError(
+            ErrorCode.INVALID_STATE,
+            "This recharge was already confirmed with another payment reference.",
+            ["rechargeId"],
+        )
+    other = await _reference_taken(ctx, recharge.channel, reference)
+    if other is not None:
+        raise DomainError(
+            ErrorCode.PAYMENT_REFERENCE_USED,
+            "That payment reference already confirmed another recharge.",
+            ["paymentReference"],
+        )
+    if cents(amount) != recharge.amount or amount != cents(amount):
+        raise DomainError(
+            ErrorCode.AMOUNT_MISMATCH,
+            f"The recharge order is for {recharge.amount}; the payment was {amount}.",
+            ["amount"],
+        )
+    recharge.status = RechargeStatus.CONFIRMED
+    recharge.payment_reference = reference
+    recharge.paid_at = paid_at or clock.now()
+    await _credit(ctx, recharge)
+    await audit.record(
+        ctx,
+        "funds.confirm_recharge",
+        "Recharge",
+        recharge.id,
+        partner_id=recharge.partner_id,
+        after={"paymentReference": reference, "amount": recharge.amount},
+    )
+    return recharge
+
+
+async def record_bank_transfer(
+    ctx: ServiceContext,
+    remittance_account_number: str,
+    amount: Decimal,
+    payment_reference: str,
+    currency: str = "CNY",
+    paid_at: datetime | None = None,
+) -> Recharge:
+    """An incoming transfer to a partner's dedicated remittance account (PLATFORM).
+
+    Idempotent per bank payment reference: recording the same transfer again returns the
+    recharge it created (the amount and account must match).
+    """
+    _require_platform(ctx)
+    errors = check_amount(amount) + check_currency(currency)
+    if errors:
+        raise DomainErrors(errors)
+    reference = validate_reference(payment_reference)
+    partner = await ctx.session.scalar(
+        select(Partner).where(Partner.remittance_account_number == remittance_account_number)
+    )
+    if partner is None:
+        raise DomainError(
+            ErrorCode.NOT_FOUND, "No partner has that remittance account.", ["remittanceAccount"]
+        )
+    existing = await _reference_taken(ctx, RechargeChannel.BANK_TRANSFER, reference)
+    if existing is not None:
+        if existing.partner_id == partner.id and existing.amount == cents(amount):
+            return existing
+        raise DomainError(
+            ErrorCode.PAYMENT_REFERENCE_USED,
+            "That bank reference was already recorded for another transfer.",
+            ["paymentReference"],
+        )
+    recharge = Recharge(
+        partner_id=partner.id,
+        channel=RechargeChannel.BANK_TRANSFER,
+        amount=cents(amount),
+        status=RechargeStatus.CONFIRMED,
+        payment_reference=reference,
+        paid_at=paid_at or clock.now(),
+    )
+    ctx.session.add(recharge)
+    await ctx.session.flush()
+    await _credit(ctx, recharge)
+    await audit.record(
+        ctx,
+        "funds.bank_transfer",
+        "Recharge",
+        recharge.id,
+        partner_id=partner.id,
+        after={"paymentReference": reference, "amount": recharge.amount},
+    )
+    return recharge
+
+
+@dataclass(frozen=True, slots=True)
+class RechargeFilter:
+    statuses: tuple[RechargeStatus, ...] | None = None
+    channels: tuple[RechargeChannel, ...] | None = None
+    customer_id: int | None = None
+    own_only: bool = False
+
+
+def _readable(ctx: ServiceContext) -> Any:
+    """A partner's own recharges are its money (ADMIN, FINANCE, VIEWER); customers' own
+    recharges are visible to whoever sees the customer."""
+    condition = visible(ctx.principal, Recharge)
+    if ctx.principal.kind is PrincipalKind.PARTNER_USER and not can_read_funds(ctx.principal):
+        condition = condition & Recharge.customer_id.is_not(None)
+    return condition
+
+
+def _filtered(ctx: ServiceContext, f: RechargeFilter) -> Select[Any]:
+    stmt = select(*RECHARGE_COLUMNS).where(_readable(ctx))
+    if ctx.principal.kind is PrincipalKind.PARTNER_USER and f.own_only:
+        stmt = stmt.where(Recharge.customer_id.is_(None))
+    if f.statuses:
+        stmt = stmt.where(Recharge.status.in_(f.statuses))
+    if f.channels:
+        stmt = stmt.where(Recharge.channel.in_(f.channels))
+    if f.customer_id is not None:
+        stmt = stmt.where(Recharge.customer_id == f.customer_id)
+    return stmt
+
+
+async def list_recharges(ctx: ServiceContext, f: RechargeFilter, page: PageRequest) -> Page:
+    """Recharges the caller may see, newest first."""
+    ordering = Ordering("CREATED_AT", Recharge.created_at, Recharge.id, Direction.DESC)
+    return await fetch_page(ctx.session, _filtered(ctx, f), ordering, page, lambda r: r.created_at)
+
+
+async def get_recharges(ctx: ServiceContext, ids: Sequence[int]) -> dict[int, Any]:
+    rows = await ctx.session.execute(
+        select(*RECHARGE_COLUMNS).where(_readable(ctx), Recharge.id.in_(ids))
+    )
+    return {row.id: row for row in rows}

@@ -1,0 +1,177 @@
+"""The platform's review of withdrawals: approve, reject (money released), mark paid; and the
+partner's deletion of rejected requests. Each locks the partner account, then the withdrawal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import select
+
+from app import clock
+from app.models import Recharge, Withdrawal, WithdrawalSource
+from app.models.core.enums import (
+    LedgerAccount,
+    LedgerKind,
+    PrincipalKind,
+    WithdrawalRoute,
+    WithdrawalStatus,
+)
+from app.services.core import audit
+from app.services.core.context import ServiceContext
+from app.services.core.errors import DomainError, ErrorCode, PermissionDenied
+from app.services.core.reasons import check_reason
+from app.services.core.scoping import visible
+from app.services.funds import ledger, recharge_pool
+from app.services.funds.accounts import lock_partner_account
+from app.services.funds.ledger import Leg
+from app.services.partners.principal import Permission
+
+
+async def _review(
+    ctx: ServiceContext, withdrawal_id: int | None, allowed: Sequence[WithdrawalStatus]
+) -> tuple[Withdrawal, Any]:
+    """Lock (partner account, then) the withdrawal for a platform decision."""
+    if ctx.principal.kind is not PrincipalKind.PLATFORM:
+        raise PermissionDenied("Only the platform reviews withdrawals.")
+    found = None
+    if withdrawal_id is not None:
+        found = await ctx.session.scalar(
+            select(Withdrawal).where(
+                Withdrawal.id == withdrawal_id, Withdrawal.deleted_at.is_(None)
+            )
+        )
+    if found is None:
+        raise DomainError(ErrorCode.NOT_FOUND, "No such withdrawal.", ["withdrawalId"])
+    account = await lock_partner_account(ctx.session, found.partner_id)
+    withdrawal = await ctx.session.scalar(
+        select(Withdrawal)
+        .where(Withdrawal.id == found.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    assert withdrawal is not None
+    if withdrawal.status not in allowed:
+        raise DomainError(
+            ErrorCode.INVALID_STATE,
+            f"The withdrawal is {withdrawal.status.value}; this needs "
+            + " or ".join(s.value for s in allowed)
+            + ".",
+            ["withdrawalId"],
+        )
+    return withdrawal, account
+
+
+async def approve_withdrawal(ctx: ServiceContext, withdrawal_id: int | None) -> Withdrawal:
+    withdrawal, _ = await _review(ctx, withdrawal_id, [WithdrawalStatus.SUBMITTED])
+    withdrawal.status = WithdrawalStatus.APPROVED
+    withdrawal.reviewed_at = clock.now()
+    await ctx.session.flush()
+    await _audit_status(ctx, withdrawal, "funds.approve_withdrawal")
+    return withdrawal
+
+
+async def reject_withdrawal(
+    ctx: ServiceContext, withdrawal_id: int | None, reason: str
+) -> Withdrawal:
+    """Refuse a withdrawal: held cash goes back to allocatable and to its recharges."""
+    reason = check_reason(reason)
+    withdrawal, account = await _review(
+        ctx, withdrawal_id, [WithdrawalStatus.SUBMITTED, WithdrawalStatus.APPROVED]
+    )
+    if withdrawal.route is not WithdrawalRoute.INCENTIVE_REBATE:
+        sources = await ctx.session.execute(
+            select(Recharge, WithdrawalSource.amount)
+            .join(WithdrawalSource, WithdrawalSource.recharge_id == Recharge.id)
+            .where(WithdrawalSource.withdrawal_id == withdrawal.id)
+        )
+        for recharge, part in sources:
+            recharge_pool.give_back(recharge, part)
+        await ledger.post(
+            ctx.session,
+            partner_id=withdrawal.partner_id,
+            kind=LedgerKind.WITHDRAWAL_REJECTED,
+            reference=f"Withdrawal:{withdrawal.id}",
+            legs=[
+                Leg(LedgerAccount.PARTNER_HELD, -withdrawal.amount),
+                Leg(LedgerAccount.PARTNER_ALLOCATABLE, withdrawal.amount),
+            ],
+            partner=account,
+        )
+    withdrawal.status = WithdrawalStatus.REJECTED
+    withdrawal.reject_reason = reason
+    withdrawal.reviewed_at = clock.now()
+    await ctx.session.flush()
+    await _audit_status(ctx, withdrawal, "funds.reject_withdrawal")
+    return withdrawal
+
+
+async def mark_withdrawal_paid(ctx: ServiceContext, withdrawal_id: int | None) -> Withdrawal:
+    """The money has left (PLATFORM): held cash, or incentive, goes out of the system."""
+    withdrawal, account = await _review(ctx, withdrawal_id, [WithdrawalStatus.APPROVED])
+    if withdrawal.route is WithdrawalRoute.INCENTIVE_REBATE:
+        if withdrawal.amount > account.incentive:
+            raise DomainError(
+                ErrorCode.INSUFFICIENT_BALANCE,
+                f"The incentive account holds {account.incentive}; cannot pay {withdrawal.amount}.",
+                ["withdrawalId"],
+            )
+        kind, source = LedgerKind.INCENTIVE_WITHDRAWAL_PAID, LedgerAccount.PARTNER_INCENTIVE
+    else:
+        kind, source = LedgerKind.WITHDRAWAL_PAID, LedgerAccount.PARTNER_HELD
+    await ledger.post(
+        ctx.session,
+        partner_id=withdrawal.partner_id,
+        kind=kind,
+        reference=f"Withdrawal:{withdrawal.id}",
+        legs=[
+            Leg(source, -withdrawal.amount),
+            Leg(LedgerAccount.PLATFORM_EXTERNAL, withdrawal.amount),
+        ],
+        partner=account,
+    )
+    withdrawal.status = WithdrawalStatus.PAID
+    withdrawal.paid_at = clock.now()
+    await ctx.session.flush()
+    await _audit_status(ctx, withdrawal, "funds.withdrawal_paid")
+    return withdrawal
+
+
+async def delete_withdrawal(ctx: ServiceContext, withdrawal_id: int | None) -> int:
+    """Remove a rejected request from the partner's list (FINANCE, ADMIN)."""
+    ctx.principal.require(Permission.FUNDS)
+    withdrawal = None
+    if withdrawal_id is not None:
+        withdrawal = await ctx.session.scalar(
+            select(Withdrawal)
+            .where(
+                visible(ctx.principal, Withdrawal),
+                Withdrawal.id == withdrawal_id,
+                Withdrawal.deleted_at.is_(None),
+            )
+            .with_for_update()
+        )
+    if withdrawal is None:
+        raise DomainError(ErrorCode.NOT_FOUND, "No such withdrawal.", ["withdrawalId"])
+    if withdrawal.status is not WithdrawalStatus.REJECTED:
+        raise DomainError(
+            ErrorCode.INVALID_STATE,
+            f"Only a rejected withdrawal can be deleted; this one is {withdrawal.status.value}.",
+            ["withdrawalId"],
+        )
+    withdrawal.deleted_at = clock.now()
+    await ctx.session.flush()
+    await _audit_status(ctx, withdrawal, "funds.delete_withdrawal")
+    return withdrawal.id
+
+
+async def _audit_status(ctx: ServiceContext, withdrawal: Withdrawal, action: str) -> None:
+    await audit.record(
+        ctx,
+        action,
+        "Withdrawal",
+        withdrawal.id,
+        partner_id=withdrawal.partner_id,
+        after={"status": withdrawal.status, "reason": withdrawal.reject_reason},
+    )

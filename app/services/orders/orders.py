@@ -1,0 +1,294 @@
+"""Orders (代客户下单): quote, create (proxy or the customer's own), cancel, close, read.
+
+States (DOMAIN.md > Orders): PENDING_PAYMENT -> PAID -> COMPLETED, provisioning in the
+payment's transaction (so a paid order reads COMPLETED with `paidAt`); PENDING_PAYMENT ->
+CANCELLED (by the partner or the customer) | CLOSED (unpaid `order_close_after_hours` after
+creation: read so at once, stored by the `orders.close-unpaid` job). An order with nothing
+due (an UNSUBSCRIBE, on-demand products, a downgrade) completes at creation.
+Payments, refunds and completion live in `app.services.orders.payments`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, func, select, update
+
+from app import clock
+from app.models import Customer, Order, OrderLine, Partner
+from app.models.core.enums import (
+    AssociationType,
+    AuthorizationScope,
+    OrderKind,
+    OrderSource,
+    OrderStatus,
+    PartnerPaymentStatus,
+    PrincipalKind,
+)
+from app.services.core import audit, lapse
+from app.services.core.context import ServiceContext
+from app.services.core.errors import DomainError, ErrorCode, PermissionDenied
+from app.services.core.jobs import job
+from app.services.core.scoping import visible
+from app.services.funds.accounts import get_customer_positions
+from app.services.lifecycle.association_rules import AssociationChange, register_blocker
+from app.services.lifecycle.authorizations import require_authorization
+from app.services.orders.lines import LineInput, PricedLine, price_lines
+from app.services.orders.pricing import ZERO, round_cents
+from app.services.partners.partners import is_certified
+from app.services.partners.principal import Permission
+from app.settings import get_settings
+
+ORDER_COLUMNS = tuple(Order.__table__.columns)
+OPEN = (OrderStatus.PENDING_PAYMENT,)
+
+
+def effective_status(row: Any) -> OrderStatus:
+    """CLOSED as soon as an unpaid order's time is up, whether or not the job has run."""
+    return lapse.effective_status(row.status, row.close_at, OPEN, OrderStatus.CLOSED)
+
+
+def status_in(statuses: Sequence[OrderStatus]) -> ColumnElement[bool]:
+    return lapse.status_condition(Order.status, Order.close_at, OPEN, OrderStatus.CLOSED, statuses)
+
+
+def awaiting_partner_payment() -> ColumnElement[bool]:
+    return (Order.partner_payment_status == PartnerPaymentStatus.REQUESTED) & status_in(OPEN)
+
+
+async def _customer(ctx: ServiceContext, customer_id: int | None) -> Customer:
+    customer = None
+    if customer_id is not None:
+        customer = await ctx.session.scalar(
+            select(Customer).where(visible(ctx.principal, Customer), Customer.id == customer_id)
+        )
+    if customer is None:
+        raise DomainError(ErrorCode.NOT_FOUND, "No such customer.", ["customerId"])
+    return customer
+
+
+def _require_current(customer: Customer) -> None:
+    if customer.ended_at is not None:
+        raise DomainError(
+            ErrorCode.ASSOCIATION_ENDED,
+            "The association with this customer has ended.",
+            ["customerId"],
+        )
+
+
+async def _require_no_arrears(ctx: ServiceContext, customer: Customer) -> None:
+    position = (await get_customer_positions(ctx, [customer.id]))[customer.id]
+    if position.arrears > 0:
+        raise DomainError(
+            ErrorCode.ARREARS,
+            f"The customer is {position.arrears} in arrears; new orders are refused.",
+            ["customerId"],
+        )
+
+
+async def quote(
+    ctx: ServiceContext, customer_id: int | None, lines: Sequence[LineInput]
+) -> tuple[Customer, list[PricedLine]]:
+    """Price `lines` for a customer the caller may see; writes nothing."""
+    if ctx.principal.kind is PrincipalKind.PARTNER_USER:
+        ctx.principal.require(Permission.READ)
+    customer = await _customer(ctx, customer_id)
+    return customer, await price_lines(ctx, customer, lines)
+
+
+async def create_proxy_order(
+    ctx: ServiceContext, customer_id: int | None, lines: Sequence[LineInput]
+) -> Order:
+    """Order for a RESELLER customer (SALES for managed customers, ADMIN).
+
+    Needs an active PROXY_ORDER authorization (`AUTHORIZATION_REQUIRED`), a certified
+    partner (`PARTNER_NOT_CERTIFIED`) and, except to unsubscribe, no arrears (`ARREARS`).
+    """
+    ctx.principal.require(Permission.PROXY_ORDER)
+    customer = await _customer(ctx, customer_id)
+    _require_current(customer)
+    if customer.association_type is not AssociationType.RESELLER:
+        raise DomainError(
+            ErrorCode.REFERRAL_MODE,
+            "Proxy orders are for RESELLER customers; a REFERRAL customer orders itself.",
+            ["customerId"],
+        )
+    partner = await ctx.session.get(Partner, customer.partner_id)
+    if partner is None or not is_certified(partner):
+        raise DomainError(
+            ErrorCode.PARTNER_NOT_CERTIFIED,
+            "The partner's certification has expired; it cannot order.",
+        )
+    await require_authorization(ctx, customer.id, AuthorizationScope.PROXY_ORDER)
+    priced = await price_lines(ctx, customer, lines)
+    if priced[0].input.kind is not OrderKind.UNSUBSCRIBE:
+        await _require_no_arrears(ctx, customer)
+    return await _create(ctx, customer, priced, OrderSource.PROXY)
+
+
+async def create_customer_order(
+    ctx: ServiceContext, customer_id: int | None, lines: Sequence[LineInput]
+) -> Order:
+    """A customer's own order (CUSTOMER, for one of its current associations); it pays
+    itself (`payOrder`) or asks its partner to (`requestPartnerPayment`).
+
+    A customer may still UNSUBSCRIBE resources of an ended association: what the former
+    partner paid for goes back to that partner (DOMAIN.md > Customers).
+    """
+    ctx.principal.require_customer()
+    customer = await _customer(ctx, customer_id)
+    if not lines or lines[0].kind is not OrderKind.UNSUBSCRIBE:
+        _require_current(customer)
+    priced = await price_lines(ctx, customer, lines)
+    if priced[0].input.kind is not OrderKind.UNSUBSCRIBE:
+        await _require_no_arrears(ctx, customer)
+    return await _create(ctx, customer, priced, OrderSource.CUSTOMER)
+
+
+async def _create(
+    ctx: ServiceContext, customer: Customer, priced: list[PricedLine], source: OrderSource
+) -> Order:
+    now = clock.now()
+    order = Order(
+        partner_id=customer.partner_id,
+        customer_id=customer.id,
+        kind=priced[0].input.kind,
+        status=OrderStatus.PENDING_PAYMENT,
+        source=source,
+        created_by_user_id=ctx.principal.user_id,
+        list_amount=sum((p.price.list_amount.value for p in priced), ZERO),
+        discount_amount=sum((p.price.discount_total for p in priced), ZERO),
+        coupon_amount=sum((p.price.coupon_total for p in priced), ZERO),
+        amount_due=sum((p.price.due.value for p in priced), ZERO),
+        close_at=now + timedelta(hours=get_settings().order_close_after_hours),
+        created_at=now,
+    )
+    # Display amounts at cents; only prorated lists have more decimals (see pricing).
+    order.list_amount = round_cents(order.list_amount)
+    order.discount_amount = round_cents(order.discount_amount)
+    order.coupon_amount = round_cents(order.coupon_amount)
+    ctx.session.add(order)
+    await ctx.session.flush()
+    lines = []
+    for p in priced:
+        line = OrderLine(
+            partner_id=order.partner_id,
+            order_id=order.id,
+            customer_id=customer.id,
+            line_no=p.index + 1,
+            kind=p.input.kind,
+            product_id=p.product.id if p.product is not None else None,
+            resource_id=p.resource.id if p.resource is not None else None,
+            quantity=p.input.quantity,
+            period_unit=p.input.period_unit,
+            period_count=p.input.period_count,
+            list_amount=round_cents(p.price.list_amount.value),
+            discount_amount=round_cents(p.price.discount_total),
+            coupon_amount=round_cents(p.price.coupon_total),
+            amount_due=p.price.due.value,
+            rules={**p.rules, "downgradeRefund": str(p.downgrade_refund)},
+        )
+        ctx.session.add(line)
+        lines.append(line)
+    await ctx.session.flush()
+    await audit.record(
+        ctx,
+        "order.create",
+        "Order",
+        order.id,
+        partner_id=order.partner_id,
+        after={
+            "customerId": customer.id,
+            "kind": order.kind,
+            "source": source,
+            "amountDue": order.amount_due,
+            "lines": len(lines),
+        },
+    )
+    if order.amount_due == 0:
+        from app.services.orders.completion import complete
+
+        await complete(ctx, order, lines)
+    return order
+
+
+async def _lock_order(ctx: ServiceContext, order_id: int | None, field: list[Any]) -> Order:
+    order = None
+    if order_id is not None:
+        order = await ctx.session.scalar(
+            select(Order)
+            .where(visible(ctx.principal, Order), Order.id == order_id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+    if order is None:
+        raise DomainError(ErrorCode.NOT_FOUND, "No such order.", field)
+    return order
+
+
+def require_pending(order: Order, field: list[Any]) -> None:
+    status = effective_status(order)
+    if status is not OrderStatus.PENDING_PAYMENT:
+        raise DomainError(
+            ErrorCode.INVALID_STATE, f"The order is {status.value}, not awaiting payment.", field
+        )
+
+
+async def cancel_order(ctx: ServiceContext, order_id: int | None) -> Order:
+    """Cancel an unpaid order: the partner (ADMIN, SALES) or the customer itself."""
+    if ctx.principal.kind is PrincipalKind.PARTNER_USER:
+        ctx.principal.require(Permission.PROXY_ORDER)
+    elif ctx.principal.kind is not PrincipalKind.CUSTOMER:
+        raise PermissionDenied("Only the partner or the customer cancels an order.")
+    order = await _lock_order(ctx, order_id, ["orderId"])
+    require_pending(order, ["orderId"])
+    order.status = OrderStatus.CANCELLED
+    order.cancelled_at = clock.now()
+    await ctx.session.flush()
+    await audit.record(
+        ctx,
+        "order.cancel",
+        "Order",
+        order.id,
+        partner_id=order.partner_id,
+        before={"status": OrderStatus.PENDING_PAYMENT},
+        after={"status": order.status},
+    )
+    return order
+
+
+@job("orders.close-unpaid", every=timedelta(minutes=5))
+async def close_unpaid_orders(ctx: ServiceContext) -> str:
+    """Store CLOSED on orders left unpaid past their `close_at` (reads show it already)."""
+    now = clock.now()
+    result = await ctx.session.execute(
+        update(Order)
+        .where(Order.status == OrderStatus.PENDING_PAYMENT, Order.close_at <= now)
+        .values(status=OrderStatus.CLOSED, closed_at=Order.close_at)
+    )
+    return f"{result.rowcount or 0} unpaid orders closed"  # type: ignore[attr-defined]
+
+
+@register_blocker
+async def no_orders_awaiting_partner_payment(
+    ctx: ServiceContext, customer: Customer, change: AssociationChange
+) -> list[DomainError]:
+    """No disassociation or switch while the customer waits for its partner to pay."""
+    count = await ctx.session.scalar(
+        select(func.count()).where(
+            Order.partner_id == customer.partner_id,
+            Order.customer_id == customer.id,
+            awaiting_partner_payment(),
+        )
+    )
+    if not count:
+        return []
+    return [
+        DomainError(
+            ErrorCode.ORDERS_AWAITING_PARTNER_PAYMENT,
+            f"{count} order(s) of the customer await the partner's payment; pay or reject "
+            "them first.",
+        )
+    ]
