@@ -1,7 +1,18 @@
-"""The one clock everything reads "now" from. Tests replace it to move time without sleeping."""
+"""The one clock everything reads "now" from, and business time arithmetic on its calendar.
+
+Tests replace the clock to move time without sleeping.
+
+Business periods (DOMAIN.md > Time): calendar months and N-day spans.
+
+"N months" means calendar months in the business time zone: the same day of the month at the
+same local wall time, clamped to the month's last day. "N days" means N x 24 h. A window
+includes its start and excludes its end, so "within 3 months of t" is `t <= now <
+add_months(t, 3)`.
+"""
 
 from __future__ import annotations
 
+import calendar
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -49,3 +60,29 @@ def use_clock(clock: Clock) -> Clock:
 def business_tz() -> ZoneInfo:
     """The business calendar's time zone (DOMAIN.md > Time)."""
     return ZoneInfo(get_settings().business_timezone)
+
+
+def add_months(moment: datetime, months: int) -> datetime:
+    """`moment` plus `months` calendar months on the business calendar, returned in UTC.
+
+    31 Jan + 1 month is 28 (or 29) Feb; the day is taken in the business time zone, so
+    2026-01-31T17:00Z (1 Feb 01:00 in Shanghai) + 1 month is 1 Mar 01:00 in Shanghai.
+    """
+    if moment.tzinfo is None:
+        raise ValueError("add_months needs a timezone-aware datetime")
+    local = moment.astimezone(business_tz())
+    index = local.year * 12 + (local.month - 1) + months
+    year, month0 = divmod(index, 12)
+    month = month0 + 1
+    day = min(local.day, calendar.monthrange(year, month)[1])
+    return local.replace(year=year, month=month, day=day).astimezone(UTC)
+
+
+def add_days(moment: datetime, days: int) -> datetime:
+    """`moment` plus `days` x 24 hours."""
+    return moment + timedelta(days=days)
+
+
+def within_months(start: datetime, months: int, now: datetime) -> bool:
+    """Whether `now` lies in the window [start, start + months)."""
+    return start <= now < add_months(start, months)

@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app import clock
+from app.clock import add_months
 from app.models import PartnerAccount
 from app.models.core.enums import (
     AdjustmentKind,
@@ -22,7 +23,6 @@ from app.models.core.enums import (
     Role,
     WithdrawalRoute,
 )
-from app.periods import add_months
 from app.services.core.context import ServiceContext
 from app.services.core.errors import DomainError, DomainErrors
 from app.services.funds import adjustments, credit, withdrawal_reviews, withdrawals

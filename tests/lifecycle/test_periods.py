@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.periods import add_days, add_months, within_months
+from app.clock import add_days, add_months, within_months
 
 
 def utc(*args: int) -> datetime:

@@ -8,8 +8,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from app.clock import add_months
 from app.models import AuditEvent, Order
-from app.periods import add_months
 from tests.factories import global_id, gql, iso
 from tests.funds.helpers import assert_books_balance
 from tests.orders.helpers import (

@@ -18,10 +18,10 @@ from decimal import Decimal
 from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.clock import add_months
 from app.models import Recharge
 from app.models.core.enums import ContractingEntity, RechargeChannel, RechargeStatus
 from app.models.funds.accounts import ZERO
-from app.periods import add_months
 from app.services.funds.ledger import LedgerInvariantError
 from app.settings import get_settings
 

@@ -30,6 +30,7 @@ from enum import StrEnum
 from sqlalchemy import func, or_, select
 
 from app import clock
+from app.clock import within_months
 from app.models import AssociationChangeRequest, Customer, DisassociationRequest, Resource
 from app.models.core.enums import (
     AssociationChangeKind,
@@ -39,7 +40,6 @@ from app.models.core.enums import (
     DisassociationRequestStatus,
     ResourceStatus,
 )
-from app.periods import within_months
 from app.services.core.context import ServiceContext
 from app.services.core.errors import DomainError, ErrorCode
 from app.settings import get_settings

@@ -18,13 +18,13 @@ from typing import Any
 from sqlalchemy import select
 
 from app import clock
+from app.clock import add_days
 from app.models import Customer, DisassociationRequest
 from app.models.core.enums import (
     AssociationChangeKind,
     DisassociationRequestStatus,
     NotificationChannel,
 )
-from app.periods import add_days
 from app.services.core import audit
 from app.services.core.context import ServiceContext
 from app.services.core.errors import DomainError, DomainErrors, ErrorCode

@@ -22,6 +22,7 @@ from decimal import Decimal
 from sqlalchemy import or_, select
 
 from app import clock
+from app.clock import add_months
 from app.models import Order, OrderLine, OrderRefund, Product, Resource
 from app.models.core.enums import (
     BillingMode,
@@ -32,7 +33,6 @@ from app.models.core.enums import (
     OrderStatus,
     ResourceStatus,
 )
-from app.periods import add_months
 from app.services.core import audit
 from app.services.core.context import ServiceContext
 from app.services.funds import ledger, recharge_pool

@@ -1,0 +1,16 @@
+"""Loaders of the partners domain: partners and their users."""
+
+from __future__ import annotations
+
+from app.loaders.base import RowLoader, by_key
+from app.services.core.context import ServiceContext
+from app.services.partners import partners
+
+
+class PartnerLoaders:
+    partner: RowLoader
+    partner_user: RowLoader
+
+    def setup(self, ctx: ServiceContext) -> None:
+        self.partner = by_key(lambda ids: partners.get_partners(ctx, ids))
+        self.partner_user = by_key(lambda ids: partners.get_partner_users(ctx, ids))
