@@ -21,7 +21,12 @@ NAMING_CONVENTION = {
 
 
 class Base(DeclarativeBase):
-    """Base of every table. Relationships are `lazy="raise"` so a forgotten loader fails loudly."""
+    """Base of every table.
+
+    The models declare no ORM relationships: services read related rows by id, and the
+    schema reaches them through DataLoaders. A relationship added later must be
+    `lazy="raise"`, so a forgotten loader fails loudly (a test checks every mapper).
+    """
 
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
     # 64-bit ids everywhere (big tables outgrow int32); SQLite needs INTEGER to autoincrement.
