@@ -1,5 +1,6 @@
-"""The root types: each domain declares its own `Query` (and `Mutation`) fields in a module
-here; they are combined into the schema's roots. A new domain adds one module and one base."""
+"""The root types: each domain declares its own `Query` (and `Mutation`) fields in
+`app/schema/<domain>/roots.py`; they are combined here. A new domain adds one module and one
+base to each class."""
 
 from __future__ import annotations
 
@@ -7,13 +8,25 @@ import strawberry
 
 from app.schema.consumption import roots as consumption
 from app.schema.core import roots as core
+from app.schema.customers import roots as customers
 from app.schema.funds import roots as funds
-from app.schema.lifecycle import roots as acquisition
+from app.schema.lifecycle import roots as lifecycle
+from app.schema.orders import catalog_roots as catalog
 from app.schema.orders import roots as orders
+from app.schema.partners import roots as partners
 
 
 @strawberry.type(description="Read entry points. Every list is a cursor connection.")
-class Query(core.Query, acquisition.Query, funds.Query, orders.Query, consumption.Query):
+class Query(
+    partners.Query,
+    core.Query,
+    customers.Query,
+    lifecycle.Query,
+    funds.Query,
+    catalog.Query,
+    orders.Query,
+    consumption.Query,
+):
     pass
 
 
@@ -23,6 +36,11 @@ class Query(core.Query, acquisition.Query, funds.Query, orders.Query, consumptio
     )
 )
 class Mutation(
-    core.Mutation, acquisition.Mutation, funds.Mutation, orders.Mutation, consumption.Mutation
+    customers.Mutation,
+    lifecycle.Mutation,
+    partners.Mutation,
+    funds.Mutation,
+    orders.Mutation,
+    consumption.Mutation,
 ):
     pass

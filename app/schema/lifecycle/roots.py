@@ -14,7 +14,6 @@ from app.resolvers.lifecycle import invitations as invitation_resolvers
 from app.resolvers.lifecycle import notifications as notification_resolvers
 from app.resolvers.lifecycle import registrations as registration_resolvers
 from app.schema.core.relay import After, Before, Connection, First, Last, connection
-from app.schema.customers import account_managers, customers
 from app.schema.lifecycle import (
     association_changes,
     authorizations,
@@ -36,7 +35,6 @@ from app.schema.lifecycle.disassociation_requests import (
 from app.schema.lifecycle.invitations import Invitation, InvitationFilter, InvitationOrder
 from app.schema.lifecycle.notifications import Notification, NotificationFilter
 from app.schema.lifecycle.registrations import Registration, RegistrationFilter, RegistrationOrder
-from app.schema.partners import partners
 
 
 @strawberry.type(
@@ -177,14 +175,6 @@ class Query:
 
 @strawberry.type(description="Changes: customer acquisition and association lifecycle.")
 class Mutation:
-    freeze_customer: customers.FreezeCustomerPayload = strawberry.mutation(
-        resolver=customers.freeze_customer,
-        description="Freeze a customer's account (PLATFORM); blocks association changes.",
-    )
-    unfreeze_customer: customers.UnfreezeCustomerPayload = strawberry.mutation(
-        resolver=customers.unfreeze_customer,
-        description="Unfreeze a customer's account (PLATFORM).",
-    )
     submit_registration: registrations.SubmitRegistrationPayload = strawberry.mutation(
         resolver=registrations.submit_registration,
         description="Register a prospective customer (ADMIN, SALES; certified partners).",
@@ -293,18 +283,4 @@ class Mutation:
     revoke_authorization: authorizations.RevokeAuthorizationPayload = strawberry.mutation(
         resolver=authorizations.revoke_authorization,
         description="Revoke a pending or active authorization (the CUSTOMER, or ADMIN/SALES).",
-    )
-    assign_account_manager: account_managers.AssignAccountManagerPayload = strawberry.mutation(
-        resolver=account_managers.assign_account_manager,
-        description=(
-            "Make a SALES/ADMIN user the manager of up to 100 customers; per-item results (ADMIN)."
-        ),
-    )
-    unassign_account_manager: account_managers.UnassignAccountManagerPayload = strawberry.mutation(
-        resolver=account_managers.unassign_account_manager,
-        description="Remove the manager of up to 100 customers; per-item results (ADMIN).",
-    )
-    update_partner_settings: partners.UpdatePartnerSettingsPayload = strawberry.mutation(
-        resolver=partners.update_partner_settings,
-        description="Change partner settings, e.g. whether SALES sees all customers (ADMIN).",
     )
