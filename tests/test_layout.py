@@ -1,0 +1,69 @@
+"""The layout stays findable: one word per domain in every layer, small modules, and each
+mutation's schema, resolver, service and test under its domain's word (docs/architecture.md)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from app.schema import schema
+
+ROOT = Path(__file__).resolve().parents[1]
+DOMAINS = {"partners", "customers", "lifecycle", "funds", "orders", "consumption"}
+CORE = "core"
+LAYERS = ("models", "schema", "resolvers", "services")
+MAX_LINES = 400
+
+
+def subpackages(folder: Path) -> set[str]:
+    return {p.name for p in folder.iterdir() if p.is_dir() and (p / "__init__.py").exists()}
+
+
+@pytest.mark.parametrize("layer", LAYERS)
+def test_each_layer_has_one_subpackage_per_domain_and_core(layer: str) -> None:
+    assert subpackages(ROOT / "app" / layer) == DOMAINS | {CORE}
+
+
+@pytest.mark.parametrize("layer", LAYERS)
+def test_a_layer_has_no_module_beside_its_domains_but_its_entry_points(layer: str) -> None:
+    # given what may stand at a layer's top: the package marker, the schema's entry points
+    allowed = {"__init__.py", "roots.py"} if layer == "schema" else {"__init__.py"}
+    # then
+    assert {p.name for p in (ROOT / "app" / layer).glob("*.py")} <= allowed
+
+
+def test_loaders_are_declared_per_domain() -> None:
+    modules = {p.stem for p in (ROOT / "app" / "loaders").glob("*.py")}
+    assert modules == DOMAINS | {"__init__", "base"}
+
+
+def test_no_module_in_app_passes_the_size_limit() -> None:
+    too_long = {
+        str(path.relative_to(ROOT)): lines
+        for path in (ROOT / "app").rglob("*.py")
+        if (lines := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES
+    }
+    assert too_long == {}
+
+
+def snake(name: str) -> str:
+    return re.sub(r"(?<!^)([A-Z])", r"_\1", name).lower()
+
+
+def mutation_fields() -> list[tuple[str, str]]:
+    """(GraphQL name, module of the schema resolver) of every mutation."""
+    mutation = schema.get_type_by_name("Mutation")
+    assert mutation is not None
+    found = []
+    for field in mutation.fields:  # type: ignore[attr-defined]
+        resolver = field.base_resolver.wrapped_func
+        found.append((field.graphql_name or field.python_name, resolver.__module__))
+    return found
+
+
+@pytest.mark.parametrize("name, module", mutation_fields())
+def test_a_mutations_schema_resolver_lives_in_its_domain(name: str, module: str) -> None:
+    parts = module.split(".")
+    assert parts[:2] == ["app", "schema"] and parts[2] in DOMAINS, (name, module)
