@@ -1,33 +1,21 @@
-"""The console entry point, run as a user would, against its own SQLite file."""
+"""The console entry point, run as a user would, against its own SQLite file (a copy of a
+migrated or seeded template, or an empty one where the test is about `migrate`)."""
 
 from __future__ import annotations
 
 import re
+import sqlite3
 
 import pytest
 from click.testing import CliRunner
 
 from app.cli import main
-from app.settings import get_settings
+from tests.cli_databases import run
 
 TOKEN = re.compile(r"\bpc_[A-Za-z0-9_-]{43}\b")
 
 
-@pytest.fixture
-def cli_database(tmp_path, monkeypatch):
-    monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}")
-    get_settings.cache_clear()
-    yield
-    get_settings.cache_clear()
-
-
-def run(*args: str) -> str:
-    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
-    assert result.exit_code == 0, result.output
-    return result.output
-
-
-def test_migrate_seed_and_tokens(cli_database):
+def test_migrate_seed_and_tokens(empty_cli_database):
     run("migrate")
 
     first = run("seed-demo")
@@ -40,10 +28,7 @@ def test_migrate_seed_and_tokens(cli_database):
     assert not set(TOKEN.findall(first)) & set(TOKEN.findall(second))
 
 
-def test_create_token_variants(cli_database):
-    run("migrate")
-    run("seed-demo")
-
+def test_create_token_variants(seeded_cli_database):
     for args in (
         ["--partner-id", "1", "--role", "FINANCE"],
         ["--partner-id", "2", "--role", "ADMIN"],
@@ -63,9 +48,7 @@ def test_create_token_variants(cli_database):
         ["--platform", "--partner-id", "1", "--role", "ADMIN"],
     ],
 )
-def test_create_token_refuses_bad_combinations(cli_database, args):
-    run("migrate")
-
+def test_create_token_refuses_bad_combinations(migrated_cli_database, args):
     result = CliRunner().invoke(main, ["create-token", *args])
 
     assert result.exit_code == 2
@@ -79,23 +62,16 @@ def test_export_schema_prints_the_sdl():
     assert "interface Node" in output
 
 
-def test_jobs_run_due(cli_database):
-    run("migrate")
-
+def test_jobs_run_due(migrated_cli_database):
     output = run("jobs", "run-due")
 
     assert "resources.expire:" in output
 
 
-def test_funds_verify_passes_on_demo_data_and_catches_tampering(cli_database, tmp_path):
-    import sqlite3
-
-    run("migrate")
-    run("seed-demo")
-
+def test_funds_verify_passes_on_demo_data_and_catches_tampering(seeded_cli_database):
     assert "ledger verified" in run("funds", "verify")
 
-    with sqlite3.connect(tmp_path / "cli.db") as connection:
+    with sqlite3.connect(seeded_cli_database.path) as connection:
         connection.execute("UPDATE customer_accounts SET balance = balance + 1 WHERE rowid = 1")
     result = CliRunner().invoke(main, ["funds", "verify"])
     assert result.exit_code == 1
