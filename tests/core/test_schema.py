@@ -10,7 +10,7 @@ from app.schema import schema
 from app.schema.core.errors import ErrorCode as SchemaErrorCode
 from app.services.core.errors import ErrorCode
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 BUILT_IN_SCALARS = {"String", "Int", "Float", "Boolean", "ID"}
 
 
