@@ -6,9 +6,9 @@ from sqlalchemy import func, select
 
 from app.models import AuditEvent, Customer
 from app.models.core.enums import Role
+from tests.customers.account_manager_helpers import SETTINGS, UNASSIGN, cid, uid
 from tests.factories import (
     customer_token,
-    global_id,
     gql,
     make_customer,
     make_partner,
@@ -26,38 +26,6 @@ mutation Assign($input: AssignAccountManagerInput!) {
   }
 }
 """
-UNASSIGN = """
-mutation Unassign($ids: [ID!]!) {
-  unassignAccountManager(input: {customerIds: $ids}) {
-    results { customerId customer { id accountManager { id } } userErrors { code } }
-    userErrors { code field }
-  }
-}
-"""
-SETTINGS = """
-mutation Settings($value: Boolean) {
-  updatePartnerSettings(input: {salesSeeAllCustomers: $value}) {
-    partner { id salesSeeAllCustomers }
-    userErrors { code field }
-  }
-}
-"""
-CUSTOMERS = "{ customers(first: 50) { totalCount } }"
-MANAGED = """
-query Managed($first: Int!) {
-  partnerUsers(first: 50) {
-    nodes { id name managedCustomers(first: $first) { totalCount nodes { id name } } }
-  }
-}
-"""
-
-
-def cid(customer) -> str:
-    return global_id("Customer", customer.id)
-
-
-def uid(user) -> str:
-    return global_id("PartnerUser", user.id)
 
 
 async def test_assign_in_bulk_with_per_item_errors(client, session, frozen_clock):
@@ -190,25 +158,6 @@ async def test_a_hundred_customers_at_once(client, session):
     assert len(body["data"]["assignAccountManager"]["results"]) == 100
 
 
-async def test_unassign(client, session):
-    partner = await make_partner(session)
-    admin = await make_user(session, partner, Role.ADMIN)
-    sales = await make_user(session, partner, Role.SALES)
-    customer = await make_customer(session, partner, manager=sales)
-
-    body = await gql(
-        client, UNASSIGN, {"ids": [cid(customer)]}, token=await token_for(session, admin)
-    )
-
-    assert body["data"]["unassignAccountManager"]["results"] == [
-        {
-            "customerId": cid(customer),
-            "customer": {"id": cid(customer), "accountManager": None},
-            "userErrors": [],
-        }
-    ]
-
-
 async def test_only_admin_assigns(client, session):
     partner = await make_partner(session)
     customer = await make_customer(session, partner)
@@ -231,77 +180,3 @@ async def test_only_admin_assigns(client, session):
         settings = await gql(client, SETTINGS, {"value": True}, token=token)
         for body in (assign, unassign, settings):
             assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
-
-
-async def test_sales_sees_all_customers_when_the_partner_allows_it(client, session):
-    # given a SALES user who manages one of three customers
-    partner = await make_partner(session)
-    admin = await token_for(session, await make_user(session, partner, Role.ADMIN))
-    sales_user = await make_user(session, partner, Role.SALES)
-    sales = await token_for(session, sales_user)
-    await make_customer(session, partner, manager=sales_user)
-    await make_customer(session, partner)
-    await make_customer(session, partner)
-
-    before = await gql(client, CUSTOMERS, token=sales)
-    allowed = await gql(client, SETTINGS, {"value": True}, token=admin)
-    after = await gql(client, CUSTOMERS, token=sales)
-    invalid = await gql(client, SETTINGS, {"value": None}, token=admin)
-
-    assert before["data"]["customers"]["totalCount"] == 1
-    assert allowed["data"]["updatePartnerSettings"]["partner"]["salesSeeAllCustomers"] is True
-    assert after["data"]["customers"]["totalCount"] == 3
-    assert invalid["data"]["updatePartnerSettings"]["userErrors"][0]["code"] == "INVALID_INPUT"
-    event = await session.scalar(
-        select(AuditEvent).where(AuditEvent.action == "partner.update_settings")
-    )
-    assert event.before == {"sales_see_all_customers": False}
-
-
-async def test_managed_customers_connection_without_n_plus_1(
-    client, session, statements, frozen_clock
-):
-    # given managers with 0..5 current customers each, and a former customer
-    partner = await make_partner(session)
-    admin = await make_user(session, partner, Role.ADMIN)
-    managers = [await make_user(session, partner, Role.SALES) for _ in range(6)]
-    for i, manager in enumerate(managers):
-        for _ in range(i):
-            await make_customer(session, partner, manager=manager)
-    await make_customer(session, partner, manager=managers[1], ended_at=frozen_clock.now())
-    token = await token_for(session, admin)
-    await gql(client, MANAGED, {"first": 1}, token=token)
-
-    counts = {}
-    for first in (2, 10):
-        statements.reset()
-        statements.active = True
-        body = await gql(client, MANAGED, {"first": first}, token=token)
-        statements.active = False
-        assert "errors" not in body, body
-        counts[first] = statements.count
-        by_user = {n["id"]: n["managedCustomers"] for n in body["data"]["partnerUsers"]["nodes"]}
-        for i, manager in enumerate(managers):
-            assert by_user[uid(manager)]["totalCount"] == i
-            assert len(by_user[uid(manager)]["nodes"]) == min(i, first)
-
-    assert counts[2] == counts[10], statements.statements
-
-
-async def test_managed_customers_follow_the_callers_scope(client, session):
-    # a SALES user sees only its own managed customers, even under a colleague
-    partner = await make_partner(session)
-    me, colleague = (
-        await make_user(session, partner, Role.SALES),
-        await make_user(session, partner, Role.SALES),
-    )
-    await make_customer(session, partner, manager=me)
-    await make_customer(session, partner, manager=colleague)
-
-    body = await gql(client, MANAGED, {"first": 10}, token=await token_for(session, me))
-
-    totals = {
-        n["id"]: n["managedCustomers"]["totalCount"] for n in body["data"]["partnerUsers"]["nodes"]
-    }
-    assert totals[uid(me)] == 1
-    assert totals[uid(colleague)] == 0

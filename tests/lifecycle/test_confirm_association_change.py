@@ -29,6 +29,7 @@ from tests.factories import (
     make_user,
     token_for,
 )
+from tests.lifecycle.association_change_helpers import DECLINE, rid
 from tests.lifecycle.factories import make_authorization, make_change_request
 
 CONFIRM = """
@@ -39,34 +40,23 @@ mutation Confirm($id: ID!) {
   }
 }
 """
-DECLINE = """
-mutation Decline($id: ID!, $reason: String) {
-  declineAssociationChange(input: {id: $id, reason: $reason}) {
-    request { id status declineReason }
-    userErrors { code field message }
-  }
-}
-"""
+
+
 CUSTOMERS = """
 query Customers($state: AssociationState) {
   customers(first: 10, filter: {associationState: $state}) { nodes { id endedAt } }
 }
 """
+
+
 CUSTOMER = "query One($id: ID!) { customer(id: $id) { id name endedAt } }"
+
+
 REQUESTS = """
 query Requests($filter: AssociationChangeRequestFilter) {
   associationChangeRequests(first: 10, filter: $filter) { nodes { id status kind } }
 }
 """
-
-
-def rid(request) -> str:
-    return global_id("AssociationChangeRequest", request.id)
-
-
-@pytest.fixture
-async def partner(session):
-    return await make_partner(session)
 
 
 @pytest.fixture
@@ -184,25 +174,6 @@ async def test_the_time_rules_do_not_block_confirmation(client, session, partner
     )
 
     assert body["data"]["confirmAssociationChange"]["userErrors"] == []
-
-
-async def test_the_customer_declines(client, session, partner):
-    customer = await make_customer(session, partner)
-    request = await make_change_request(session, customer)
-
-    body = await gql(
-        client,
-        DECLINE,
-        {"id": rid(request), "reason": "we stay"},
-        token=await customer_token(session, customer),
-    )
-
-    assert body["data"]["declineAssociationChange"]["request"] == {
-        "id": rid(request),
-        "status": "DECLINED",
-        "declineReason": "we stay",
-    }
-    assert (await session.get(Customer, customer.id, populate_existing=True)).ended_at is None
 
 
 @pytest.mark.parametrize(

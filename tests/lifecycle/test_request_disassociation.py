@@ -1,4 +1,4 @@
-"""requestDisassociation / requestAssociationTypeSwitch: roles, preconditions, 3-month rules."""
+"""`requestDisassociation`: preconditions, intervals, who may ask (some also cover the switch)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ from app.models.core.enums import (
     AssociationChangeStatus,
     AssociationType,
     CustomerStatus,
-    DisassociationRequestStatus,
     ResourceStatus,
     Role,
 )
@@ -22,7 +21,6 @@ from app.services.lifecycle import association_rules
 from app.services.lifecycle.association_rules import AssociationChange, register_blocker
 from tests.factories import (
     customer_token,
-    global_id,
     gql,
     iso,
     make_customer,
@@ -32,7 +30,8 @@ from tests.factories import (
     platform_token,
     token_for,
 )
-from tests.lifecycle.factories import make_change_request, make_disassociation_request
+from tests.lifecycle.association_change_helpers import BOUNDARY, STARTED, cid, codes, switch
+from tests.lifecycle.factories import make_change_request
 
 DISASSOCIATE = """
 mutation Disassociate($input: RequestDisassociationInput!) {
@@ -42,28 +41,6 @@ mutation Disassociate($input: RequestDisassociationInput!) {
   }
 }
 """
-SWITCH = """
-mutation Switch($input: RequestAssociationTypeSwitchInput!) {
-  requestAssociationTypeSwitch(input: $input) {
-    request { id kind status fromType toType }
-    userErrors { code field message }
-  }
-}
-"""
-
-
-@pytest.fixture
-async def partner(session):
-    return await make_partner(session)
-
-
-@pytest.fixture
-async def admin(session, partner):
-    return await token_for(session, await make_user(session, partner, Role.ADMIN))
-
-
-def cid(customer) -> str:
-    return global_id("Customer", customer.id)
 
 
 async def disassociate(client, token, customer, **extra):
@@ -71,20 +48,6 @@ async def disassociate(client, token, customer, **extra):
         client, DISASSOCIATE, {"input": {"customerId": cid(customer), **extra}}, token=token
     )
     return body["data"]["requestDisassociation"] if body.get("data") else body
-
-
-async def switch(client, token, customer, to="REFERRAL"):
-    body = await gql(
-        client,
-        SWITCH,
-        {"input": {"customerId": cid(customer), "associationType": to}},
-        token=token,
-    )
-    return body["data"]["requestAssociationTypeSwitch"] if body.get("data") else body
-
-
-def codes(payload) -> list[str]:
-    return [e["code"] for e in payload["userErrors"]]
 
 
 async def test_admin_requests_a_disassociation(client, session, partner, admin, frozen_clock):
@@ -103,27 +66,6 @@ async def test_admin_requests_a_disassociation(client, session, partner, admin, 
         select(AuditEvent).where(AuditEvent.action == "association_change.request")
     )
     assert event.after["customer_id"] == customer.id
-
-
-async def test_admin_requests_a_type_switch(client, session, partner, admin):
-    customer = await make_customer(session, partner, association_type=AssociationType.REFERRAL)
-
-    payload = await switch(client, admin, customer, to="RESELLER")
-
-    assert payload["request"]["kind"] == "TYPE_SWITCH"
-    assert (payload["request"]["fromType"], payload["request"]["toType"]) == (
-        "REFERRAL",
-        "RESELLER",
-    )
-
-
-async def test_switching_to_the_current_type_is_invalid(client, session, partner, admin):
-    customer = await make_customer(session, partner)
-
-    payload = await switch(client, admin, customer, to="RESELLER")
-
-    assert payload["userErrors"][0]["code"] == "INVALID_INPUT"
-    assert payload["userErrors"][0]["field"] == ["input", "associationType"]
 
 
 @pytest.mark.parametrize("role", [Role.VIEWER, Role.SALES, Role.FINANCE])
@@ -213,21 +155,6 @@ async def test_every_unmet_precondition_is_reported(client, session, partner, ad
     assert all(e["field"] is None for e in payload["userErrors"])
 
 
-async def test_a_pending_customer_request_blocks(client, session, partner, admin, frozen_clock):
-    customer = await make_customer(session, partner)
-    await make_disassociation_request(
-        session, customer, filed_at=frozen_clock.now() - timedelta(days=200)
-    )
-
-    assert codes(await switch(client, admin, customer)) == ["CHANGE_ALREADY_PENDING"]
-
-
-# The 3-month rules, across the boundary. 31 Mar 12:00 Shanghai + 3 calendar months is 30 Jun
-# 12:00 Shanghai (clamped), not 29 Jun (90 days).
-STARTED = datetime(2026, 3, 31, 4, 0, tzinfo=UTC)
-BOUNDARY = datetime(2026, 6, 30, 4, 0, tzinfo=UTC)
-
-
 @pytest.mark.parametrize(
     "status",
     [
@@ -257,20 +184,6 @@ async def test_one_partner_request_per_customer_in_three_months(
     assert codes(await disassociate(client, admin, customer)) == []
 
 
-async def test_partner_waits_three_months_after_the_customers_own_request(
-    client, session, partner, admin, frozen_clock
-):
-    customer = await make_customer(session, partner, associated_at=STARTED - timedelta(days=400))
-    await make_disassociation_request(
-        session, customer, status=DisassociationRequestStatus.REJECTED, filed_at=STARTED
-    )
-
-    frozen_clock.set(BOUNDARY - timedelta(seconds=1))
-    assert codes(await switch(client, admin, customer)) == ["CUSTOMER_REQUEST_TOO_RECENT"]
-    frozen_clock.set(BOUNDARY)
-    assert codes(await switch(client, admin, customer)) == []
-
-
 async def test_the_interval_is_a_setting(
     client, session, partner, admin, frozen_clock, settings, monkeypatch
 ):
@@ -283,9 +196,6 @@ async def test_the_interval_is_a_setting(
     frozen_clock.set(datetime(2026, 4, 30, 4, 0, tzinfo=UTC))
 
     assert codes(await disassociate(client, admin, customer)) == []
-
-
-# Other domains contribute preconditions to the same check.
 
 
 @pytest.fixture

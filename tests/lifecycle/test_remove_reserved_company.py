@@ -1,24 +1,18 @@
-"""The vendor's reserved companies (PLATFORM) and how they block registrations."""
+"""`removeReservedCompany`: a reserved name blocks registrations until it is released."""
 
 from __future__ import annotations
 
 from app.models.core.enums import Role
 from tests.factories import gql, make_partner, make_user, platform_token, token_for
+from tests.lifecycle.reserved_company_helpers import ADD, LIST
 
-ADD = """
-mutation Add($input: AddReservedCompanyInput!) {
-  addReservedCompany(input: $input) {
-    reservedCompany { id companyName creditCode reason }
-    userErrors { code field message }
-  }
-}
-"""
 REMOVE = """
 mutation Remove($id: ID!) {
   removeReservedCompany(input: {id: $id}) { removedReservedCompanyId userErrors { code } }
 }
 """
-LIST = "{ reservedCompanies(first: 10) { nodes { id companyName } } }"
+
+
 SUBMIT = """
 mutation Submit($name: String!) {
   submitRegistration(input: {companyName: $name, contactName: "a", contactEmail: "a@b.cn",
@@ -57,28 +51,3 @@ async def test_reserve_block_release(client, session):
     assert [n["id"] for n in listed["data"]["reservedCompanies"]["nodes"]] == [reserved["id"]]
     assert removed["data"]["removeReservedCompany"]["removedReservedCompanyId"] == reserved["id"]
     assert free["data"]["submitRegistration"]["userErrors"] == []
-
-
-async def test_only_the_platform_manages_the_list(client, session):
-    partner = await make_partner(session)
-    admin = await token_for(session, await make_user(session, partner, Role.ADMIN))
-
-    add = await gql(client, ADD, {"input": {"companyName": "X"}}, token=admin)
-    listed = await gql(client, LIST, token=admin)
-
-    assert add["errors"][0]["extensions"]["code"] == "FORBIDDEN"
-    assert listed["errors"][0]["extensions"]["code"] == "FORBIDDEN"
-
-
-async def test_invalid_input(client, session):
-    body = await gql(
-        client,
-        ADD,
-        {"input": {"companyName": "", "creditCode": "123"}},
-        token=await platform_token(session),
-    )
-
-    assert {e["field"][1] for e in body["data"]["addReservedCompany"]["userErrors"]} == {
-        "companyName",
-        "creditCode",
-    }
