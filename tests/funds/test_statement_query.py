@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import itertools
 from datetime import timedelta
-from decimal import Decimal
 
 import pytest
 
@@ -13,168 +11,30 @@ from app.models.core.enums import RechargeChannel, Role
 from tests.conftest import NOW
 from tests.factories import (
     customer_token,
-    global_id,
     gql,
     make_customer,
     make_partner,
     make_user,
-    platform_token,
     token_for,
 )
+from tests.funds import statement_helpers
 from tests.funds.helpers import assert_books_balance, pay_incentive, recharge
+from tests.funds.statement_helpers import STATEMENT, Moves, lines, statement
 
-STATEMENT = """
-query Statement(
-  $filter: StatementFilter, $first: Int, $after: String, $last: Int, $before: String
-) {
-  statement(filter: $filter, first: $first, after: $after, last: $last, before: $before) {
-    totalCount
-    pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
-    edges {
-      cursor
-      node {
-        occurredAt kind amount { amount currency } balanceAfter { amount }
-        transactionId reference
-      }
-    }
-  }
-}
-"""
+world = statement_helpers.world  # a fixture shared with the other statement tests
+
+
 ACCOUNT = """
 query { viewer { partner { account { allocatable { amount } } } } }
 """
-ADJUST = """
-mutation Adjust($input: AdjustCustomerFundsInput!) {
-  adjustCustomerFunds(input: $input) { userErrors { code } }
-}
-"""
-REQUEST = """
-mutation Request($input: RequestWithdrawalInput!) {
-  requestWithdrawal(input: $input) { withdrawal { id } userErrors { code } }
-}
-"""
-APPROVE = """
-mutation Approve($input: ApproveWithdrawalInput!) {
-  approveWithdrawal(input: $input) { userErrors { code } }
-}
-"""
-REJECT = """
-mutation Reject($input: RejectWithdrawalInput!) {
-  rejectWithdrawal(input: $input) { userErrors { code } }
-}
-"""
-MARK_PAID = """
-mutation Paid($input: MarkWithdrawalPaidInput!) {
-  markWithdrawalPaid(input: $input) { userErrors { code } }
-}
-"""
 
-HOLDER = "Statement Test Co., Ltd."
+
 BANK = RechargeChannel.BANK_TRANSFER
-
-
-@pytest.fixture
-async def world(session):
-    """A partner (OTHER entity), a FINANCE token, a RESELLER customer and a platform token."""
-    partner = await make_partner(session, certified_company_name=HOLDER)
-    finance = await make_user(session, partner, Role.FINANCE)
-    customer = await make_customer(session, partner)
-    return partner, customer, await token_for(session, finance), await platform_token(session)
-
-
-class Moves:
-    """Money movements through the API, each with its own idempotency key."""
-
-    def __init__(self, client, token, platform) -> None:
-        self.client, self.token, self.platform = client, token, platform
-        self.n = 0
-
-    def key(self) -> str:
-        self.n += 1
-        return f"k-{self.n}"
-
-    async def adjust(self, customer, kind: str, amount: str) -> None:
-        body = await gql(
-            self.client,
-            ADJUST,
-            {
-                "input": {
-                    "customerId": global_id("Customer", customer.id),
-                    "kind": kind,
-                    "amount": amount,
-                    "idempotencyKey": self.key(),
-                }
-            },
-            token=self.token,
-        )
-        assert body["data"]["adjustCustomerFunds"]["userErrors"] == []
-
-    async def withdraw(self, amount: str, route="BANK_CARD") -> str:
-        extra = (
-            {"bankCard": {"holder": HOLDER, "bankName": "ICBC", "cardNumber": "622202123456"}}
-            if route == "BANK_CARD"
-            else {}
-        )
-        body = await gql(
-            self.client,
-            REQUEST,
-            {
-                "input": {
-                    "route": route,
-                    "amount": amount,
-                    "idempotencyKey": self.key(),
-                    **extra,
-                }
-            },
-            token=self.token,
-        )
-        payload = body["data"]["requestWithdrawal"]
-        assert payload["userErrors"] == []
-        return payload["withdrawal"]["id"]
-
-    async def reject(self, withdrawal_id: str) -> None:
-        variables = {
-            "input": {"withdrawalId": withdrawal_id, "reason": "no", "idempotencyKey": self.key()}
-        }
-        body = await gql(self.client, REJECT, variables, token=self.platform)
-        assert body["data"]["rejectWithdrawal"]["userErrors"] == []
-
-    async def pay_out(self, withdrawal_id: str) -> None:
-        body = await gql(
-            self.client, APPROVE, {"input": {"withdrawalId": withdrawal_id}}, token=self.platform
-        )
-        assert body["data"]["approveWithdrawal"]["userErrors"] == []
-        variables = {"input": {"withdrawalId": withdrawal_id, "idempotencyKey": self.key()}}
-        body = await gql(self.client, MARK_PAID, variables, token=self.platform)
-        assert body["data"]["markWithdrawalPaid"]["userErrors"] == []
-
-
-async def statement(client, token, **variables) -> dict:
-    body = await gql(client, STATEMENT, variables, token=token)
-    assert "errors" not in body, body
-    return body["data"]["statement"]
-
-
-def lines(page) -> list[tuple[str, str, str]]:
-    """(kind, amount, balanceAfter) of each line."""
-    return [
-        (e["node"]["kind"], e["node"]["amount"]["amount"], e["node"]["balanceAfter"]["amount"])
-        for e in page["edges"]
-    ]
-
-
-def assert_running(page_lines: list[tuple[str, str, str]]) -> None:
-    """Newest first: each balance is the next older one plus this line's amount."""
-    for (_, amount, after), (_, _, older_after) in itertools.pairwise(page_lines):
-        assert Decimal(after) == Decimal(older_after) + Decimal(amount)
 
 
 async def allocatable(client, token) -> str:
     body = await gql(client, ACCOUNT, token=token)
     return body["data"]["viewer"]["partner"]["account"]["allocatable"]["amount"]
-
-
-# --- running balances -----------------------------------------------------------------------
 
 
 async def test_running_balances_follow_the_movements(client, session, world, frozen_clock):
@@ -268,9 +128,6 @@ async def test_transaction_ids_carry_the_business_date(client, session, world, f
     node = page["edges"][0]["node"]
     assert node["occurredAt"] == "2026-06-15T17:30:00Z"
     assert node["transactionId"] == f"TX20260616-{paid.transaction_id:08d}"
-
-
-# --- filters --------------------------------------------------------------------------------
 
 
 async def test_filter_by_kinds(client, session, world, frozen_clock):
@@ -389,9 +246,6 @@ async def test_kinds_and_time_together(client, session, world, frozen_clock):
     assert lines(page) == [("ALLOCATE", "-10.00", "90.00")]
 
 
-# --- the other accounts ---------------------------------------------------------------------
-
-
 async def test_held_account_statement(client, session, world, frozen_clock):
     # given
     partner, _, token, platform = world
@@ -457,112 +311,6 @@ async def test_incentive_account_statement(client, session, world, frozen_clock)
     assert held["edges"] == []
     assert lines(cash) == [("RECHARGE", "10.00", "10.00")]
     await assert_books_balance(session)
-
-
-# --- paging ---------------------------------------------------------------------------------
-
-
-async def long_statement(session, partner, frozen_clock, n=45) -> None:
-    """n recharges of 1.00 .. n.00, three at each instant, a minute apart."""
-    for i in range(n):
-        frozen_clock.set(NOW + timedelta(minutes=i // 3))
-        await recharge(session, partner, f"{i + 1}.00")
-
-
-async def test_paging_forward_through_a_long_statement(client, session, world, frozen_clock):
-    # given
-    partner, _, token, _ = world
-    await long_statement(session, partner, frozen_clock)
-    everything = await statement(client, token, first=100)
-
-    # when
-    seen, pages, after = [], [], None
-    while True:
-        page = await statement(client, token, first=10, after=after)
-        pages.append(page)
-        seen += page["edges"]
-        if not page["pageInfo"]["hasNextPage"]:
-            break
-        after = page["pageInfo"]["endCursor"]
-
-    # then: no line missing, none twice, in the same order
-    assert len(pages) == 5
-    assert [e["node"] for e in seen] == [e["node"] for e in everything["edges"]]
-    assert len({e["node"]["transactionId"] for e in seen}) == 45
-    assert [e["node"]["amount"]["amount"] for e in seen] == [f"{i}.00" for i in range(45, 0, -1)]
-    assert everything["totalCount"] == 45
-    assert all(p["totalCount"] == 45 for p in pages)
-    assert [p["pageInfo"]["hasPreviousPage"] for p in pages] == [False, True, True, True, True]
-    assert [len(p["edges"]) for p in pages] == [10, 10, 10, 10, 5]
-    assert_running(lines({"edges": seen}))
-    assert seen[0]["node"]["balanceAfter"]["amount"] == f"{sum(range(1, 46))}.00"
-    assert seen[-1]["node"]["balanceAfter"]["amount"] == "1.00"
-
-
-async def test_paging_backward_through_a_long_statement(client, session, world, frozen_clock):
-    # given
-    partner, _, token, _ = world
-    await long_statement(session, partner, frozen_clock)
-    everything = await statement(client, token, first=100)
-
-    # when
-    seen, before = [], None
-    while True:
-        page = await statement(client, token, last=7, before=before)
-        seen = page["edges"] + seen
-        if not page["pageInfo"]["hasPreviousPage"]:
-            break
-        before = page["pageInfo"]["startCursor"]
-
-    # then
-    assert [e["node"] for e in seen] == [e["node"] for e in everything["edges"]]
-
-
-async def test_paging_with_a_filter(client, session, world, frozen_clock):
-    # given: allocations interleaved with recharges, several at one instant
-    partner, customer, token, platform = world
-    moves = Moves(client, token, platform)
-    await recharge(session, partner, "1000.00")
-    for i in range(12):
-        frozen_clock.set(NOW + timedelta(minutes=i // 4))
-        await moves.adjust(customer, "ALLOCATE", f"{i + 1}.00")
-        await recharge(session, partner, "0.01")
-    everything = await statement(client, token, first=100, filter={"kinds": ["ALLOCATE"]})
-
-    # when
-    seen, after = [], None
-    while True:
-        page = await statement(client, token, first=5, after=after, filter={"kinds": ["ALLOCATE"]})
-        seen += page["edges"]
-        if not page["pageInfo"]["hasNextPage"]:
-            break
-        after = page["pageInfo"]["endCursor"]
-
-    # then
-    assert [e["node"] for e in seen] == [e["node"] for e in everything["edges"]]
-    assert [e["node"]["amount"]["amount"] for e in seen] == [f"-{i}.00" for i in range(12, 0, -1)]
-
-
-@pytest.mark.parametrize("arguments", [{"first": 0}, {"first": 101}, {"last": 0}])
-async def test_page_sizes_are_bounded(client, session, world, arguments):
-    _partner, _, token, _ = world
-
-    body = await gql(client, STATEMENT, arguments, token=token)
-
-    assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
-
-
-async def test_a_foreign_cursor_is_refused(client, session, world):
-    partner, _, token, _ = world
-    await recharge(session, partner, "1.00")
-    await recharge(session, partner, "2.00")
-
-    body = await gql(client, STATEMENT, {"first": 1, "after": "bm90LWEtY3Vyc29y"}, token=token)
-
-    assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
-
-
-# --- who may read it ------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("role", [Role.ADMIN, Role.FINANCE, Role.VIEWER])
