@@ -28,6 +28,8 @@ from app.main import create_app
 from app.migrate import upgrade
 from app.settings import Settings, get_settings
 
+pytest_plugins = ["tests.cli_databases"]
+
 hypothesis_settings.register_profile("ci", deadline=None, max_examples=50)
 hypothesis_settings.load_profile("ci")
 

@@ -5,47 +5,26 @@ from __future__ import annotations
 import json
 import sqlite3
 
-import pytest
 from click.testing import CliRunner
 
 from app.cli import main
-from app.settings import get_settings
+from tests.cli_databases import run
 
 
-@pytest.fixture
-def cli_database(tmp_path, monkeypatch):
-    """Point the process's settings at a file of this test's own (the cached settings object
-    is patched, not replaced, so later tests still share the session's settings)."""
-    monkeypatch.setattr(
-        get_settings(), "database_url", f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}"
-    )
-    yield
-
-
-def run(*args: str) -> str:
-    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
-    assert result.exit_code == 0, result.output
-    return result.output
-
-
-def test_demo_consumption_verifies_and_tampering_is_caught(cli_database, tmp_path):
-    run("migrate")
-    run("seed-demo")
+def test_demo_consumption_verifies_and_tampering_is_caught(seeded_cli_database):
     assert "consumption verified" in run("consumption", "verify")
     assert "ledger verified" in run("funds", "verify")
 
-    with sqlite3.connect(tmp_path / "cli.db") as connection:
+    with sqlite3.connect(seeded_cli_database.path) as connection:
         connection.execute("UPDATE consumption_rollups SET amount_due = amount_due + 1")
     result = CliRunner().invoke(main, ["consumption", "verify"])
     assert result.exit_code == 1
     assert "rollup" in result.output
 
 
-def test_ingest_a_file_twice_changes_nothing(cli_database, tmp_path):
+def test_ingest_a_file_twice_changes_nothing(seeded_cli_database, tmp_path):
     # given the demo data and a file of usage with one bad record
-    run("migrate")
-    run("seed-demo")
-    with sqlite3.connect(tmp_path / "cli.db") as connection:
+    with sqlite3.connect(seeded_cli_database.path) as connection:
         resource_id, service, region, unit = connection.execute(
             "SELECT r.id, r.service_type, r.region, p.unit FROM resources r "
             "JOIN products p ON p.id = r.product_id "
@@ -80,8 +59,7 @@ def test_ingest_a_file_twice_changes_nothing(cli_database, tmp_path):
     assert "consumption verified" in run("consumption", "verify")
 
 
-def test_close_cycle_and_rate_p95_commands(cli_database):
-    run("migrate")
+def test_close_cycle_and_rate_p95_commands(migrated_cli_database):
     assert "0 percentile bills" in run("consumption", "rate-p95", "2026-01")
     assert "closed" in run("consumption", "close-cycle", "2026-01")
     result = CliRunner().invoke(main, ["consumption", "close-cycle", "2026-01"])

@@ -19,14 +19,6 @@ mutation Ingest($input: IngestUsageInput!) {
 }
 """
 
-CLOSE = """
-mutation Close($cycle: String!) {
-  closeBillCycle(input: {cycle: $cycle}) {
-    billCycle { cycle status }
-    userErrors { code field message }
-  }
-}
-"""
 
 DAY = date(2026, 6, 1)
 
@@ -120,15 +112,3 @@ async def test_too_many_records_are_refused(client, session, monkeypatch):
     records = [record(w.resource, h, f"r-{h}") for h in range(3)]
     body = await gql(client, INGEST, {"input": {"records": records}}, token=token)
     assert body["data"]["ingestUsage"]["userErrors"][0]["code"] == "BATCH_TOO_LARGE"
-
-
-async def test_close_cycle_refuses_an_open_or_closed_cycle(client, session):
-    token = await platform_token(session)
-    body = await gql(client, CLOSE, {"cycle": "2026-06"}, token=token)
-    assert body["data"]["closeBillCycle"]["userErrors"][0]["code"] == "CYCLE_NOT_ENDED"
-    body = await gql(client, CLOSE, {"cycle": "2026-05"}, token=token)
-    assert body["data"]["closeBillCycle"]["billCycle"] == {"cycle": "2026-05", "status": "FINAL"}
-    body = await gql(client, CLOSE, {"cycle": "2026-05"}, token=token)
-    assert body["data"]["closeBillCycle"]["userErrors"][0]["code"] == "CYCLE_CLOSED"
-    body = await gql(client, CLOSE, {"cycle": "2026-13"}, token=token)
-    assert body["data"]["closeBillCycle"]["userErrors"][0]["code"] == "INVALID_INPUT"

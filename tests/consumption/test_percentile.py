@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
-from app.models.core.enums import ServiceType
 from app.services.consumption.percentile import rate_cycle
 from app.services.consumption.verify import verify
-from tests.consumption.helpers import at, ingest, make_product, on_demand_resource, world
+from tests.consumption.helpers import at, ingest, world
+from tests.consumption.percentile_helpers import FIVE_MINUTES, MAY_1, bandwidth, samples
 from tests.factories import gql, iso, token_for
 from tests.funds.helpers import assert_books_balance, platform
 
@@ -24,30 +24,6 @@ query Bill($id: ID!) {
   }
 }
 """
-
-MAY_1 = date(2026, 5, 1)
-FIVE_MINUTES = timedelta(minutes=5)
-
-
-async def bandwidth(session, w):
-    product = await make_product(
-        session, ServiceType.BANDWIDTH, unit="Mbps-month", unit_price="75.00000000"
-    )
-    return await on_demand_resource(session, w.customer, product)
-
-
-def samples(resource, day, values):
-    start = at(day)
-    return [
-        {
-            "sourceId": f"bw-{resource.id}-{day}-{i}",
-            "resourceId": resource.id,
-            "kind": "BANDWIDTH_SAMPLE",
-            "sampledAt": (start + i * FIVE_MINUTES).isoformat(),
-            "mbps": str(value),
-        }
-        for i, value in enumerate(values)
-    ]
 
 
 async def bill_of(client, session, w, resource):
@@ -141,31 +117,6 @@ async def test_resource_created_mid_month_pays_its_days_with_traffic(client, ses
     assert Decimal(bill["amount"]["amount"]) == Decimal("1161.29032258")
     assert await rate_cycle(platform(session), "2026-05") == 0  # idempotent
     assert await verify(session) == []
-
-
-RATE = """
-mutation Rate($cycle: String!) {
-  rateBandwidthPercentile(input: {cycle: $cycle}) { billsWritten userErrors { code } }
-}
-"""
-
-
-async def test_rate_bandwidth_percentile_mutation(client, session):
-    from tests.factories import platform_token
-
-    # given samples in May
-    w = await world(session)
-    resource = await bandwidth(session, w)
-    await ingest(session, samples(resource, MAY_1, [10] * 20))
-    token = await platform_token(session)
-
-    # when / then: the open cycle is refused, May is billed once, a partner may not
-    body = await gql(client, RATE, {"cycle": "2026-06"}, token=token)
-    assert body["data"]["rateBandwidthPercentile"]["userErrors"] == [{"code": "CYCLE_NOT_ENDED"}]
-    body = await gql(client, RATE, {"cycle": "2026-05"}, token=token)
-    assert body["data"]["rateBandwidthPercentile"] == {"billsWritten": 1, "userErrors": []}
-    body = await gql(client, RATE, {"cycle": "2026-05"}, token=await token_for(session, w.admin))
-    assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
 
 
 async def test_samples_of_a_resource_not_billed_on_the_percentile_are_rejected(session):

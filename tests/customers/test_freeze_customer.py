@@ -25,6 +25,8 @@ mutation Freeze($id: ID!) {
   }
 }
 """
+
+
 UNFREEZE = """
 mutation Unfreeze($id: ID!) {
   unfreezeCustomer(input: {id: $id}) {
