@@ -10,7 +10,7 @@ import pytest
 
 from app.schema import schema
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 DOMAINS = {"partners", "customers", "lifecycle", "funds", "orders", "consumption"}
 CORE = "core"
 LAYERS = ("models", "schema", "resolvers", "services")
@@ -67,3 +67,7 @@ def mutation_fields() -> list[tuple[str, str]]:
 def test_a_mutations_schema_resolver_lives_in_its_domain(name: str, module: str) -> None:
     parts = module.split(".")
     assert parts[:2] == ["app", "schema"] and parts[2] in DOMAINS, (name, module)
+
+
+def test_tests_use_the_same_domain_words() -> None:
+    assert subpackages(ROOT / "tests") == DOMAINS | {CORE}
