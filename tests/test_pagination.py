@@ -21,7 +21,8 @@ from sqlalchemy import update
 from app import clock
 from app.globalid import from_global_id
 from app.models import Customer, Resource
-from app.models.core.enums import BillingMode, Role
+from app.models.customers.enums import BillingMode
+from app.models.partners.enums import Role
 from tests.factories import (
     global_id,
     gql,

@@ -8,13 +8,9 @@ import pytest
 from sqlalchemy import select
 
 from app.models import AuditEvent, Authorization
-from app.models.core.enums import (
-    AssociationType,
-    AuthorizationScope,
-    AuthorizationStatus,
-    PrincipalKind,
-    Role,
-)
+from app.models.customers.enums import AssociationType
+from app.models.lifecycle.enums import AuthorizationScope, AuthorizationStatus
+from app.models.partners.enums import PrincipalKind, Role
 from app.services.core.context import ServiceContext
 from app.services.core.errors import DomainError, ErrorCode
 from app.services.core.jobs import run_due

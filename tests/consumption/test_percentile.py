@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 
-from app.models.core.enums import ServiceType
+from app.models.customers.enums import ServiceType
 from app.services.consumption.percentile import rate_cycle
 from app.services.consumption.verify import verify
 from tests.consumption.helpers import at, ingest, make_product, on_demand_resource, world

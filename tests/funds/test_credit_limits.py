@@ -10,7 +10,8 @@ import pytest
 from sqlalchemy import select
 
 from app.models import AuditEvent, CustomerAccount
-from app.models.core.enums import AssociationType, BillingMode, ResourceStatus, Role
+from app.models.customers.enums import AssociationType, BillingMode, ResourceStatus
+from app.models.partners.enums import Role
 from app.services.core.jobs import run_due
 from app.services.funds import credit
 from tests.factories import (

@@ -14,14 +14,8 @@ from hypothesis import strategies as st
 
 from app import clock
 from app.models import PartnerAccount
-from app.models.core.enums import (
-    AdjustmentKind,
-    ContractingEntity,
-    PrincipalKind,
-    RechargeChannel,
-    Role,
-    WithdrawalRoute,
-)
+from app.models.funds.enums import AdjustmentKind, RechargeChannel, WithdrawalRoute
+from app.models.partners.enums import ContractingEntity, PrincipalKind, Role
 from app.periods import add_months
 from app.services.core.context import ServiceContext
 from app.services.core.errors import DomainError, DomainErrors

@@ -9,7 +9,8 @@ from decimal import Decimal
 import pytest
 
 from app.globalid import from_global_id
-from app.models.core.enums import RechargeChannel, Role
+from app.models.funds.enums import RechargeChannel
+from app.models.partners.enums import Role
 from tests.conftest import NOW
 from tests.factories import (
     customer_token,

@@ -9,13 +9,9 @@ import pytest
 from sqlalchemy import func, select
 
 from app.models import LedgerTransaction, Withdrawal
-from app.models.core.enums import (
-    AssociationType,
-    ContractingEntity,
-    LedgerKind,
-    RechargeChannel,
-    Role,
-)
+from app.models.customers.enums import AssociationType
+from app.models.funds.enums import LedgerKind, RechargeChannel
+from app.models.partners.enums import ContractingEntity, Role
 from tests.conftest import NOW
 from tests.factories import (
     customer_token,

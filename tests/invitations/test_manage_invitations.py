@@ -9,7 +9,8 @@ import pytest
 from sqlalchemy import select
 
 from app.models import Invitation, Notification
-from app.models.core.enums import InvitationChannel, InvitationStatus, RegistrationStatus, Role
+from app.models.lifecycle.enums import InvitationChannel, InvitationStatus, RegistrationStatus
+from app.models.partners.enums import Role
 from app.services.core.jobs import run_due
 from app.services.partners.tokens import hash_token
 from tests.factories import global_id, gql, iso, make_partner, make_user, token_for

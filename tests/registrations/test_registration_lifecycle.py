@@ -8,7 +8,8 @@ import pytest
 from sqlalchemy import select
 
 from app.models import AuditEvent, Invitation, Registration
-from app.models.core.enums import InvitationStatus, RegistrationStatus, Role
+from app.models.lifecycle.enums import InvitationStatus, RegistrationStatus
+from app.models.partners.enums import Role
 from app.services.core.jobs import run_due
 from tests.factories import (
     customer_token,

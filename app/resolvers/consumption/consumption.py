@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from app.context import RequestContext
-from app.models.core.enums import BillingMode, DetailKind, ServiceType
+from app.models.consumption.enums import DetailKind
+from app.models.customers.enums import BillingMode, ServiceType
 from app.resolvers.core.ids import parse_id
 from app.resolvers.core.mutations import Outcome, run_mutation
 from app.services.consumption import cycles as consumption_cycles

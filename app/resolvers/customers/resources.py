@@ -6,7 +6,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from app.context import RequestContext
-from app.models.core.enums import BillingMode, ResourceStatus, ServiceType
+from app.models.customers.enums import BillingMode, ResourceStatus, ServiceType
 from app.resolvers.core.ids import parse_id, require_id
 from app.services.core.pagination import Direction, Page, PageRequest
 from app.services.customers import resources as service

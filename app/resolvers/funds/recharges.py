@@ -6,7 +6,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from app.context import RequestContext
-from app.models.core.enums import RechargeChannel, RechargeStatus
+from app.models.funds.enums import RechargeChannel, RechargeStatus
 from app.resolvers.core.ids import parse_id, require_id
 from app.resolvers.core.mutations import Outcome, run_idempotent
 from app.services.core.errors import DomainErrors

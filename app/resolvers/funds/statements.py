@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from app.context import RequestContext
-from app.models.core.enums import LedgerAccount, LedgerKind
+from app.models.funds.enums import LedgerAccount, LedgerKind
 from app.services.core.pagination import Page, PageRequest
 from app.services.funds import statements as service
 from app.services.funds.statements import StatementFilter

@@ -6,7 +6,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from app.context import RequestContext
-from app.models.core.enums import WithdrawalRoute, WithdrawalStatus
+from app.models.funds.enums import WithdrawalRoute, WithdrawalStatus
 from app.resolvers.core.ids import parse_id
 from app.resolvers.core.mutations import Outcome, run_idempotent, run_mutation
 from app.services.core.pagination import Page, PageRequest

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from app.context import RequestContext
-from app.models.core.enums import AuthorizationScope, AuthorizationStatus
+from app.models.lifecycle.enums import AuthorizationScope, AuthorizationStatus
 from app.resolvers.core.ids import parse_id, require_id
 from app.resolvers.core.mutations import Outcome, run_and_load
 from app.services.core.pagination import Page, PageRequest

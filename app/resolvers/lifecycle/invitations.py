@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from app.context import RequestContext
-from app.models.core.enums import AssociationType, InvitationChannel, InvitationStatus
+from app.models.customers.enums import AssociationType
+from app.models.lifecycle.enums import InvitationChannel, InvitationStatus
 from app.resolvers.core.ids import parse_id, parse_optional_id, require_id
 from app.resolvers.core.mutations import Outcome, run_and_load, run_mutation
 from app.services.core.pagination import Direction, Page, PageRequest

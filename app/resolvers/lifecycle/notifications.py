@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from app.context import RequestContext
-from app.models.core.enums import NotificationChannel
+from app.models.lifecycle.enums import NotificationChannel
 from app.resolvers.core.ids import require_id
 from app.services.core.pagination import Page, PageRequest
 from app.services.lifecycle import notifications as service

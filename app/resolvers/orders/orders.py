@@ -7,7 +7,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from app.context import RequestContext
-from app.models.core.enums import OrderKind, OrderStatus, PeriodUnit
+from app.models.orders.enums import OrderKind, OrderStatus, PeriodUnit
 from app.resolvers.core.ids import parse_optional_id, require_id
 from app.resolvers.core.mutations import Outcome, run_idempotent
 from app.services.core import idempotency

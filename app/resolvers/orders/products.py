@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from app.context import RequestContext
-from app.models.core.enums import BillingMode, ServiceType
+from app.models.customers.enums import BillingMode, ServiceType
 from app.resolvers.core.ids import parse_id
 from app.services.core.pagination import Page, PageRequest
 from app.services.orders import products as service

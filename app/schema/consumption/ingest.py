@@ -101,7 +101,7 @@ async def close_bill_cycle(
     info: strawberry.Info,
     input: Annotated[BillCycleInput, strawberry.argument(description="The cycle.")],
 ) -> CloseBillCyclePayload:
-    from app.models.core.enums import BillCycleStatus
+    from app.models.consumption.enums import BillCycleStatus
     from app.services.consumption.cycles import CycleState
 
     outcome = await resolvers.close_bill_cycle(info.context, input.cycle)

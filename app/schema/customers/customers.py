@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import strawberry
 
 from app.globalid import to_global_id
-from app.models.core.enums import PrincipalKind
+from app.models.partners.enums import PrincipalKind
 from app.resolvers.customers import customers as resolvers
 from app.resolvers.customers import resources as resource_resolvers
 from app.resolvers.funds import accounts as funds_resolvers

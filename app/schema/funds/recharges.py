@@ -10,8 +10,8 @@ import strawberry
 
 from app import clock
 from app.globalid import to_global_id
-from app.models.core.enums import ContractingEntity
-from app.models.core.enums import RechargeChannel as ModelChannel
+from app.models.funds.enums import RechargeChannel as ModelChannel
+from app.models.partners.enums import ContractingEntity
 from app.resolvers.funds import recharges as resolvers
 from app.schema.core.enums import RechargeChannel, RechargeStatus
 from app.schema.core.errors import UserError

@@ -26,7 +26,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from app import clock
 from app.models import BandwidthSample, Product, Resource, UsageRecord
-from app.models.core.enums import BillingMode
+from app.models.customers.enums import BillingMode
 from app.services.consumption.calendar import business_day, cycle_of
 from app.services.consumption.rating import RatingResult, rate_pending, serialize_rating
 from app.services.core import audit

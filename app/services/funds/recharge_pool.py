@@ -19,8 +19,9 @@ from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.models import Recharge
-from app.models.core.enums import ContractingEntity, RechargeChannel, RechargeStatus
 from app.models.funds.accounts import ZERO
+from app.models.funds.enums import RechargeChannel, RechargeStatus
+from app.models.partners.enums import ContractingEntity
 from app.periods import add_months
 from app.services.funds.ledger import LedgerInvariantError
 from app.settings import get_settings

@@ -19,7 +19,7 @@ from sqlalchemy import select
 
 from app import clock
 from app.models import Customer, DisassociationRequest
-from app.models.core.enums import (
+from app.models.lifecycle.enums import (
     AssociationChangeKind,
     DisassociationRequestStatus,
     NotificationChannel,

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import Select, or_, select
 
 from app.models import Order, OrderLine, OrderPayment, OrderRefund, Resource
-from app.models.core.enums import OrderKind, OrderStatus
+from app.models.orders.enums import OrderKind, OrderStatus
 from app.services.core.context import ServiceContext
 from app.services.core.pagination import (
     Direction,
