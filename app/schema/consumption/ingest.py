@@ -9,9 +9,10 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 from app.resolvers.consumption import consumption as resolvers
-from app.schema.consumption.consumption import BillCycleState, UsageRecordKind
-from app.schema.core.enums import ServiceType
+from app.schema.consumption.consumption import BillCycleState
+from app.schema.consumption.enums import UsageRecordKind
 from app.schema.core.errors import UserError
+from app.schema.customers.enums import ServiceType
 
 if TYPE_CHECKING:
     pass

@@ -13,10 +13,10 @@ from app.globalid import to_global_id
 from app.models.funds.enums import RechargeChannel as ModelChannel
 from app.models.partners.enums import ContractingEntity
 from app.resolvers.funds import recharges as resolvers
-from app.schema.core.enums import RechargeChannel, RechargeStatus
 from app.schema.core.errors import UserError
 from app.schema.core.money import Money, money
 from app.schema.core.relay import Node
+from app.schema.funds.enums import RechargeChannel, RechargeStatus
 from app.services.funds import recharge_pool
 
 if TYPE_CHECKING:
