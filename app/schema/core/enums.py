@@ -31,6 +31,8 @@ def graphql_enum(
 ) -> E:
     """Register `cls` as the GraphQL enum `name` (default: the class name) with `description`
     and one description per member (`values`: member name -> text, exactly the members)."""
+    if not (isinstance(cls, type) and issubclass(cls, Enum)):
+        raise TypeError(f"{cls!r} is not an Enum")
     if "__strawberry_definition__" in cls.__dict__:
         raise TypeError(f"{cls.__qualname__} is already a GraphQL enum")
     members = [member.name for member in cls]
