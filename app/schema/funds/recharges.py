@@ -10,7 +10,6 @@ import strawberry
 
 from app import clock
 from app.globalid import to_global_id
-from app.models.funds.enums import RechargeChannel as ModelChannel
 from app.models.partners.enums import ContractingEntity
 from app.resolvers.funds import recharges as resolvers
 from app.schema.core.errors import UserError
@@ -65,9 +64,7 @@ class Recharge(Node):
             return None
         partner = await info.context.loaders.partner.load(self.row.partner_id)
         entity = partner.contracting_entity if partner else ContractingEntity.OTHER
-        return recharge_pool.original_route_until(
-            entity, ModelChannel(self.row.channel), self.row.paid_at
-        )
+        return recharge_pool.original_route_until(entity, self.row.channel, self.row.paid_at)
 
     @strawberry.field(description="The REFERRAL customer that recharged itself (else null).")
     async def customer(
