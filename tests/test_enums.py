@@ -24,7 +24,7 @@ from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from app.models.funds.enums import AdjustmentKind, LedgerAccount
 from app.schema import schema
 from app.schema.core.enums import graphql_enum
-from app.schema.core.execution import PlainObjectExecutor
+from app.schema.core.execution import PlainObjectExecutor, _enum_names
 from app.schema.funds.enums import AdjustmentInputKind, PartnerLedgerAccount
 from app.services.funds.statements import STATEMENT_ACCOUNTS
 
@@ -286,3 +286,17 @@ async def test_an_unknown_enum_argument_is_refused() -> None:
     for built in _executors():
         result = await built.execute("{ swatches(tones: [PURPLE]) { tone } }")
         assert result.errors and "PURPLE" in result.errors[0].message
+
+
+@pytest.mark.parametrize("name", sorted(_graphql_enums()))
+def test_the_plain_plan_coerces_each_enum_as_strawberry_does(name: str) -> None:
+    """The fast executor's dict lookup names what strawberry's coercion names, for a member
+    of the Python enum and for its raw value alike, and refuses what is not a value."""
+    graphql_type = _graphql_enums()[name]
+    names = _enum_names(graphql_type)
+    for member in graphql_type.wrapped_cls:  # type: ignore[attr-defined]
+        assert names(member) == graphql_type.coerce_output_value(member) == member.name
+        assert names(member.value) == graphql_type.coerce_output_value(member.value)
+    assert names("NOT A VALUE") is None
+    with pytest.raises(Exception, match="NOT A VALUE"):
+        graphql_type.coerce_output_value("NOT A VALUE")
