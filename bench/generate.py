@@ -25,15 +25,8 @@ from app.db import create_engine
 from app.demo.catalog import seed_catalog
 from app.migrate import upgrade
 from app.models import CloudAccount, Customer, Partner, PartnerUser, Product, Resource
-from app.models.core.enums import (
-    AssociationType,
-    BillingMode,
-    CertificationStatus,
-    ContractingEntity,
-    CustomerStatus,
-    ResourceStatus,
-    Role,
-)
+from app.models.customers.enums import AssociationType, BillingMode, CustomerStatus, ResourceStatus
+from app.models.partners.enums import CertificationStatus, ContractingEntity, Role
 from app.settings import get_settings
 
 CUSTOMERS = 5000

@@ -11,17 +11,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app import clock
 from app.models import CloudAccount, Customer, Partner, PartnerUser, Resource
-from app.models.core.enums import (
+from app.models.customers.enums import (
     AssociationType,
     BillingMode,
-    CertificationStatus,
-    ContractingEntity,
     CustomerStatus,
-    PrincipalKind,
     ResourceStatus,
-    Role,
     ServiceType,
 )
+from app.models.partners.enums import CertificationStatus, ContractingEntity, PrincipalKind, Role
 from app.services.lifecycle.company_names import normalize_company_name
 from app.services.partners.tokens import create_token
 

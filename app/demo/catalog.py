@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.models import Product
-from app.models.core.enums import BillingMode, ServiceType
+from app.models.customers.enums import BillingMode, ServiceType
 
 REGIONS = {"cn-north-4": Decimal("1.00"), "cn-east-3": Decimal("1.05")}
 

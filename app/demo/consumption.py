@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app import clock
 from app.clock import business_tz
 from app.models import BillCycle, Customer, Partner, Product, Resource, UsageRecord
-from app.models.core.enums import AssociationType, BillingMode, ResourceStatus, ServiceType
+from app.models.customers.enums import AssociationType, BillingMode, ResourceStatus, ServiceType
 from app.services.consumption.calendar import business_day, cycle_of, cycle_start
 from app.services.consumption.cycles import close_cycle
 from app.services.consumption.ingest import ingest_batch

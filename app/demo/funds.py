@@ -9,15 +9,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.models import Customer, Partner, PartnerUser, Recharge
-from app.models.core.enums import (
-    AdjustmentKind,
-    AssociationType,
-    PrincipalKind,
-    RechargeChannel,
-    RechargeStatus,
-    Role,
-    WithdrawalRoute,
-)
+from app.models.customers.enums import AssociationType
+from app.models.funds.enums import AdjustmentKind, RechargeChannel, RechargeStatus, WithdrawalRoute
+from app.models.partners.enums import PrincipalKind, Role
 from app.services.core.context import ServiceContext
 from app.services.funds import adjustments, credit, recharges, withdrawals
 from app.services.partners.principal import Principal

@@ -28,18 +28,18 @@ from app.models import (
     Registration,
     ReservedCompany,
 )
-from app.models.core.enums import (
+from app.models.customers.enums import AssociationType
+from app.models.lifecycle.enums import (
     AssociationChangeKind,
     AssociationChangeStatus,
-    AssociationType,
     AuthorizationStatus,
     DisassociationRequestStatus,
     InvitationChannel,
     InvitationStatus,
     NotificationChannel,
     RegistrationStatus,
-    Role,
 )
+from app.models.partners.enums import Role
 from app.services.lifecycle.company_names import normalize_company_name
 from app.services.lifecycle.invitation_links import TEMPLATE, invitation_link
 from app.services.partners.tokens import hash_token

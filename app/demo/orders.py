@@ -27,14 +27,10 @@ from app.models import (
     Product,
     Resource,
 )
-from app.models.core.enums import (
-    AssociationType,
-    AuthorizationStatus,
-    OrderKind,
-    PeriodUnit,
-    PrincipalKind,
-    Role,
-)
+from app.models.customers.enums import AssociationType
+from app.models.lifecycle.enums import AuthorizationStatus
+from app.models.orders.enums import OrderKind, PeriodUnit
+from app.models.partners.enums import PrincipalKind, Role
 from app.services.core.context import ServiceContext
 from app.services.orders import orders
 from app.services.orders import payments as order_payments

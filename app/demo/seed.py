@@ -22,16 +22,8 @@ from app.demo.funds import seed_funds
 from app.demo.lifecycle import seed_lifecycle
 from app.demo.orders import seed_orders
 from app.models import CloudAccount, Customer, Partner, PartnerUser, Product, Resource
-from app.models.core.enums import (
-    AssociationType,
-    BillingMode,
-    CertificationStatus,
-    ContractingEntity,
-    PrincipalKind,
-    ResourceStatus,
-    Role,
-    ServiceType,
-)
+from app.models.customers.enums import AssociationType, BillingMode, ResourceStatus, ServiceType
+from app.models.partners.enums import CertificationStatus, ContractingEntity, PrincipalKind, Role
 from app.services.lifecycle.company_names import normalize_company_name
 from app.services.partners.tokens import create_token, revoke_tokens
 

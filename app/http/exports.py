@@ -35,7 +35,9 @@ from app.http.errors import error_body
 from app.http.negotiation import HttpError
 from app.http.parquet import DECIMAL_COLUMNS, parquet_chunks
 from app.models import ConsumptionDetail
-from app.models.core.enums import BillingMode, DetailKind, PrincipalKind, ServiceType
+from app.models.consumption.enums import DetailKind
+from app.models.customers.enums import BillingMode, ServiceType
+from app.models.partners.enums import PrincipalKind
 from app.resolvers.core.ids import parse_id
 from app.services.consumption.queries import ConsumptionFilter, details_statement
 from app.services.core.context import ServiceContext

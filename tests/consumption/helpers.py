@@ -13,7 +13,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.models import Customer, Partner, PartnerUser, Product, Resource
-from app.models.core.enums import AdjustmentKind, BillingMode, Role, ServiceType
+from app.models.customers.enums import BillingMode, ServiceType
+from app.models.funds.enums import AdjustmentKind
+from app.models.partners.enums import Role
 from app.services.consumption.ingest import IngestResult, ingest_batch
 from app.services.funds import adjustments, credit
 from tests.factories import make_customer, make_partner, make_resource, make_user

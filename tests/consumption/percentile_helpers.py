@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from app.models.core.enums import ServiceType
+from app.models.customers.enums import ServiceType
 from tests.consumption.helpers import at, make_product, on_demand_resource
 
 MAY_1 = date(2026, 5, 1)

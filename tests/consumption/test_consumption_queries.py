@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 
-from app.models.core.enums import Role, ServiceType
+from app.models.customers.enums import ServiceType
+from app.models.partners.enums import Role
 from tests.consumption.helpers import (
     at,
     ingest,

@@ -8,7 +8,7 @@ import json
 from datetime import date, timedelta
 from decimal import Decimal
 
-from app.models.core.enums import Role
+from app.models.partners.enums import Role
 from tests.consumption.helpers import at, ingest, on_demand_resource, usage, world
 from tests.factories import make_customer, make_partner, make_user, platform_token, token_for
 

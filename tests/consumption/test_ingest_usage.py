@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from app.models.core.enums import ServiceType
+from app.models.customers.enums import ServiceType
 from app.settings import get_settings
 from tests.consumption.helpers import at, make_product, on_demand_resource, world
 from tests.factories import global_id, gql, iso, platform_token, token_for

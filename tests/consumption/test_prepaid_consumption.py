@@ -8,7 +8,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 
 from app.models import ConsumptionRollup, LedgerEntry
-from app.models.core.enums import DetailKind
+from app.models.consumption.enums import DetailKind
 from app.services.consumption.prepaid import record_prepaid_consumption
 from app.services.consumption.verify import verify
 from tests.consumption.helpers import world

@@ -9,7 +9,8 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from app.models import ConsumptionCharge, ConsumptionDetail, CustomerAccount, LedgerEntry
-from app.models.core.enums import DetailKind, LedgerKind
+from app.models.consumption.enums import DetailKind
+from app.models.funds.enums import LedgerKind
 from app.services.consumption.cycles import close_cycle
 from app.services.consumption.verify import verify
 from tests.consumption.helpers import (

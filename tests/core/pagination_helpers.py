@@ -10,7 +10,8 @@ import pytest
 
 from app import clock
 from app.models import Customer, Resource
-from app.models.core.enums import BillingMode, Role
+from app.models.customers.enums import BillingMode
+from app.models.partners.enums import Role
 from tests.factories import (
     global_id,
     gql,

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from app.models.core.enums import Role
+from app.models.partners.enums import Role
 from app.services.customers import customers as customer_service
 from tests.factories import make_customer, make_partner, make_user, token_for
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from app.models import Resource
-from app.models.core.enums import BillingMode, ResourceStatus
+from app.models.customers.enums import BillingMode, ResourceStatus
 from app.services.core.jobs import load_registry, run_due
 from tests.factories import make_customer, make_partner, make_resource
 

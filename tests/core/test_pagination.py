@@ -17,7 +17,7 @@ from sqlalchemy import update
 
 from app.globalid import from_global_id
 from app.models import Customer
-from app.models.core.enums import Role
+from app.models.partners.enums import Role
 from tests.core import pagination_helpers
 from tests.core.pagination_helpers import CUSTOMERS, DOCUMENTS, World, _now, connection_of, fetch
 from tests.factories import (

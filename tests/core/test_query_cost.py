@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from app.http import throttle as throttle_module
-from app.models.core.enums import Role
+from app.models.partners.enums import Role
 from tests.factories import make_partner, make_user, token_for
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"

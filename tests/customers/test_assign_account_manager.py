@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from app.models import AuditEvent, Customer
-from app.models.core.enums import Role
+from app.models.partners.enums import Role
 from tests.customers.account_manager_helpers import SETTINGS, UNASSIGN, cid, uid
 from tests.factories import (
     customer_token,

@@ -10,7 +10,8 @@ from sqlalchemy import select
 
 from app import clock
 from app.models import Customer, Partner
-from app.models.core.enums import AssociationType, CustomerStatus, Role
+from app.models.customers.enums import AssociationType, CustomerStatus
+from app.models.partners.enums import Role
 from tests.factories import global_id, gql, make_customer, make_partner, make_user, token_for
 
 CUSTOMERS = """

@@ -5,7 +5,8 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from app.models import AuditEvent
-from app.models.core.enums import CustomerStatus, Role
+from app.models.customers.enums import CustomerStatus
+from app.models.partners.enums import Role
 from tests.factories import (
     customer_token,
     global_id,

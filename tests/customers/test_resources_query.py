@@ -9,7 +9,8 @@ import pytest
 
 from app import clock
 from app.models import Customer, Partner, Resource
-from app.models.core.enums import BillingMode, ResourceStatus, Role, ServiceType
+from app.models.customers.enums import BillingMode, ResourceStatus, ServiceType
+from app.models.partners.enums import Role
 from tests.factories import (
     global_id,
     gql,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.models.core.enums import Role
+from app.models.partners.enums import Role
 from tests.customers.account_manager_helpers import UNASSIGN, cid
 from tests.factories import (
     gql,

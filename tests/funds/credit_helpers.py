@@ -7,7 +7,7 @@ from itertools import count
 
 import pytest
 
-from app.models.core.enums import Role
+from app.models.partners.enums import Role
 from app.services.funds import credit
 from tests.factories import (
     global_id,

@@ -9,13 +9,8 @@ from itertools import count
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.models import Customer, Partner, PartnerUser, Recharge
-from app.models.core.enums import (
-    LedgerAccount,
-    LedgerKind,
-    PrincipalKind,
-    RechargeChannel,
-    RechargeStatus,
-)
+from app.models.funds.enums import LedgerAccount, LedgerKind, RechargeChannel, RechargeStatus
+from app.models.partners.enums import PrincipalKind
 from app.services.core.context import ServiceContext
 from app.services.funds import ledger, recharges
 from app.services.funds.accounts import lock_partner_account

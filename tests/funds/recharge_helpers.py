@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from app.models.core.enums import Role
+from app.models.partners.enums import Role
 from tests.factories import (
     gql,
     make_partner,

@@ -9,7 +9,8 @@ import pytest
 from sqlalchemy import func, select
 
 from app.models import Adjustment, AuditEvent, IdempotencyKey, LedgerEntry
-from app.models.core.enums import AssociationType, CertificationStatus, Role
+from app.models.customers.enums import AssociationType
+from app.models.partners.enums import CertificationStatus, Role
 from tests.factories import (
     customer_token,
     global_id,

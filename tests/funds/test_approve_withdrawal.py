@@ -6,9 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from app.models.core.enums import (
-    Role,
-)
+from app.models.partners.enums import Role
 from tests.factories import (
     customer_token,
     global_id,

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 
-from app.models.core.enums import BillingMode, ResourceStatus, Role
+from app.models.customers.enums import BillingMode, ResourceStatus
+from app.models.partners.enums import Role
 from app.services.core.jobs import run_due
 from app.services.funds import credit
 from tests.factories import (

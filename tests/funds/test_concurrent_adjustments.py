@@ -17,7 +17,7 @@ from sqlalchemy import delete, func, select
 from app.db import Database
 from app.main import create_app
 from app.models import Adjustment, Base, CustomerAccount, PartnerAccount
-from app.models.core.enums import Role
+from app.models.partners.enums import Role
 from app.services.funds.verify import verify
 from tests.factories import global_id, make_customer, make_partner, make_user, token_for
 from tests.funds.helpers import recharge

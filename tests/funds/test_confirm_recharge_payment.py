@@ -9,7 +9,9 @@ import pytest
 from sqlalchemy import select
 
 from app.models import LedgerEntry, LedgerTransaction, Recharge
-from app.models.core.enums import AssociationType, LedgerKind, Role
+from app.models.customers.enums import AssociationType
+from app.models.funds.enums import LedgerKind
+from app.models.partners.enums import Role
 from tests.conftest import NOW
 from tests.factories import (
     customer_token,

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.models.core.enums import (
-    Role,
-)
+from app.models.partners.enums import Role
 from tests.factories import (
     gql,
     make_partner,

@@ -15,14 +15,8 @@ from hypothesis import strategies as st
 from app import clock
 from app.clock import add_months
 from app.models import PartnerAccount
-from app.models.core.enums import (
-    AdjustmentKind,
-    ContractingEntity,
-    PrincipalKind,
-    RechargeChannel,
-    Role,
-    WithdrawalRoute,
-)
+from app.models.funds.enums import AdjustmentKind, RechargeChannel, WithdrawalRoute
+from app.models.partners.enums import ContractingEntity, PrincipalKind, Role
 from app.services.core.context import ServiceContext
 from app.services.core.errors import DomainError, DomainErrors
 from app.services.funds import adjustments, credit, withdrawal_reviews, withdrawals

@@ -8,9 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.models import LedgerTransaction
-from app.models.core.enums import (
-    LedgerKind,
-)
+from app.models.funds.enums import LedgerKind
 from tests.factories import (
     gql,
 )

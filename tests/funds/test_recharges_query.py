@@ -6,7 +6,9 @@ from datetime import timedelta
 
 import pytest
 
-from app.models.core.enums import AssociationType, RechargeChannel, Role
+from app.models.customers.enums import AssociationType
+from app.models.funds.enums import RechargeChannel
+from app.models.partners.enums import Role
 from tests.factories import (
     customer_token,
     global_id,

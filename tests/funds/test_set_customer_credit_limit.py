@@ -8,7 +8,8 @@ import pytest
 from sqlalchemy import select
 
 from app.models import AuditEvent
-from app.models.core.enums import AssociationType, Role
+from app.models.customers.enums import AssociationType
+from app.models.partners.enums import Role
 from tests.factories import (
     customer_token,
     global_id,

@@ -7,7 +7,8 @@ from datetime import timedelta
 import pytest
 
 from app.globalid import from_global_id
-from app.models.core.enums import RechargeChannel, Role
+from app.models.funds.enums import RechargeChannel
+from app.models.partners.enums import Role
 from tests.conftest import NOW
 from tests.factories import (
     customer_token,

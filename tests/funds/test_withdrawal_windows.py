@@ -6,10 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from app.models.core.enums import (
-    ContractingEntity,
-    RechargeChannel,
-)
+from app.models.funds.enums import RechargeChannel
+from app.models.partners.enums import ContractingEntity
 from tests.factories import (
     global_id,
     gql,

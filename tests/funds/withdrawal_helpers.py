@@ -5,11 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from itertools import count
 
-from app.models.core.enums import (
-    ContractingEntity,
-    RechargeChannel,
-    Role,
-)
+from app.models.funds.enums import RechargeChannel
+from app.models.partners.enums import ContractingEntity, Role
 from tests.factories import (
     global_id,
     gql,

@@ -20,17 +20,17 @@ from app.models import (
     Registration,
     ReservedCompany,
 )
-from app.models.core.enums import (
+from app.models.customers.enums import AssociationType
+from app.models.lifecycle.enums import (
     AssociationChangeKind,
     AssociationChangeStatus,
-    AssociationType,
     AuthorizationStatus,
     DisassociationRequestStatus,
     InvitationChannel,
     InvitationStatus,
     RegistrationStatus,
-    Role,
 )
+from app.models.partners.enums import Role
 from app.services.lifecycle.company_names import normalize_company_name
 from app.services.lifecycle.invitation_links import new_token
 from tests.factories import make_user

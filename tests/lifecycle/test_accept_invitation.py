@@ -8,12 +8,9 @@ import pytest
 from sqlalchemy import select
 
 from app.models import AuditEvent, CloudAccount, Customer, Invitation, Registration
-from app.models.core.enums import (
-    AssociationType,
-    InvitationStatus,
-    RegistrationStatus,
-    Role,
-)
+from app.models.customers.enums import AssociationType
+from app.models.lifecycle.enums import InvitationStatus, RegistrationStatus
+from app.models.partners.enums import Role
 from tests.factories import (
     customer_token,
     global_id,

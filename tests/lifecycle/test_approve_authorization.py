@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.models.core.enums import (
-    AuthorizationStatus,
-)
+from app.models.lifecycle.enums import AuthorizationStatus
 from tests.factories import (
     customer_token,
     gql,

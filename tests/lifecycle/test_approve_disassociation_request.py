@@ -8,12 +8,9 @@ import pytest
 from sqlalchemy import select
 
 from app.models import AuditEvent, Customer, DisassociationRequest, Notification
-from app.models.core.enums import (
-    CustomerStatus,
-    DisassociationRequestStatus,
-    NotificationChannel,
-    Role,
-)
+from app.models.customers.enums import CustomerStatus
+from app.models.lifecycle.enums import DisassociationRequestStatus, NotificationChannel
+from app.models.partners.enums import Role
 from app.services.core.jobs import run_due
 from tests.factories import (
     gql,

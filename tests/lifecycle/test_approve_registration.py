@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from app.models.core.enums import RegistrationStatus
+from app.models.lifecycle.enums import RegistrationStatus
 from tests.factories import (
     customer_token,
     gql,

@@ -7,12 +7,8 @@ from datetime import timedelta
 import pytest
 
 from app.models import Authorization
-from app.models.core.enums import (
-    AuthorizationScope,
-    AuthorizationStatus,
-    PrincipalKind,
-    Role,
-)
+from app.models.lifecycle.enums import AuthorizationScope, AuthorizationStatus
+from app.models.partners.enums import PrincipalKind, Role
 from app.services.core.context import ServiceContext
 from app.services.core.errors import DomainError, ErrorCode
 from app.services.core.jobs import run_due

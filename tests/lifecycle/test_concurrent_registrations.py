@@ -13,7 +13,7 @@ from sqlalchemy import func, select, text
 
 from app.main import create_app
 from app.models import Base, Registration
-from app.models.core.enums import Role
+from app.models.partners.enums import Role
 from tests.factories import make_partner, make_user, token_for
 
 SUBMIT = """

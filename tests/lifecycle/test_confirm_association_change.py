@@ -9,14 +9,13 @@ import pytest
 from sqlalchemy import select
 
 from app.models import AssociationChangeRequest, AuditEvent, Authorization, Customer
-from app.models.core.enums import (
+from app.models.customers.enums import AssociationType, CustomerStatus
+from app.models.lifecycle.enums import (
     AssociationChangeKind,
     AssociationChangeStatus,
-    AssociationType,
     AuthorizationStatus,
-    CustomerStatus,
-    Role,
 )
+from app.models.partners.enums import Role
 from app.services.core.jobs import run_due
 from app.services.lifecycle import association_rules
 from tests.factories import (

@@ -8,7 +8,8 @@ import pytest
 from sqlalchemy import select
 
 from app.models import AuditEvent, Invitation, Notification
-from app.models.core.enums import CertificationStatus, RegistrationStatus, Role
+from app.models.lifecycle.enums import RegistrationStatus
+from app.models.partners.enums import CertificationStatus, Role
 from app.services.partners.tokens import hash_token
 from tests.factories import (
     customer_token,

@@ -7,10 +7,8 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 
 from app.models import AuditEvent
-from app.models.core.enums import (
-    CustomerStatus,
-    DisassociationRequestStatus,
-)
+from app.models.customers.enums import CustomerStatus
+from app.models.lifecycle.enums import DisassociationRequestStatus
 from tests.factories import (
     customer_token,
     global_id,

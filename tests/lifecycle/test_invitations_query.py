@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from app.models import Invitation
-from app.models.core.enums import InvitationChannel, InvitationStatus, RegistrationStatus
+from app.models.lifecycle.enums import InvitationChannel, InvitationStatus, RegistrationStatus
 from app.services.core.jobs import run_due
 from app.services.partners.tokens import hash_token
 from tests.factories import global_id, gql, make_partner

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from app.models.core.enums import AuthorizationStatus, RegistrationStatus, Role
+from app.models.lifecycle.enums import AuthorizationStatus, RegistrationStatus
+from app.models.partners.enums import Role
 from app.services.core.jobs import load_registry
 from tests.factories import (
     customer_token,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from app.models import Invitation, Registration
-from app.models.core.enums import InvitationStatus, RegistrationStatus
+from app.models.lifecycle.enums import InvitationStatus, RegistrationStatus
 from app.services.core.jobs import run_due
 from tests.factories import (
     customer_token,

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from app.models.core.enums import (
-    AuthorizationStatus,
-)
+from app.models.lifecycle.enums import AuthorizationStatus
 from tests.factories import (
     customer_token,
     gql,

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from app.models.core.enums import (
-    AssociationType,
-    DisassociationRequestStatus,
-)
+from app.models.customers.enums import AssociationType
+from app.models.lifecycle.enums import DisassociationRequestStatus
 from tests.factories import (
     make_customer,
 )

@@ -8,11 +8,9 @@ import pytest
 from sqlalchemy import select
 
 from app.models import AuditEvent
-from app.models.core.enums import (
-    AssociationType,
-    AuthorizationStatus,
-    Role,
-)
+from app.models.customers.enums import AssociationType
+from app.models.lifecycle.enums import AuthorizationStatus
+from app.models.partners.enums import Role
 from tests.factories import (
     customer_token,
     global_id,

@@ -9,13 +9,9 @@ import pytest
 from sqlalchemy import select
 
 from app.models import AssociationChangeRequest, AuditEvent
-from app.models.core.enums import (
-    AssociationChangeStatus,
-    AssociationType,
-    CustomerStatus,
-    ResourceStatus,
-    Role,
-)
+from app.models.customers.enums import AssociationType, CustomerStatus, ResourceStatus
+from app.models.lifecycle.enums import AssociationChangeStatus
+from app.models.partners.enums import Role
 from app.services.core.errors import DomainError, ErrorCode
 from app.services.lifecycle import association_rules
 from app.services.lifecycle.association_rules import AssociationChange, register_blocker

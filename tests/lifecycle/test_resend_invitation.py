@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from app.models import Invitation, Notification
-from app.models.core.enums import InvitationChannel, InvitationStatus
+from app.models.lifecycle.enums import InvitationChannel, InvitationStatus
 from app.services.partners.tokens import hash_token
 from tests.factories import gql, iso
 from tests.lifecycle.factories import make_invitation

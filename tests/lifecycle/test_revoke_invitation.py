@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from app.models.core.enums import Role
+from app.models.partners.enums import Role
 from tests.factories import gql, iso, make_user, token_for
 from tests.lifecycle.factories import make_invitation
 from tests.lifecycle.invitation_helpers import EVERY_FIELD, REVOKE, iid

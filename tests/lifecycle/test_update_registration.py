@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.models.core.enums import RegistrationStatus
+from app.models.lifecycle.enums import RegistrationStatus
 from tests.factories import (
     gql,
     make_partner,

@@ -6,7 +6,8 @@ import pytest
 from sqlalchemy import select
 
 from app.models import AuditEvent, Invitation
-from app.models.core.enums import InvitationStatus, RegistrationStatus, Role
+from app.models.lifecycle.enums import InvitationStatus, RegistrationStatus
+from app.models.partners.enums import Role
 from tests.factories import (
     gql,
     make_user,

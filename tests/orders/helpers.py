@@ -12,7 +12,7 @@ from sqlalchemy import select
 from app import clock
 from app.demo.catalog import seed_catalog
 from app.models import Customer, Partner, Product, Resource
-from app.models.core.enums import Role
+from app.models.partners.enums import Role
 from tests.factories import global_id, gql, make_customer, make_partner, make_user, token_for
 from tests.funds.helpers import recharge
 from tests.lifecycle.factories import make_authorization

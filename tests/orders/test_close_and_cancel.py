@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from app.models import Order
-from app.models.core.enums import OrderStatus
+from app.models.orders.enums import OrderStatus
 from app.services.orders.orders import close_unpaid_orders
 from tests.factories import customer_token, gql
 from tests.funds.helpers import platform

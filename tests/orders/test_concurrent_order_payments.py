@@ -18,7 +18,7 @@ from app.db import Database
 from app.demo.catalog import seed_catalog
 from app.main import create_app
 from app.models import Base, Order, OrderPayment, PartnerAccount, Resource
-from app.models.core.enums import Role
+from app.models.partners.enums import Role
 from app.services.funds.verify import verify
 from tests.factories import global_id, make_customer, make_partner, make_user, token_for
 from tests.funds.helpers import recharge

@@ -10,7 +10,9 @@ from sqlalchemy import func, select
 
 from app import clock
 from app.models import AuditEvent, IdempotencyKey, Order
-from app.models.core.enums import AssociationType, AuthorizationStatus, CertificationStatus, Role
+from app.models.customers.enums import AssociationType
+from app.models.lifecycle.enums import AuthorizationStatus
+from app.models.partners.enums import CertificationStatus, Role
 from app.services.funds import credit
 from tests.factories import (
     customer_token,

@@ -9,7 +9,8 @@ from sqlalchemy import func, select
 
 from app.globalid import to_global_id
 from app.models import ConsumptionDetail, LedgerEntry
-from app.models.core.enums import BillingMode, LedgerKind
+from app.models.customers.enums import BillingMode
+from app.models.funds.enums import LedgerKind
 from app.services.consumption.verify import verify as verify_consumption
 from tests.factories import gql
 from tests.funds.helpers import assert_books_balance

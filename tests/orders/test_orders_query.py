@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from app.models.core.enums import AssociationType, Role
+from app.models.customers.enums import AssociationType
+from app.models.partners.enums import Role
 from tests.factories import (
     customer_token,
     global_id,

@@ -9,7 +9,9 @@ import pytest
 from sqlalchemy import select
 
 from app.models import Customer, CustomerAccount
-from app.models.core.enums import AssociationChangeKind, AssociationType, Role
+from app.models.customers.enums import AssociationType
+from app.models.lifecycle.enums import AssociationChangeKind
+from app.models.partners.enums import Role
 from app.services.funds import credit
 from app.services.lifecycle.association_rules import (
     AssociationChange,

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.models import OrderPayment, Resource
-from app.models.core.enums import CertificationStatus, Role
+from app.models.partners.enums import CertificationStatus, Role
 from tests.factories import global_id, gql, make_customer, make_partner, make_user, token_for
 from tests.funds.helpers import assert_books_balance
 from tests.lifecycle.factories import make_authorization

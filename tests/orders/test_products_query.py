@@ -6,7 +6,8 @@ from decimal import Decimal
 
 from app.demo.catalog import demo_products
 from app.models import Product
-from app.models.core.enums import BillingMode, Role
+from app.models.customers.enums import BillingMode
+from app.models.partners.enums import Role
 from tests.factories import (
     customer_token,
     global_id,

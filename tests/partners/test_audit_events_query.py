@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.models.core.enums import Role
+from app.models.partners.enums import Role
 from tests.factories import global_id, gql, make_customer, make_partner, make_user, token_for
 
 UPDATE = """

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from app.models import ApiToken, AuditEvent
-from app.models.core.enums import Role
+from app.models.partners.enums import Role
 from app.services.partners.tokens import hash_token
 from tests.conftest import NOW
 from tests.factories import (

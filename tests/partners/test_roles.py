@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import select
 
 from app.models import AuditEvent, Customer, Partner, PartnerUser, Resource
-from app.models.core.enums import Role
+from app.models.partners.enums import Role
 from tests.conftest import NOW
 from tests.factories import (
     customer_token,

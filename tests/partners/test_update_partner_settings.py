@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from app.models import AuditEvent
-from app.models.core.enums import Role
+from app.models.partners.enums import Role
 from tests.customers.account_manager_helpers import SETTINGS
 from tests.factories import (
     gql,

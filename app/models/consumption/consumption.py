@@ -13,9 +13,10 @@ from decimal import Decimal
 from sqlalchemy import Date, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.models.consumption.enums import BillCycleStatus, DetailKind
 from app.models.core.base import Base, created_at_column, enum_column
-from app.models.core.enums import BillCycleStatus, BillingMode, DetailKind, ServiceType
 from app.models.core.types import Money, UTCDateTime
+from app.models.customers.enums import BillingMode, ServiceType
 
 ZERO8 = Decimal("0E-8")
 

@@ -9,7 +9,7 @@ from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.core.base import Base, created_at_column, enum_column
-from app.models.core.enums import PrincipalKind
+from app.models.partners.enums import PrincipalKind
 
 
 class AuditEvent(Base):

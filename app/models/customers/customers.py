@@ -8,8 +8,8 @@ from sqlalchemy import JSON, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.core.base import Base, created_at_column, enum_column
-from app.models.core.enums import AssociationType, CustomerStatus
 from app.models.core.types import UTCDateTime
+from app.models.customers.enums import AssociationType, CustomerStatus
 
 
 class CloudAccount(Base):

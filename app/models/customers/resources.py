@@ -8,8 +8,8 @@ from sqlalchemy import Boolean, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.core.base import Base, created_at_column, enum_column
-from app.models.core.enums import BillingMode, ResourceStatus, ServiceType
 from app.models.core.types import UTCDateTime
+from app.models.customers.enums import BillingMode, ResourceStatus, ServiceType
 
 
 class Resource(Base):

@@ -14,8 +14,8 @@ from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.core.base import Base, created_at_column, enum_column
-from app.models.core.enums import LedgerAccount, LedgerKind
 from app.models.core.types import Money, UTCDateTime
+from app.models.funds.enums import LedgerAccount, LedgerKind
 
 ZERO = Decimal("0.00")
 

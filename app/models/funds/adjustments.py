@@ -9,8 +9,8 @@ from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.core.base import Base, created_at_column, enum_column
-from app.models.core.enums import AdjustmentKind
 from app.models.core.types import Money
+from app.models.funds.enums import AdjustmentKind
 
 
 class Adjustment(Base):

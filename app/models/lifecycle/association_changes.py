@@ -8,13 +8,13 @@ from sqlalchemy import JSON, Boolean, ForeignKey, Index, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.core.base import Base, enum_column
-from app.models.core.enums import (
+from app.models.core.types import UTCDateTime
+from app.models.customers.enums import AssociationType
+from app.models.lifecycle.enums import (
     AssociationChangeKind,
     AssociationChangeStatus,
-    AssociationType,
     DisassociationRequestStatus,
 )
-from app.models.core.types import UTCDateTime
 
 
 class AssociationChangeRequest(Base):

@@ -8,8 +8,9 @@ from sqlalchemy import Boolean, ForeignKey, Index, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.core.base import Base, enum_column
-from app.models.core.enums import AuthorizationStatus, PrincipalKind
 from app.models.core.types import UTCDateTime
+from app.models.lifecycle.enums import AuthorizationStatus
+from app.models.partners.enums import PrincipalKind
 
 
 class Authorization(Base):

@@ -9,13 +9,9 @@ from sqlalchemy import JSON, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.core.base import Base, created_at_column, enum_column
-from app.models.core.enums import (
-    AssociationType,
-    InvitationChannel,
-    InvitationStatus,
-    NotificationChannel,
-)
 from app.models.core.types import UTCDateTime
+from app.models.customers.enums import AssociationType
+from app.models.lifecycle.enums import InvitationChannel, InvitationStatus, NotificationChannel
 
 
 class Invitation(Base):

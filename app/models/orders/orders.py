@@ -9,7 +9,9 @@ from sqlalchemy import JSON, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.core.base import Base, created_at_column, enum_column
-from app.models.core.enums import (
+from app.models.core.types import Money, UTCDateTime
+from app.models.funds.accounts import ZERO
+from app.models.orders.enums import (
     OrderKind,
     OrderPayer,
     OrderSource,
@@ -17,8 +19,6 @@ from app.models.core.enums import (
     PartnerPaymentStatus,
     PeriodUnit,
 )
-from app.models.core.types import Money, UTCDateTime
-from app.models.funds.accounts import ZERO
 
 
 class Order(Base):

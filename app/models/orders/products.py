@@ -9,8 +9,8 @@ from sqlalchemy import Boolean, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.core.base import Base, created_at_column, enum_column
-from app.models.core.enums import BillingMode, ServiceType
 from app.models.core.types import Money
+from app.models.customers.enums import BillingMode, ServiceType
 
 
 class Product(Base):

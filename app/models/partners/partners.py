@@ -8,8 +8,8 @@ from sqlalchemy import Boolean, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.core.base import Base, created_at_column, enum_column
-from app.models.core.enums import CertificationStatus, ContractingEntity, Role
 from app.models.core.types import UTCDateTime
+from app.models.partners.enums import CertificationStatus, ContractingEntity, Role
 
 
 class Partner(Base):

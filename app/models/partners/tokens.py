@@ -8,8 +8,8 @@ from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.core.base import Base, created_at_column, enum_column
-from app.models.core.enums import PrincipalKind
 from app.models.core.types import UTCDateTime
+from app.models.partners.enums import PrincipalKind
 
 
 class ApiToken(Base):

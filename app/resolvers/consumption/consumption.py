@@ -5,14 +5,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from app.context import RequestContext
-from app.models.core.enums import BillingMode, DetailKind, ServiceType
 from app.resolvers.core.ids import parse_id
 from app.resolvers.core.mutations import Outcome, run_mutation
 from app.services.consumption import cycles as consumption_cycles
 from app.services.consumption import percentile as consumption_percentile
 from app.services.consumption import queries as consumption_queries
 from app.services.consumption.ingest import IngestResult, ingest_batch
-from app.services.consumption.queries import ConsumptionFilter, DetailOrderField, GroupBy
+from app.services.consumption.queries import ConsumptionFilter, DetailOrderField
 from app.services.core.errors import BadRequest, DomainError, ErrorCode
 from app.services.core.pagination import Direction, Page, PageRequest
 from app.settings import get_settings
@@ -44,22 +43,18 @@ def to_filter(value: ConsumptionFilterInput | None) -> ConsumptionFilter:
         cycle_from=value.cycle_from,
         cycle_to=value.cycle_to,
         customer_ids=_ids(value.customer_ids, "Customer", "customerIds"),
-        service_types=tuple(ServiceType(s.value) for s in value.service_types)
-        if value.service_types
-        else None,
+        service_types=tuple(value.service_types) if value.service_types else None,
         regions=tuple(value.regions) if value.regions else None,
-        billing_modes=tuple(BillingMode(b.value) for b in value.billing_modes)
-        if value.billing_modes
-        else None,
+        billing_modes=tuple(value.billing_modes) if value.billing_modes else None,
         resource_ids=_ids(value.resource_ids, "Resource", "resourceIds"),
-        kinds=tuple(DetailKind(k.value) for k in value.kinds) if value.kinds else None,
+        kinds=tuple(value.kinds) if value.kinds else None,
     )
 
 
 def _order(order_by: ConsumptionDetailOrder | None) -> tuple[DetailOrderField, Direction]:
     if order_by is None:
         return DetailOrderField.ID, Direction.ASC
-    return DetailOrderField(order_by.field.value), Direction(order_by.direction.value)
+    return order_by.field, order_by.direction
 
 
 async def list_details(
@@ -96,9 +91,7 @@ async def resource_details(
 async def summary(
     ctx: RequestContext, filter: ConsumptionFilterInput | None, group_by: list[Any]
 ) -> consumption_queries.Summary:
-    return await consumption_queries.summary(
-        ctx.service, to_filter(filter), [GroupBy(g.value) for g in group_by]
-    )
+    return await consumption_queries.summary(ctx.service, to_filter(filter), list(group_by))
 
 
 async def customer_consumption(ctx: RequestContext, customer_id: int, cycle: str | None) -> Any:

@@ -89,8 +89,8 @@ async def managed_customers(
 ) -> Page:
     """A user's current managed customers, batched with its siblings' through one loader."""
     page = PageRequest.from_args(first, after, last, before)
-    field = CustomerOrderField(order_by.field.value) if order_by else CustomerOrderField.NAME
-    direction = Direction(order_by.direction.value) if order_by else Direction.ASC
+    field = order_by.field if order_by else CustomerOrderField.NAME
+    direction = order_by.direction if order_by else Direction.ASC
     result = await ctx.loaders.managed_customer_page_by_manager.get((field, direction, page)).load(
         manager_id
     )

@@ -5,12 +5,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from app.context import RequestContext
-from app.models.core.enums import AssociationType, CustomerStatus
 from app.resolvers.core.ids import parse_id, require_id
 from app.resolvers.core.mutations import Outcome, run_and_load, run_mutation
 from app.services.core.pagination import Direction, Page, PageRequest
 from app.services.customers import customers as service
-from app.services.customers.customers import AssociationState, CustomerFilter, CustomerOrderField
+from app.services.customers.customers import CustomerFilter, CustomerOrderField
 
 if TYPE_CHECKING:
     from app.schema.customers.customers import (
@@ -27,17 +26,15 @@ def to_filter(value: CustomerFilterInput | None) -> CustomerFilter:
     return CustomerFilter(
         name_contains=value.name_contains,
         account_name_contains=value.account_name_contains,
-        association_type=AssociationType(value.association_type.value)
-        if value.association_type
-        else None,
-        status=CustomerStatus(value.status.value) if value.status else None,
+        association_type=value.association_type,
+        status=value.status,
         account_manager_id=require_id(value.account_manager_id, "PartnerUser", "accountManagerId")
         if value.account_manager_id is not None
         else None,
         associated_from=between.from_ if between else None,
         associated_to=between.to if between else None,
         has_arrears=value.has_arrears,
-        association_state=AssociationState(value.association_state.value),
+        association_state=value.association_state,
     )
 
 
@@ -51,10 +48,8 @@ async def list_customers(
     before: str | None,
 ) -> Page:
     page = PageRequest.from_args(first, after, last, before)
-    field = (
-        CustomerOrderField(order_by.field.value) if order_by else CustomerOrderField.ASSOCIATED_AT
-    )
-    direction = Direction(order_by.direction.value) if order_by else Direction.DESC
+    field = order_by.field if order_by else CustomerOrderField.ASSOCIATED_AT
+    direction = order_by.direction if order_by else Direction.DESC
     result = await service.list_customers(ctx.service, to_filter(filter), field, direction, page)
     ctx.loaders.customer.prime_many(result.rows)
     return result

@@ -6,7 +6,6 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from app.context import RequestContext
-from app.models.core.enums import BillingMode, ResourceStatus, ServiceType
 from app.resolvers.core.ids import parse_id, require_id
 from app.services.core.pagination import Direction, Page, PageRequest
 from app.services.customers import resources as service
@@ -23,11 +22,9 @@ def to_filter(value: ResourceFilterInput | None) -> ResourceFilter:
         customer_id=require_id(value.customer_id, "Customer", "customerId")
         if value.customer_id is not None
         else None,
-        service_types=tuple(ServiceType(s.value) for s in value.service_types)
-        if value.service_types
-        else None,
-        statuses=tuple(ResourceStatus(s.value) for s in value.statuses) if value.statuses else None,
-        billing_mode=BillingMode(value.billing_mode.value) if value.billing_mode else None,
+        service_types=tuple(value.service_types) if value.service_types else None,
+        statuses=tuple(value.statuses) if value.statuses else None,
+        billing_mode=value.billing_mode,
         region=value.region,
         expiring_before=value.expiring_before,
     )
@@ -36,7 +33,7 @@ def to_filter(value: ResourceFilterInput | None) -> ResourceFilter:
 def _order(order_by: ResourceOrder | None) -> tuple[ResourceOrderField, Direction]:
     if order_by is None:
         return ResourceOrderField.CREATED_AT, Direction.DESC
-    return ResourceOrderField(order_by.field.value), Direction(order_by.direction.value)
+    return order_by.field, order_by.direction
 
 
 async def list_resources(

@@ -6,7 +6,6 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from app.context import RequestContext
-from app.models.core.enums import AdjustmentKind
 from app.resolvers.core.ids import parse_id, require_id
 from app.resolvers.core.mutations import Outcome, run_idempotent
 from app.services.core.pagination import Page, PageRequest
@@ -25,7 +24,7 @@ def to_filter(value: AdjustmentRecordFilter | None) -> AdjustmentFilter:
         customer_id=require_id(value.customer_id, "Customer", "customerId")
         if value.customer_id is not None
         else None,
-        kinds=tuple(AdjustmentKind(k.value) for k in value.kinds) if value.kinds else None,
+        kinds=tuple(value.kinds) if value.kinds else None,
         created_from=between.from_ if between else None,
         created_to=between.to if between else None,
         transaction_no=value.transaction_id,
@@ -50,7 +49,7 @@ async def adjust_customer_funds(
     ctx: RequestContext, input: AdjustCustomerFundsInput
 ) -> Outcome[dict[str, Any]]:
     customer_id = parse_id(input.customer_id, "Customer")
-    kind = AdjustmentKind(input.kind.value)
+    kind = input.kind.value  # AdjustmentInputKind: its value is the AdjustmentKind
 
     def prepare() -> dict[str, Any]:
         amount = service.validate(input.amount, input.currency, input.remark)

@@ -6,7 +6,6 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from app.context import RequestContext
-from app.models.core.enums import RechargeChannel, RechargeStatus
 from app.resolvers.core.ids import parse_id, require_id
 from app.resolvers.core.mutations import Outcome, run_idempotent
 from app.services.core.errors import DomainErrors
@@ -28,10 +27,8 @@ def to_filter(value: RechargeFilterInput | None) -> RechargeFilter:
     if value is None:
         return RechargeFilter()
     return RechargeFilter(
-        statuses=tuple(RechargeStatus(s.value) for s in value.statuses) if value.statuses else None,
-        channels=tuple(RechargeChannel(c.value) for c in value.channels)
-        if value.channels
-        else None,
+        statuses=tuple(value.statuses) if value.statuses else None,
+        channels=tuple(value.channels) if value.channels else None,
         customer_id=require_id(value.customer_id, "Customer", "customerId")
         if value.customer_id is not None
         else None,
@@ -60,7 +57,7 @@ async def _recharge_outcome(ctx: RequestContext, outcome: Outcome[dict[str, Any]
 
 
 async def create_recharge(ctx: RequestContext, input: CreateRechargeInput) -> Outcome[Any]:
-    channel = RechargeChannel(input.channel.value)
+    channel = input.channel
     customer_id = parse_id(input.customer_id, "Customer")
     if input.customer_id is not None and customer_id is None:
         customer_id = 0  # a malformed id names no customer: NOT_FOUND, not "no customer"

@@ -6,7 +6,6 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from app.context import RequestContext
-from app.models.core.enums import WithdrawalRoute, WithdrawalStatus
 from app.resolvers.core.ids import parse_id
 from app.resolvers.core.mutations import Outcome, run_idempotent, run_mutation
 from app.services.core.pagination import Page, PageRequest
@@ -30,10 +29,8 @@ def to_filter(value: WithdrawalFilterInput | None) -> WithdrawalFilter:
     if value is None:
         return WithdrawalFilter()
     return WithdrawalFilter(
-        statuses=tuple(WithdrawalStatus(s.value) for s in value.statuses)
-        if value.statuses
-        else None,
-        routes=tuple(WithdrawalRoute(r.value) for r in value.routes) if value.routes else None,
+        statuses=tuple(value.statuses) if value.statuses else None,
+        routes=tuple(value.routes) if value.routes else None,
     )
 
 
@@ -60,7 +57,7 @@ async def _loaded(ctx: RequestContext, outcome: Outcome[dict[str, Any]]) -> Outc
 
 
 async def request_withdrawal(ctx: RequestContext, input: RequestWithdrawalInput) -> Outcome[Any]:
-    route = WithdrawalRoute(input.route.value)
+    route = input.route
     recharge_id = parse_id(input.recharge_id, "Recharge")
     card = (
         BankCard(input.bank_card.holder, input.bank_card.bank_name, input.bank_card.card_number)

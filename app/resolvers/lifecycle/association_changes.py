@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from app.context import RequestContext
-from app.models.core.enums import AssociationChangeKind, AssociationChangeStatus, AssociationType
 from app.resolvers.core.ids import parse_id, require_id
 from app.resolvers.core.mutations import Outcome, run_and_load
 from app.services.core.pagination import Page, PageRequest
@@ -29,10 +28,8 @@ def to_filter(value: AssociationChangeRequestFilterInput | None) -> AssociationC
         customer_id=require_id(value.customer_id, "Customer", "customerId")
         if value.customer_id is not None
         else None,
-        kind=AssociationChangeKind(value.kind.value) if value.kind else None,
-        statuses=tuple(AssociationChangeStatus(s.value) for s in value.statuses)
-        if value.statuses
-        else None,
+        kind=value.kind,
+        statuses=tuple(value.statuses) if value.statuses else None,
     )
 
 
@@ -65,7 +62,7 @@ async def request_association_type_switch(
     ctx: RequestContext, input: RequestAssociationTypeSwitchInput
 ) -> Outcome[Any]:
     customer_id = parse_id(input.customer_id, "Customer")
-    to_type = AssociationType(input.association_type.value)
+    to_type = input.association_type
     return await run_and_load(
         ctx,
         lambda: service.request_association_type_switch(

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from app.context import RequestContext
-from app.models.core.enums import AuthorizationScope, AuthorizationStatus
 from app.resolvers.core.ids import parse_id, require_id
 from app.resolvers.core.mutations import Outcome, run_and_load
 from app.services.core.pagination import Page, PageRequest
@@ -29,10 +28,8 @@ def to_filter(value: AuthorizationFilterInput | None) -> AuthorizationFilter:
         customer_id=require_id(value.customer_id, "Customer", "customerId")
         if value.customer_id is not None
         else None,
-        statuses=tuple(AuthorizationStatus(s.value) for s in value.statuses)
-        if value.statuses
-        else None,
-        scope=AuthorizationScope(value.scope.value) if value.scope else None,
+        statuses=tuple(value.statuses) if value.statuses else None,
+        scope=value.scope,
     )
 
 
@@ -58,7 +55,7 @@ async def request_authorization(
     ctx: RequestContext, input: RequestAuthorizationInput
 ) -> Outcome[Any]:
     customer_id = parse_id(input.customer_id, "Customer")
-    scopes = [AuthorizationScope(s.value) for s in input.scopes]
+    scopes = list(input.scopes)
     return await run_and_load(
         ctx,
         lambda: service.request_authorization(

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from app.context import RequestContext
-from app.models.core.enums import DisassociationRequestStatus
 from app.resolvers.core.ids import parse_id, require_id
 from app.resolvers.core.mutations import Outcome, run_and_load
 from app.services.core.pagination import Page, PageRequest
@@ -28,9 +27,7 @@ def to_filter(value: DisassociationRequestFilterInput | None) -> DisassociationR
         customer_id=require_id(value.customer_id, "Customer", "customerId")
         if value.customer_id is not None
         else None,
-        statuses=tuple(DisassociationRequestStatus(s.value) for s in value.statuses)
-        if value.statuses
-        else None,
+        statuses=tuple(value.statuses) if value.statuses else None,
     )
 
 

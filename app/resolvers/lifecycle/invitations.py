@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from app.context import RequestContext
-from app.models.core.enums import AssociationType, InvitationChannel, InvitationStatus
 from app.resolvers.core.ids import parse_id, parse_optional_id, require_id
 from app.resolvers.core.mutations import Outcome, run_and_load, run_mutation
 from app.services.core.pagination import Direction, Page, PageRequest
@@ -34,13 +33,9 @@ def to_filter(value: InvitationFilterInput | None) -> InvitationFilter:
         return InvitationFilter()
     between = value.created_between
     return InvitationFilter(
-        statuses=tuple(InvitationStatus(s.value) for s in value.statuses)
-        if value.statuses
-        else None,
-        channel=InvitationChannel(value.channel.value) if value.channel else None,
-        association_type=AssociationType(value.association_type.value)
-        if value.association_type
-        else None,
+        statuses=tuple(value.statuses) if value.statuses else None,
+        channel=value.channel,
+        association_type=value.association_type,
         registration_id=require_id(value.registration_id, "Registration", "registrationId")
         if value.registration_id is not None
         else None,
@@ -60,12 +55,8 @@ async def list_invitations(
     before: str | None,
 ) -> Page:
     page = PageRequest.from_args(first, after, last, before)
-    field = (
-        InvitationOrderField(order_by.field.value)
-        if order_by
-        else (InvitationOrderField.CREATED_AT)
-    )
-    direction = Direction(order_by.direction.value) if order_by else Direction.DESC
+    field = order_by.field if order_by else InvitationOrderField.CREATED_AT
+    direction = order_by.direction if order_by else Direction.DESC
     result = await service.list_invitations(ctx.service, to_filter(filter), field, direction, page)
     ctx.loaders.invitation.prime_many(result.rows)
     return result
@@ -84,8 +75,8 @@ async def create_invitation(
     ctx: RequestContext, input: CreateInvitationInput
 ) -> tuple[Outcome[Any], Any, str | None]:
     spec = InvitationSpec(
-        channel=InvitationChannel(input.channel.value),
-        association_type=AssociationType(input.association_type.value),
+        channel=input.channel,
+        association_type=input.association_type,
         registration_id=parse_optional_id(input.registration_id, "Registration"),
         company_name=input.company_name,
         contact_name=input.contact_name,

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from app.context import RequestContext
-from app.models.core.enums import NotificationChannel
 from app.resolvers.core.ids import require_id
 from app.services.core.pagination import Page, PageRequest
 from app.services.lifecycle import notifications as service
@@ -22,7 +21,7 @@ def to_filter(value: NotificationFilterInput | None) -> NotificationFilter:
         partner_id=require_id(value.partner_id, "Partner", "partnerId")
         if value.partner_id is not None
         else None,
-        channel=NotificationChannel(value.channel.value) if value.channel else None,
+        channel=value.channel,
         template=value.template,
         recipient=value.recipient,
     )

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from app.context import RequestContext
-from app.models.core.enums import RegistrationStatus
 from app.resolvers.core.ids import parse_id, require_id
 from app.resolvers.core.mutations import Outcome, run_and_load
 from app.services.core.pagination import Direction, Page, PageRequest
@@ -30,9 +29,7 @@ def to_filter(value: RegistrationFilterInput | None) -> RegistrationFilter:
         return RegistrationFilter()
     between = value.submitted_between
     return RegistrationFilter(
-        statuses=tuple(RegistrationStatus(s.value) for s in value.statuses)
-        if value.statuses
-        else None,
+        statuses=tuple(value.statuses) if value.statuses else None,
         name_contains=value.name_contains,
         submitted_from=between.from_ if between else None,
         submitted_to=between.to if between else None,
@@ -52,12 +49,8 @@ async def list_registrations(
     before: str | None,
 ) -> Page:
     page = PageRequest.from_args(first, after, last, before)
-    field = (
-        RegistrationOrderField(order_by.field.value)
-        if order_by
-        else (RegistrationOrderField.SUBMITTED_AT)
-    )
-    direction = Direction(order_by.direction.value) if order_by else Direction.DESC
+    field = order_by.field if order_by else RegistrationOrderField.SUBMITTED_AT
+    direction = order_by.direction if order_by else Direction.DESC
     result = await service.list_registrations(
         ctx.service, to_filter(filter), field, direction, page
     )

@@ -7,7 +7,6 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from app.context import RequestContext
-from app.models.core.enums import OrderKind, OrderStatus, PeriodUnit
 from app.resolvers.core.ids import parse_optional_id, require_id
 from app.resolvers.core.mutations import Outcome, run_idempotent
 from app.services.core import idempotency
@@ -19,7 +18,7 @@ from app.services.orders import orders as service
 from app.services.orders import payments
 from app.services.orders import reads as order_reads
 from app.services.orders.lines import LineInput, PricedLine
-from app.services.orders.reads import OrderFilter
+from app.services.orders.reads import OrderFilter, OrderOrderField
 
 if TYPE_CHECKING:
     from app.schema.orders.orders import OrderFilter as OrderFilterInput
@@ -29,11 +28,11 @@ if TYPE_CHECKING:
 def to_lines(lines: Sequence[OrderLineInput]) -> list[LineInput]:
     return [
         LineInput(
-            kind=OrderKind(line.kind.value),
+            kind=line.kind,
             product_id=parse_optional_id(line.product_id, "Product"),
             resource_id=parse_optional_id(line.resource_id, "Resource"),
             quantity=line.quantity,
-            period_unit=PeriodUnit(line.period.unit.value) if line.period else None,
+            period_unit=line.period.unit if line.period else None,
             period_count=line.period.count if line.period else None,
         )
         for line in lines
@@ -45,8 +44,8 @@ def to_filter(value: OrderFilterInput | None) -> OrderFilter:
         return OrderFilter()
     between = value.created_between
     return OrderFilter(
-        statuses=tuple(OrderStatus(s.value) for s in value.statuses) if value.statuses else None,
-        kinds=tuple(OrderKind(k.value) for k in value.kinds) if value.kinds else None,
+        statuses=tuple(value.statuses) if value.statuses else None,
+        kinds=tuple(value.kinds) if value.kinds else None,
         customer_id=require_id(value.customer_id, "Customer", "customerId")
         if value.customer_id is not None
         else None,
@@ -66,8 +65,8 @@ async def list_orders(
     before: str | None,
 ) -> Page:
     page = PageRequest.from_args(first, after, last, before)
-    field = order_by.field.value if order_by else "CREATED_AT"
-    direction = Direction(order_by.direction.value) if order_by else Direction.DESC
+    field = order_by.field if order_by else OrderOrderField.CREATED_AT
+    direction = order_by.direction if order_by else Direction.DESC
     result = await order_reads.list_orders(ctx.service, to_filter(filter), field, direction, page)
     ctx.loaders.order.prime_many(result.rows)
     return result
@@ -85,8 +84,8 @@ async def customer_orders(
 ) -> Page:
     """A customer's orders, batched with its siblings' through one loader per argument set."""
     page = PageRequest.from_args(first, after, last, before)
-    field = order_by.field.value if order_by else "CREATED_AT"
-    direction = Direction(order_by.direction.value) if order_by else Direction.DESC
+    field = order_by.field if order_by else OrderOrderField.CREATED_AT
+    direction = order_by.direction if order_by else Direction.DESC
     # The parent decides the customer: a `customerId` in the filter is ignored here.
     args = (replace(to_filter(filter), customer_id=None), field, direction, page)
     return await ctx.loaders.order_page_by_customer.get(args).load(customer_id)

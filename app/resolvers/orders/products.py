@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from app.context import RequestContext
-from app.models.core.enums import BillingMode, ServiceType
 from app.resolvers.core.ids import parse_id
 from app.services.core.pagination import Page, PageRequest
 from app.services.orders import products as service
@@ -19,9 +18,9 @@ def to_filter(value: ProductFilterInput | None) -> ProductFilter:
     if value is None:
         return ProductFilter()
     return ProductFilter(
-        service_types=tuple(ServiceType(s.value) for s in value.service_types or ()) or None,
+        service_types=tuple(value.service_types or ()) or None,
         regions=tuple(value.regions or ()) or None,
-        billing_modes=tuple(BillingMode(m.value) for m in value.billing_modes or ()) or None,
+        billing_modes=tuple(value.billing_modes or ()) or None,
         include_inactive=bool(value.include_inactive),
     )
 

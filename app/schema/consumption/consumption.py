@@ -6,73 +6,27 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal
-from enum import Enum
 from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 
 from app.globalid import to_global_id
-from app.schema.core.enums import BillingMode, OrderDirection, ServiceType
+from app.schema.consumption.enums import (
+    ConsumptionDetailKind,
+    ConsumptionDetailOrderField,
+    CycleStatus,
+)
+from app.schema.core.enums import OrderDirection
 from app.schema.core.money import Money, money
 from app.schema.core.relay import Node
 from app.schema.core.rows import row_values
+from app.schema.customers.enums import BillingMode, ServiceType
 
 if TYPE_CHECKING:
     from app.schema.customers.customers import Customer
     from app.schema.customers.resources import Resource
     from app.schema.orders.orders import Order
     from app.schema.orders.products import Product
-
-
-@strawberry.enum(description="Whether a bill cycle's numbers may still change.")
-class CycleStatus(Enum):
-    PROVISIONAL = strawberry.enum_value(
-        "PROVISIONAL", description="Still accruing: usage may still be added."
-    )
-    FINAL = strawberry.enum_value(
-        "FINAL", description="Closed: the numbers never change; corrections go to a later cycle."
-    )
-
-
-@strawberry.enum(description="What a consumption detail line records.")
-class ConsumptionDetailKind(Enum):
-    USAGE = strawberry.enum_value(
-        "USAGE", description="A resource's on-demand usage of one business day."
-    )
-    PREPAID = strawberry.enum_value("PREPAID", description="A paid yearly/monthly order.")
-    PERCENTILE = strawberry.enum_value(
-        "PERCENTILE", description="A month of 95th-percentile bandwidth."
-    )
-    CORRECTION = strawberry.enum_value(
-        "CORRECTION", description="Late usage of a closed cycle, booked in an open one."
-    )
-
-
-@strawberry.enum(description="Fields consumption details can be ordered by (ties broken by id).")
-class ConsumptionDetailOrderField(Enum):
-    ID = strawberry.enum_value("ID", description="Insertion order (the export's order).")
-    DAY = strawberry.enum_value("DAY", description="Business day of the line.")
-
-
-@strawberry.enum(description="Dimensions a consumption summary can be grouped by.")
-class ConsumptionGroupBy(Enum):
-    CYCLE = strawberry.enum_value("CYCLE", description="Bill cycle (YYYY-MM).")
-    CUSTOMER = strawberry.enum_value("CUSTOMER", description="Customer.")
-    SERVICE_TYPE = strawberry.enum_value("SERVICE_TYPE", description="Cloud service.")
-    REGION = strawberry.enum_value("REGION", description="Region.")
-    BILLING_MODE = strawberry.enum_value("BILLING_MODE", description="Billing mode.")
-    DAY = strawberry.enum_value(
-        "DAY",
-        description="Business day; combine only with CYCLE and one of SERVICE_TYPE or REGION.",
-    )
-
-
-@strawberry.enum(description="What an ingested record is.")
-class UsageRecordKind(Enum):
-    USAGE = strawberry.enum_value("USAGE", description="Metered usage over a time span.")
-    BANDWIDTH_SAMPLE = strawberry.enum_value(
-        "BANDWIDTH_SAMPLE", description="A 5-minute bandwidth sample (Mbps)."
-    )
 
 
 @strawberry.input(description="Ordering of consumption details.")
@@ -263,7 +217,7 @@ class BillCycleState:
 
     @classmethod
     def of(cls, state: Any) -> BillCycleState:
-        return cls(cycle=state.cycle, status=CycleStatus(state.status.value), as_of=state.as_of)
+        return cls(cycle=state.cycle, status=state.status, as_of=state.as_of)
 
 
 @strawberry.type(description="One row of a consumption summary: its dimensions and totals.")
@@ -340,7 +294,7 @@ class CustomerConsumption:
     def of(cls, cycle: str, totals: Any, state: Any) -> CustomerConsumption:
         return cls(
             cycle=cycle,
-            cycle_status=CycleStatus(state.status.value),
+            cycle_status=state.status,
             as_of=state.as_of,
             lines=int((totals or {}).get("lines") or 0),
             amounts=ConsumptionAmounts.of(totals or {}),

@@ -9,9 +9,10 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 from app.resolvers.consumption import consumption as resolvers
-from app.schema.consumption.consumption import BillCycleState, UsageRecordKind
-from app.schema.core.enums import ServiceType
+from app.schema.consumption.consumption import BillCycleState
+from app.schema.consumption.enums import UsageRecordKind
 from app.schema.core.errors import UserError
+from app.schema.customers.enums import ServiceType
 
 if TYPE_CHECKING:
     pass
@@ -101,7 +102,7 @@ async def close_bill_cycle(
     info: strawberry.Info,
     input: Annotated[BillCycleInput, strawberry.argument(description="The cycle.")],
 ) -> CloseBillCyclePayload:
-    from app.models.core.enums import BillCycleStatus
+    from app.models.consumption.enums import BillCycleStatus
     from app.services.consumption.cycles import CycleState
 
     outcome = await resolvers.close_bill_cycle(info.context, input.cycle)

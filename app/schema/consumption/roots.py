@@ -12,9 +12,9 @@ from app.schema.consumption.consumption import (
     ConsumptionDetail,
     ConsumptionDetailOrder,
     ConsumptionFilter,
-    ConsumptionGroupBy,
     ConsumptionSummary,
 )
+from app.schema.consumption.enums import ConsumptionGroupBy
 from app.schema.core.relay import After, Before, Connection, First, Last, connection
 
 

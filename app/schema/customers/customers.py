@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import Enum
 from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 
 from app.globalid import to_global_id
-from app.models.core.enums import PrincipalKind
+from app.models.partners.enums import PrincipalKind
 from app.resolvers.customers import customers as resolvers
 from app.resolvers.customers import resources as resource_resolvers
 from app.resolvers.funds import accounts as funds_resolvers
 from app.resolvers.lifecycle import authorizations as authorization_resolvers
 from app.resolvers.partners import partners as partner_resolvers
-from app.schema.core.enums import AssociationType, CustomerStatus, OrderDirection
+from app.schema.core.enums import OrderDirection
 from app.schema.core.errors import UserError, user_errors
 from app.schema.core.relay import (
     After,
@@ -27,6 +26,12 @@ from app.schema.core.relay import (
     Node,
     connection,
 )
+from app.schema.customers.enums import (
+    AssociationState,
+    AssociationType,
+    CustomerOrderField,
+    CustomerStatus,
+)
 from app.schema.customers.resources import Resource, ResourceFilter, ResourceOrder
 from app.schema.funds.accounts import CustomerAccount
 from app.schema.partners.partners import PartnerUser
@@ -36,25 +41,6 @@ if TYPE_CHECKING:
     from app.schema.consumption.consumption import CustomerConsumption
     from app.schema.lifecycle.authorizations import Authorization
     from app.schema.orders.orders import Order, OrderFilter, OrderOrder
-
-
-@strawberry.enum(description="Fields customers can be ordered by (ties broken by id).")
-class CustomerOrderField(Enum):
-    NAME = strawberry.enum_value("NAME", description="Customer (company) name.")
-    ASSOCIATED_AT = strawberry.enum_value(
-        "ASSOCIATED_AT", description="When the association started."
-    )
-
-
-@strawberry.enum(description="Which associations a customer list shows.")
-class AssociationState(Enum):
-    CURRENT = strawberry.enum_value(
-        "CURRENT", description="Current customers (the association has not ended)."
-    )
-    FORMER = strawberry.enum_value(
-        "FORMER", description="Former customers: ended associations, kept with their history."
-    )
-    ALL = strawberry.enum_value("ALL", description="Current and former customers.")
 
 
 @strawberry.input(description="Ordering of a customer list.")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import Enum
 from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
@@ -15,24 +14,15 @@ from app.schema.consumption.consumption import (
     ConsumptionFilter,
     PercentileBill,
 )
-from app.schema.core.enums import BillingMode, OrderDirection, ResourceStatus, ServiceType
+from app.schema.core.enums import OrderDirection
 from app.schema.core.relay import After, Connection, First, Node, connection
 from app.schema.core.rows import row_values
+from app.schema.customers.enums import BillingMode, ResourceOrderField, ResourceStatus, ServiceType
 
 if TYPE_CHECKING:
     from app.schema.customers.customers import Customer
     from app.schema.orders.orders import Order
     from app.schema.orders.products import Product
-
-
-@strawberry.enum(description="Fields resources can be ordered by (ties broken by id).")
-class ResourceOrderField(Enum):
-    CREATED_AT = strawberry.enum_value("CREATED_AT", description="Creation time.")
-    EXPIRES_AT = strawberry.enum_value(
-        "EXPIRES_AT",
-        description="Expiry; resources without one (on-demand) come last when ascending.",
-    )
-    NAME = strawberry.enum_value("NAME", description="Resource name.")
 
 
 @strawberry.input(description="Ordering of a resource list.")

@@ -11,10 +11,10 @@ import strawberry
 from app.globalid import to_global_id
 from app.resolvers.funds import adjustments as resolvers
 from app.resolvers.partners import partners as partner_resolvers
-from app.schema.core.enums import AdjustmentInputKind, AdjustmentKind
 from app.schema.core.errors import UserError
 from app.schema.core.money import Money, money
 from app.schema.core.relay import DateTimeRange, Node
+from app.schema.funds.enums import AdjustmentInputKind, AdjustmentKind
 from app.schema.partners.partners import PartnerUser
 
 if TYPE_CHECKING:

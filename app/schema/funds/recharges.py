@@ -10,13 +10,12 @@ import strawberry
 
 from app import clock
 from app.globalid import to_global_id
-from app.models.core.enums import ContractingEntity
-from app.models.core.enums import RechargeChannel as ModelChannel
+from app.models.partners.enums import ContractingEntity
 from app.resolvers.funds import recharges as resolvers
-from app.schema.core.enums import RechargeChannel, RechargeStatus
 from app.schema.core.errors import UserError
 from app.schema.core.money import Money, money
 from app.schema.core.relay import Node
+from app.schema.funds.enums import RechargeChannel, RechargeStatus
 from app.services.funds import recharge_pool
 
 if TYPE_CHECKING:
@@ -65,9 +64,7 @@ class Recharge(Node):
             return None
         partner = await info.context.loaders.partner.load(self.row.partner_id)
         entity = partner.contracting_entity if partner else ContractingEntity.OTHER
-        return recharge_pool.original_route_until(
-            entity, ModelChannel(self.row.channel), self.row.paid_at
-        )
+        return recharge_pool.original_route_until(entity, self.row.channel, self.row.paid_at)
 
     @strawberry.field(description="The REFERRAL customer that recharged itself (else null).")
     async def customer(

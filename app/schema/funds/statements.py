@@ -7,9 +7,9 @@ from typing import Any
 
 import strawberry
 
-from app.schema.core.enums import LedgerKind, PartnerLedgerAccount
 from app.schema.core.money import Money, money
 from app.schema.core.relay import DateTimeRange
+from app.schema.funds.enums import LedgerKind, PartnerLedgerAccount
 from app.services.funds.ledger import format_transaction_number
 
 

@@ -10,10 +10,10 @@ import strawberry
 
 from app.globalid import to_global_id
 from app.resolvers.funds import withdrawals as resolvers
-from app.schema.core.enums import WithdrawalRoute, WithdrawalStatus
 from app.schema.core.errors import UserError
 from app.schema.core.money import Money, money
 from app.schema.core.relay import Node
+from app.schema.funds.enums import WithdrawalRoute, WithdrawalStatus
 from app.schema.funds.recharges import Recharge
 
 

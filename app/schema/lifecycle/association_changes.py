@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import Enum
 from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 
 from app.globalid import to_global_id
 from app.resolvers.lifecycle import association_changes as resolvers
-from app.schema.core.enums import AssociationType
 from app.schema.core.errors import UserError, user_errors
 from app.schema.core.relay import Node
+from app.schema.customers.enums import AssociationType
+from app.schema.lifecycle.enums import AssociationChangeKind, AssociationChangeStatus
 from app.schema.partners.partners import PartnerUser
 from app.services.lifecycle.association_changes import effective_status
 
@@ -20,28 +20,6 @@ if TYPE_CHECKING:
     from app.schema.customers.customers import Customer
 
 CustomerRef = Annotated["Customer", strawberry.lazy("app.schema.customers.customers")]
-
-
-@strawberry.enum(description="What a partner asks to change about an association.")
-class AssociationChangeKind(Enum):
-    DISASSOCIATION = strawberry.enum_value(
-        "DISASSOCIATION", description="End the association (解除关联)."
-    )
-    TYPE_SWITCH = strawberry.enum_value(
-        "TYPE_SWITCH", description="Switch between RESELLER and REFERRAL."
-    )
-
-
-@strawberry.enum(description="Lifecycle of a partner's association change request.")
-class AssociationChangeStatus(Enum):
-    PENDING = strawberry.enum_value("PENDING", description="Awaits the customer's answer.")
-    CONFIRMED = strawberry.enum_value(
-        "CONFIRMED", description="The customer confirmed; the change took effect."
-    )
-    DECLINED = strawberry.enum_value("DECLINED", description="The customer declined.")
-    EXPIRED = strawberry.enum_value(
-        "EXPIRED", description="Unanswered past its deadline; nothing changed."
-    )
 
 
 @strawberry.input(description="Conditions a request must meet; all given ones apply.")

@@ -3,45 +3,22 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import Enum
 from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 
 from app.globalid import to_global_id
 from app.resolvers.lifecycle import authorizations as resolvers
-from app.schema.core.enums import PrincipalKind
 from app.schema.core.errors import UserError, user_errors
 from app.schema.core.relay import Node
+from app.schema.lifecycle.enums import AuthorizationScope, AuthorizationStatus
+from app.schema.partners.enums import PrincipalKind
 from app.services.lifecycle.authorizations import effective_status, scopes_of
 
 if TYPE_CHECKING:
     from app.schema.customers.customers import Customer
 
 CustomerRef = Annotated["Customer", strawberry.lazy("app.schema.customers.customers")]
-
-
-@strawberry.enum(description="What a customer lets its partner do for it.")
-class AuthorizationScope(Enum):
-    PROXY_ORDER = strawberry.enum_value(
-        "PROXY_ORDER", description="代客户下单: place orders for the customer."
-    )
-    OPERATIONS = strawberry.enum_value(
-        "OPERATIONS",
-        description="代客运维: manage its resources (renew, toggle auto-renew, unsubscribe).",
-    )
-
-
-@strawberry.enum(description="Lifecycle of an authorization.")
-class AuthorizationStatus(Enum):
-    PENDING = strawberry.enum_value("PENDING", description="Asked; awaits the customer.")
-    ACTIVE = strawberry.enum_value("ACTIVE", description="Granted until endsAt.")
-    REJECTED = strawberry.enum_value("REJECTED", description="Refused by the customer.")
-    REVOKED = strawberry.enum_value("REVOKED", description="Withdrawn by the partner or customer.")
-    EXPIRED = strawberry.enum_value("EXPIRED", description="Its end passed.")
-    ENDED = strawberry.enum_value(
-        "ENDED", description="Ended with the association (or a switch to REFERRAL)."
-    )
 
 
 @strawberry.input(description="Conditions an authorization must meet; all given ones apply.")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import Enum
 from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
@@ -12,26 +11,12 @@ from app.globalid import to_global_id
 from app.resolvers.lifecycle import disassociation_requests as resolvers
 from app.schema.core.errors import ErrorCode, UserError, user_errors
 from app.schema.core.relay import Node
+from app.schema.lifecycle.enums import DisassociationRequestStatus
 
 if TYPE_CHECKING:
     from app.schema.customers.customers import Customer
 
 CustomerRef = Annotated["Customer", strawberry.lazy("app.schema.customers.customers")]
-
-
-@strawberry.enum(description="Lifecycle of a customer's disassociation request.")
-class DisassociationRequestStatus(Enum):
-    PENDING = strawberry.enum_value(
-        "PENDING",
-        description="Awaits the partner's answer (auto-approved after the deadline if the "
-        "preconditions hold).",
-    )
-    APPROVED = strawberry.enum_value(
-        "APPROVED", description="Approved (by the partner or automatically); the association ended."
-    )
-    REJECTED = strawberry.enum_value(
-        "REJECTED", description="Rejected by the partner (see rejectionReason)."
-    )
 
 
 @strawberry.input(description="Conditions a request must meet; all given ones apply.")

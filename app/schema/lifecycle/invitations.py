@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import Enum
 from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 
 from app.globalid import to_global_id
 from app.resolvers.lifecycle import invitations as resolvers
-from app.schema.core.enums import AssociationType, OrderDirection
+from app.schema.core.enums import OrderDirection
 from app.schema.core.errors import UserError, user_errors
 from app.schema.core.relay import DateTimeRange, Node
+from app.schema.customers.enums import AssociationType
+from app.schema.lifecycle.enums import InvitationChannel, InvitationOrderField, InvitationStatus
 from app.services.lifecycle.invitations import effective_status
 
 if TYPE_CHECKING:
@@ -21,34 +22,6 @@ if TYPE_CHECKING:
 
 CustomerRef = Annotated["Customer", strawberry.lazy("app.schema.customers.customers")]
 RegistrationRef = Annotated["Registration", strawberry.lazy("app.schema.lifecycle.registrations")]
-
-
-@strawberry.enum(description="How an invitation reaches the customer.")
-class InvitationChannel(Enum):
-    ONLINE = strawberry.enum_value(
-        "ONLINE", description="The system sends the link by email and/or SMS."
-    )
-    OFFLINE = strawberry.enum_value(
-        "OFFLINE", description="The partner gets the link (or QR payload) to hand over."
-    )
-
-
-@strawberry.enum(description="Lifecycle of an invitation.")
-class InvitationStatus(Enum):
-    SENT = strawberry.enum_value("SENT", description="Open: the link can be accepted.")
-    ACCEPTED = strawberry.enum_value("ACCEPTED", description="Used: the customer associated.")
-    EXPIRED = strawberry.enum_value(
-        "EXPIRED", description="The link (or its registration) lapsed unused."
-    )
-    REVOKED = strawberry.enum_value(
-        "REVOKED", description="Revoked by the partner, or ended with its registration."
-    )
-
-
-@strawberry.enum(description="Fields invitations can be ordered by (ties broken by id).")
-class InvitationOrderField(Enum):
-    CREATED_AT = strawberry.enum_value("CREATED_AT", description="Creation time.")
-    COMPANY_NAME = strawberry.enum_value("COMPANY_NAME", description="Invited company name.")
 
 
 @strawberry.input(description="Ordering of an invitation list.")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import Enum
 from typing import Any
 
 import strawberry
@@ -11,13 +10,7 @@ from strawberry.scalars import JSON
 
 from app.globalid import to_global_id
 from app.schema.core.relay import Node
-
-
-@strawberry.enum(description="How a notification is delivered.")
-class NotificationChannel(Enum):
-    EMAIL = strawberry.enum_value("EMAIL", description="An email.")
-    SMS = strawberry.enum_value("SMS", description="A text message.")
-    CONSOLE = strawberry.enum_value("CONSOLE", description="A message in the partner console.")
+from app.schema.lifecycle.enums import NotificationChannel
 
 
 @strawberry.input(description="Conditions a notification must meet; all given ones apply.")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from enum import Enum
 from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
@@ -15,37 +14,12 @@ from app.schema.core.enums import OrderDirection
 from app.schema.core.errors import UserError, user_errors
 from app.schema.core.money import Money
 from app.schema.core.relay import DateTimeRange, Node
+from app.schema.lifecycle.enums import RegistrationOrderField, RegistrationStatus
 from app.schema.partners.partners import Partner, PartnerUser
 from app.services.lifecycle.registrations import effective_status
 
 if TYPE_CHECKING:
     from app.schema.customers.customers import Customer
-
-
-@strawberry.enum(description="Lifecycle of a registration (报备).")
-class RegistrationStatus(Enum):
-    PENDING_REVIEW = strawberry.enum_value(
-        "PENDING_REVIEW", description="Submitted; awaits the platform's review."
-    )
-    APPROVED = strawberry.enum_value(
-        "APPROVED", description="Approved: the company is reserved for the partner until expiresAt."
-    )
-    REJECTED = strawberry.enum_value(
-        "REJECTED", description="Rejected by the platform (see rejectionReason)."
-    )
-    WITHDRAWN = strawberry.enum_value("WITHDRAWN", description="Given up by the partner.")
-    ASSOCIATED = strawberry.enum_value(
-        "ASSOCIATED", description="The company accepted an invitation and became a customer."
-    )
-    EXPIRED = strawberry.enum_value(
-        "EXPIRED", description="Lapsed without an association; the company is free again."
-    )
-
-
-@strawberry.enum(description="Fields registrations can be ordered by (ties broken by id).")
-class RegistrationOrderField(Enum):
-    SUBMITTED_AT = strawberry.enum_value("SUBMITTED_AT", description="Submission time.")
-    COMPANY_NAME = strawberry.enum_value("COMPANY_NAME", description="Company name.")
 
 
 @strawberry.input(description="Ordering of a registration list.")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import Enum
 from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
@@ -12,77 +11,20 @@ from app.globalid import to_global_id
 from app.schema.core.enums import OrderDirection
 from app.schema.core.money import Money, money
 from app.schema.core.relay import DateTimeRange, Node
+from app.schema.orders.enums import (
+    OrderKind,
+    OrderOrderField,
+    OrderPayer,
+    OrderSource,
+    OrderStatus,
+    PartnerPaymentStatus,
+    PeriodUnit,
+)
 
 if TYPE_CHECKING:
     from app.schema.customers.customers import Customer
     from app.schema.customers.resources import Resource
     from app.schema.orders.products import Product
-
-
-@strawberry.enum(description="What an order does; every line of an order has its kind.")
-class OrderKind(Enum):
-    NEW = strawberry.enum_value("NEW", description="Buy new resources of catalog products.")
-    RENEW = strawberry.enum_value("RENEW", description="Extend yearly/monthly resources.")
-    CHANGE_SPEC = strawberry.enum_value(
-        "CHANGE_SPEC",
-        description="Move resources to another product; the difference for the remaining "
-        "period is paid (upgrade) or refunded (downgrade).",
-    )
-    UNSUBSCRIBE = strawberry.enum_value(
-        "UNSUBSCRIBE",
-        description="Release resources; completes at once with the refund of the unused part.",
-    )
-
-
-@strawberry.enum(description="Lifecycle of an order (DOMAIN.md > Orders).")
-class OrderStatus(Enum):
-    PENDING_PAYMENT = strawberry.enum_value(
-        "PENDING_PAYMENT", description="Created, waiting to be paid (or cancelled / closed)."
-    )
-    PAID = strawberry.enum_value(
-        "PAID", description="Paid; provisioning runs in the same transaction."
-    )
-    COMPLETED = strawberry.enum_value(
-        "COMPLETED", description="Resources provisioned, extended, changed or released."
-    )
-    CANCELLED = strawberry.enum_value("CANCELLED", description="Cancelled before payment.")
-    CLOSED = strawberry.enum_value(
-        "CLOSED", description="Left unpaid past the payment window (24 h by default)."
-    )
-
-
-@strawberry.enum(description="Who placed an order.")
-class OrderSource(Enum):
-    PROXY = strawberry.enum_value("PROXY", description="The partner, for the customer (代下单).")
-    CUSTOMER = strawberry.enum_value("CUSTOMER", description="The customer itself.")
-
-
-@strawberry.enum(description="Who paid an order, or whom a refund went to.")
-class OrderPayer(Enum):
-    PARTNER = strawberry.enum_value("PARTNER", description="The partner's account.")
-    CUSTOMER = strawberry.enum_value("CUSTOMER", description="The customer's account.")
-
-
-@strawberry.enum(description="Where a customer's request for its partner to pay stands (代付).")
-class PartnerPaymentStatus(Enum):
-    NONE = strawberry.enum_value("NONE", description="Not asked.")
-    REQUESTED = strawberry.enum_value("REQUESTED", description="Awaiting the partner.")
-    REJECTED = strawberry.enum_value(
-        "REJECTED", description="The partner declined; the customer may pay itself."
-    )
-    PAID = strawberry.enum_value("PAID", description="The partner paid it.")
-
-
-@strawberry.enum(description="Unit of a prepaid period.")
-class PeriodUnit(Enum):
-    MONTH = strawberry.enum_value("MONTH", description="Calendar months (1-9).")
-    YEAR = strawberry.enum_value("YEAR", description="Years (1-3), at the yearly price.")
-
-
-@strawberry.enum(description="Fields orders can be ordered by (ties broken by id).")
-class OrderOrderField(Enum):
-    CREATED_AT = strawberry.enum_value("CREATED_AT", description="Creation time.")
-    AMOUNT_DUE = strawberry.enum_value("AMOUNT_DUE", description="Amount due.")
 
 
 @strawberry.input(description="Ordering of an order list.")
@@ -190,9 +132,9 @@ class OrderLine:
         return cls(
             row=row,
             line_number=row.line_no,
-            kind=OrderKind(row.kind.value),
+            kind=row.kind,
             quantity=row.quantity,
-            period=Period(unit=PeriodUnit(row.period_unit.value), count=row.period_count)
+            period=Period(unit=row.period_unit, count=row.period_count)
             if row.period_unit is not None
             else None,
             list_amount=money(row.list_amount),
@@ -220,7 +162,7 @@ class OrderPayment:
     @classmethod
     def from_row(cls, row: Any) -> OrderPayment:
         return cls(
-            payer=OrderPayer(row.payer.value),
+            payer=row.payer,
             amount=money(row.amount),
             transaction_id=row.transaction_no,
             paid_at=row.created_at,
@@ -256,7 +198,7 @@ class OrderRefund:
             order_id=row.order_id,
             refunded_order_id=row.refunded_order_id,
             resource_id=row.resource_id,
-            payee=OrderPayer(row.payee.value),
+            payee=row.payee,
             amount=money(row.amount),
             rule=row.rule,
             transaction_id=row.transaction_no,
@@ -336,16 +278,16 @@ class Order(Node):
         return cls(
             id=strawberry.ID(to_global_id("Order", row.id)),
             row=row,
-            kind=OrderKind(row.kind.value),
-            status=OrderStatus(status.value),
-            source=OrderSource(row.source.value),
+            kind=row.kind,
+            status=status,
+            source=row.source,
             list_amount=money(row.list_amount),
             discount_amount=money(row.discount_amount),
             coupon_amount=money(row.coupon_amount),
             amount_due=money(row.amount_due),
             refund_amount=money(row.refund_amount),
-            payer=OrderPayer(row.payer.value) if row.payer is not None else None,
-            partner_payment_status=PartnerPaymentStatus(row.partner_payment_status.value),
+            payer=row.payer,
+            partner_payment_status=row.partner_payment_status,
             awaiting_partner_payment=awaiting,
             partner_payment_requested_at=row.partner_payment_requested_at,
             partner_payment_rejected_at=row.partner_payment_rejected_at,

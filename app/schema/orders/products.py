@@ -7,9 +7,9 @@ from typing import Any
 import strawberry
 
 from app.globalid import to_global_id
-from app.schema.core.enums import BillingMode, ServiceType
 from app.schema.core.money import Money
 from app.schema.core.relay import Node
+from app.schema.customers.enums import BillingMode, ServiceType
 
 
 @strawberry.type(description="A catalog product: service x region x spec x billing mode, priced.")

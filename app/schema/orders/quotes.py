@@ -8,7 +8,7 @@ import strawberry
 
 from app.schema.core.errors import UserError
 from app.schema.core.money import Money
-from app.schema.orders.orders import OrderKind
+from app.schema.orders.enums import OrderKind
 
 if TYPE_CHECKING:
     from app.schema.customers.resources import Resource

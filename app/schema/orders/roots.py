@@ -11,13 +11,7 @@ from app.schema.core.errors import user_errors
 from app.schema.core.money import money
 from app.schema.core.relay import After, Before, Connection, First, Last, connection
 from app.schema.orders import mutations as order_mutations
-from app.schema.orders.orders import (
-    Order,
-    OrderFilter,
-    OrderKind,
-    OrderLineInput,
-    OrderOrder,
-)
+from app.schema.orders.orders import Order, OrderFilter, OrderLineInput, OrderOrder
 from app.schema.orders.quotes import OrderQuote, OrderQuoteResult, PricedAmount, QuoteLine
 from app.services.orders.pricing import ZERO, Amount, round_cents
 
@@ -49,7 +43,7 @@ class Query:
         lines = [
             QuoteLine(
                 line_number=p.index + 1,
-                kind=OrderKind(p.input.kind.value),
+                kind=p.input.kind,
                 quantity=p.input.quantity,
                 list_amount=_priced(p.price.list_amount),
                 discounts=[_priced(d) for d in p.price.discounts],

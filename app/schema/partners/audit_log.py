@@ -10,8 +10,8 @@ from strawberry.scalars import JSON
 
 from app.globalid import to_global_id
 from app.resolvers.partners import partners as partner_resolvers
-from app.schema.core.enums import PrincipalKind
 from app.schema.core.relay import DateTimeRange
+from app.schema.partners.enums import PrincipalKind
 from app.schema.partners.partners import PartnerUser
 
 

@@ -12,10 +12,10 @@ from app.globalid import to_global_id
 from app.resolvers.customers import account_managers as account_manager_resolvers
 from app.resolvers.funds import accounts as funds_resolvers
 from app.resolvers.partners import partners as resolvers
-from app.schema.core.enums import CertificationStatus, ContractingEntity, PrincipalKind, Role
 from app.schema.core.errors import UserError, user_errors
 from app.schema.core.relay import After, Before, Connection, First, Last, Node, connection
 from app.schema.funds.accounts import PartnerAccount
+from app.schema.partners.enums import CertificationStatus, ContractingEntity, PrincipalKind, Role
 from app.services.partners.partners import is_certified
 
 if TYPE_CHECKING:

@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from app import clock
 from app.models import BillCycle
-from app.models.core.enums import BillCycleStatus
+from app.models.consumption.enums import BillCycleStatus
 from app.services.consumption.calendar import current_cycle, parse_cycle
 from app.services.core import audit
 from app.services.core.context import ServiceContext

@@ -18,6 +18,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import select
@@ -26,13 +27,18 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from app import clock
 from app.models import BandwidthSample, Product, Resource, UsageRecord
-from app.models.core.enums import BillingMode
+from app.models.customers.enums import BillingMode
 from app.services.consumption.calendar import business_day, cycle_of
 from app.services.consumption.rating import RatingResult, rate_pending, serialize_rating
 from app.services.core import audit
 from app.services.core.context import ServiceContext
 
-SAMPLE_KIND = "BANDWIDTH_SAMPLE"
+
+class UsageRecordKind(StrEnum):
+    """What an ingested record is (a record without `kind` is usage)."""
+
+    USAGE = "USAGE"
+    BANDWIDTH_SAMPLE = "BANDWIDTH_SAMPLE"
 
 
 @dataclass(slots=True)
@@ -156,7 +162,7 @@ async def ingest_batch(
                 raise ValueError("customerId is not the resource's customer")
             if resource.billing_mode is not BillingMode.ON_DEMAND or resource.unit_price is None:
                 raise ValueError("the resource is not billed on demand")
-            if raw.get("kind") == SAMPLE_KIND:
+            if raw.get("kind") == UsageRecordKind.BANDWIDTH_SAMPLE:
                 if resource.unit != "Mbps-month":
                     raise ValueError("the resource is not billed on the 95th percentile")
                 sampled_at = _moment(raw, "sampledAt")

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from app.models import Order, OrderLine, Product
-from app.models.core.enums import OrderKind
+from app.models.orders.enums import OrderKind
 from app.services.consumption.prepaid import record_prepaid_consumption
 from app.services.core.context import ServiceContext
 from app.services.orders.hooks import on_order_completed

@@ -24,7 +24,8 @@ from sqlalchemy import select
 from app import clock
 from app.models import BandwidthSample, BillCycle, ConsumptionDetail, PercentileBill, Resource
 from app.models.consumption.consumption import ZERO8
-from app.models.core.enums import BillingMode, DetailKind
+from app.models.consumption.enums import DetailKind
+from app.models.customers.enums import BillingMode
 from app.services.consumption.calendar import (
     business_day,
     current_cycle,

@@ -16,7 +16,8 @@ from sqlalchemy import select
 from app import clock
 from app.models import BillCycle, ConsumptionDetail, Resource
 from app.models.consumption.consumption import ZERO8
-from app.models.core.enums import BillingMode, DetailKind
+from app.models.consumption.enums import DetailKind
+from app.models.customers.enums import BillingMode
 from app.services.consumption.calendar import business_day, current_cycle, cycle_of, today
 from app.services.consumption.rollups import apply, delta_of
 from app.services.core.context import ServiceContext

@@ -20,7 +20,9 @@ from sqlalchemy import Select, func, select
 
 from app.models import ConsumptionDayRollup, ConsumptionDetail, ConsumptionRollup
 from app.models.consumption.consumption import ROLLUP_SUMS
-from app.models.core.enums import BillingMode, DetailKind, PrincipalKind, ServiceType
+from app.models.consumption.enums import DetailKind
+from app.models.customers.enums import BillingMode, ServiceType
+from app.models.partners.enums import PrincipalKind
 from app.services.consumption.calendar import current_cycle, parse_cycle
 from app.services.consumption.cycles import CycleState, cycle_states
 from app.services.core.context import ServiceContext

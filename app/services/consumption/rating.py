@@ -41,7 +41,8 @@ from app.models import (
     UsageRecord,
 )
 from app.models.consumption.consumption import ZERO8
-from app.models.core.enums import BillingMode, DetailKind
+from app.models.consumption.enums import DetailKind
+from app.models.customers.enums import BillingMode
 from app.services.consumption.calendar import current_cycle, cycle_of, round8, today
 from app.services.consumption.rollups import DetailDelta, apply, delta_of
 from app.services.core.context import ServiceContext

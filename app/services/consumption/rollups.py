@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.models import ConsumptionDayRollup, ConsumptionRollup
 from app.models.consumption.consumption import ROLLUP_SUMS, ZERO8
-from app.models.core.enums import BillingMode, ServiceType
+from app.models.customers.enums import BillingMode, ServiceType
 
 CUSTOMER_KEY = (
     "partner_id",

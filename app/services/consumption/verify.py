@@ -19,7 +19,8 @@ from app.models import (
     LedgerTransaction,
 )
 from app.models.consumption.consumption import ROLLUP_SUMS
-from app.models.core.enums import DetailKind, LedgerAccount, LedgerKind
+from app.models.consumption.enums import DetailKind
+from app.models.funds.enums import LedgerAccount, LedgerKind
 from app.services.consumption.rollups import CUSTOMER_KEY, DAY_KEY
 from app.services.core.money import round_cents
 

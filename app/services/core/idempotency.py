@@ -21,7 +21,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app import clock
 from app.models import IdempotencyKey
-from app.models.core.enums import PrincipalKind
+from app.models.partners.enums import PrincipalKind
 from app.services.core.context import ServiceContext
 from app.services.core.errors import DomainError, DomainErrors, ErrorCode
 from app.services.core.jobs import job

@@ -20,7 +20,7 @@ from sqlalchemy import ColumnElement, Select, false, select, true
 from sqlalchemy.orm import InstrumentedAttribute
 
 from app.models import Customer, Notification, Partner, PartnerUser
-from app.models.core.enums import PrincipalKind
+from app.models.partners.enums import PrincipalKind
 from app.services.partners.principal import Principal
 
 

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import select
 
 from app.models import Customer, PartnerUser
-from app.models.core.enums import Role
+from app.models.partners.enums import Role
 from app.services.core import audit
 from app.services.core.context import ServiceContext
 from app.services.core.errors import DomainError, ErrorCode

@@ -11,7 +11,8 @@ from typing import Any
 from sqlalchemy import Select, select
 
 from app.models import CloudAccount, Customer
-from app.models.core.enums import AssociationType, CustomerStatus, Role
+from app.models.customers.enums import AssociationType, CustomerStatus
+from app.models.partners.enums import Role
 from app.services.core import audit
 from app.services.core.context import ServiceContext
 from app.services.core.errors import DomainError, DomainErrors, ErrorCode, PermissionDenied

@@ -12,7 +12,7 @@ from sqlalchemy import Select, select, update
 
 from app import clock
 from app.models import Resource
-from app.models.core.enums import BillingMode, ResourceStatus, ServiceType
+from app.models.customers.enums import BillingMode, ResourceStatus, ServiceType
 from app.services.core.context import ServiceContext
 from app.services.core.jobs import job
 from app.services.core.pagination import (

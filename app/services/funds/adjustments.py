@@ -11,7 +11,8 @@ from typing import Any
 from sqlalchemy import Select, select
 
 from app.models import Adjustment, Customer, Partner
-from app.models.core.enums import AdjustmentKind, AssociationType, LedgerAccount, LedgerKind
+from app.models.customers.enums import AssociationType
+from app.models.funds.enums import AdjustmentKind, LedgerAccount, LedgerKind
 from app.services.core import audit
 from app.services.core.context import ServiceContext
 from app.services.core.errors import DomainError, DomainErrors, ErrorCode

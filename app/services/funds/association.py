@@ -14,13 +14,10 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from app.models import Customer, CustomerAccount
-from app.models.core.enums import (
-    AssociationChangeKind,
-    AssociationType,
-    LedgerAccount,
-    LedgerKind,
-)
+from app.models.customers.enums import AssociationType
 from app.models.funds.accounts import ZERO
+from app.models.funds.enums import LedgerAccount, LedgerKind
+from app.models.lifecycle.enums import AssociationChangeKind
 from app.services.core.context import ServiceContext
 from app.services.core.errors import DomainError, ErrorCode
 from app.services.funds import adjustments, ledger

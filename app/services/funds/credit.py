@@ -15,13 +15,8 @@ from sqlalchemy import ColumnElement, exists, select, update
 
 from app import clock
 from app.models import Customer, CustomerAccount, Resource
-from app.models.core.enums import (
-    AssociationType,
-    BillingMode,
-    LedgerAccount,
-    LedgerKind,
-    ResourceStatus,
-)
+from app.models.customers.enums import AssociationType, BillingMode, ResourceStatus
+from app.models.funds.enums import LedgerAccount, LedgerKind
 from app.services.core import audit
 from app.services.core.context import ServiceContext
 from app.services.core.errors import DomainError, DomainErrors, ErrorCode

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.clock import business_tz
 from app.models import CustomerAccount, LedgerEntry, LedgerTransaction, PartnerAccount
-from app.models.core.enums import LedgerAccount, LedgerKind
+from app.models.funds.enums import LedgerAccount, LedgerKind
 
 PARTNER_COLUMNS = {
     LedgerAccount.PARTNER_ALLOCATABLE: "allocatable",

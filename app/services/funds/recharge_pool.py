@@ -20,8 +20,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.clock import add_months
 from app.models import Recharge
-from app.models.core.enums import ContractingEntity, RechargeChannel, RechargeStatus
 from app.models.funds.accounts import ZERO
+from app.models.funds.enums import RechargeChannel, RechargeStatus
+from app.models.partners.enums import ContractingEntity
 from app.services.funds.ledger import LedgerInvariantError
 from app.settings import get_settings
 

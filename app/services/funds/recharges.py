@@ -12,14 +12,9 @@ from sqlalchemy import Select, select
 
 from app import clock
 from app.models import Customer, Partner, Recharge
-from app.models.core.enums import (
-    AssociationType,
-    LedgerAccount,
-    LedgerKind,
-    PrincipalKind,
-    RechargeChannel,
-    RechargeStatus,
-)
+from app.models.customers.enums import AssociationType
+from app.models.funds.enums import LedgerAccount, LedgerKind, RechargeChannel, RechargeStatus
+from app.models.partners.enums import PrincipalKind
 from app.services.core import audit
 from app.services.core.context import ServiceContext
 from app.services.core.errors import DomainError, DomainErrors, ErrorCode, PermissionDenied

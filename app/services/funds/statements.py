@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from app.models import LedgerEntry, LedgerTransaction
-from app.models.core.enums import LedgerAccount, LedgerKind
+from app.models.funds.enums import LedgerAccount, LedgerKind
 from app.services.core.context import ServiceContext
 from app.services.core.errors import BadRequest
 from app.services.core.pagination import Direction, Ordering, Page, PageRequest, fetch_page

@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.models import CustomerAccount, LedgerEntry, PartnerAccount, Recharge
-from app.models.core.enums import LedgerAccount, RechargeStatus
 from app.models.funds.accounts import ZERO
+from app.models.funds.enums import LedgerAccount, RechargeStatus
 from app.services.funds.ledger import CUSTOMER_COLUMNS, PARTNER_COLUMNS
 
 

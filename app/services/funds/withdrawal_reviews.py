@@ -11,13 +11,8 @@ from sqlalchemy import select
 
 from app import clock
 from app.models import Recharge, Withdrawal, WithdrawalSource
-from app.models.core.enums import (
-    LedgerAccount,
-    LedgerKind,
-    PrincipalKind,
-    WithdrawalRoute,
-    WithdrawalStatus,
-)
+from app.models.funds.enums import LedgerAccount, LedgerKind, WithdrawalRoute, WithdrawalStatus
+from app.models.partners.enums import PrincipalKind
 from app.services.core import audit
 from app.services.core.context import ServiceContext
 from app.services.core.errors import DomainError, ErrorCode, PermissionDenied

@@ -18,14 +18,14 @@ from sqlalchemy import Select, func, select
 
 from app import clock
 from app.models import Partner, PartnerAccount, Recharge, Withdrawal, WithdrawalSource
-from app.models.core.enums import (
+from app.models.funds.accounts import ZERO
+from app.models.funds.enums import (
     LedgerAccount,
     LedgerKind,
     RechargeStatus,
     WithdrawalRoute,
     WithdrawalStatus,
 )
-from app.models.funds.accounts import ZERO
 from app.services.core import audit
 from app.services.core.context import ServiceContext
 from app.services.core.errors import DomainError, DomainErrors, ErrorCode

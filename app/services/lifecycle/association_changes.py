@@ -18,7 +18,8 @@ from sqlalchemy import select, update
 from app import clock
 from app.clock import add_days
 from app.models import AssociationChangeRequest, Customer
-from app.models.core.enums import AssociationChangeKind, AssociationChangeStatus, AssociationType
+from app.models.customers.enums import AssociationType
+from app.models.lifecycle.enums import AssociationChangeKind, AssociationChangeStatus
 from app.services.core import audit, lapse
 from app.services.core.context import ServiceContext
 from app.services.core.errors import DomainError, DomainErrors, ErrorCode

@@ -32,13 +32,11 @@ from sqlalchemy import func, or_, select
 from app import clock
 from app.clock import within_months
 from app.models import AssociationChangeRequest, Customer, DisassociationRequest, Resource
-from app.models.core.enums import (
+from app.models.customers.enums import AssociationType, CustomerStatus, ResourceStatus
+from app.models.lifecycle.enums import (
     AssociationChangeKind,
     AssociationChangeStatus,
-    AssociationType,
-    CustomerStatus,
     DisassociationRequestStatus,
-    ResourceStatus,
 )
 from app.services.core.context import ServiceContext
 from app.services.core.errors import DomainError, ErrorCode

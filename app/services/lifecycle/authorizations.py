@@ -18,12 +18,9 @@ from sqlalchemy import ColumnElement, or_, select, update
 
 from app import clock
 from app.models import Authorization, Customer
-from app.models.core.enums import (
-    AssociationType,
-    AuthorizationScope,
-    AuthorizationStatus,
-    PrincipalKind,
-)
+from app.models.customers.enums import AssociationType
+from app.models.lifecycle.enums import AuthorizationScope, AuthorizationStatus
+from app.models.partners.enums import PrincipalKind
 from app.services.core import audit, lapse
 from app.services.core.context import ServiceContext
 from app.services.core.errors import DomainError, ErrorCode

@@ -17,7 +17,8 @@ from sqlalchemy import and_, exists, false, or_, select, text
 
 from app import clock
 from app.models import CloudAccount, Customer, Registration, ReservedCompany
-from app.models.core.enums import PrincipalKind, RegistrationStatus
+from app.models.lifecycle.enums import RegistrationStatus
+from app.models.partners.enums import PrincipalKind
 from app.services.core import audit
 from app.services.core.context import ServiceContext
 from app.services.core.errors import DomainError, DomainErrors, ErrorCode

@@ -20,7 +20,7 @@ from sqlalchemy import select
 from app import clock
 from app.clock import add_days
 from app.models import Customer, DisassociationRequest
-from app.models.core.enums import (
+from app.models.lifecycle.enums import (
     AssociationChangeKind,
     DisassociationRequestStatus,
     NotificationChannel,

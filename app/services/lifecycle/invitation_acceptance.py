@@ -16,7 +16,8 @@ from sqlalchemy import select, update
 
 from app import clock
 from app.models import CloudAccount, Customer, Invitation, PartnerUser, Registration
-from app.models.core.enums import InvitationStatus, PrincipalKind, RegistrationStatus, Role
+from app.models.lifecycle.enums import InvitationStatus, RegistrationStatus
+from app.models.partners.enums import PrincipalKind, Role
 from app.services.core import audit
 from app.services.core.context import ServiceContext
 from app.services.core.errors import DomainError, DomainErrors, ErrorCode, PermissionDenied

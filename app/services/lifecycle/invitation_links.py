@@ -9,7 +9,7 @@ from __future__ import annotations
 import secrets
 
 from app.models import Invitation, Partner
-from app.models.core.enums import NotificationChannel
+from app.models.lifecycle.enums import NotificationChannel
 from app.services.core.context import ServiceContext
 from app.services.lifecycle import notifications
 from app.services.partners.tokens import hash_token

@@ -19,12 +19,8 @@ from sqlalchemy import Select, select, update
 from app import clock
 from app.clock import add_days
 from app.models import Invitation, Partner, Registration
-from app.models.core.enums import (
-    AssociationType,
-    InvitationChannel,
-    InvitationStatus,
-    RegistrationStatus,
-)
+from app.models.customers.enums import AssociationType
+from app.models.lifecycle.enums import InvitationChannel, InvitationStatus, RegistrationStatus
 from app.services.core import audit, lapse
 from app.services.core.context import ServiceContext
 from app.services.core.errors import DomainError, DomainErrors, ErrorCode

@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from app import clock
 from app.models import Notification
-from app.models.core.enums import NotificationChannel
+from app.models.lifecycle.enums import NotificationChannel
 from app.services.core.context import ServiceContext
 from app.services.core.pagination import Direction, Ordering, Page, PageRequest, fetch_page
 from app.services.core.scoping import visible

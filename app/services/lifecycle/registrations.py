@@ -18,7 +18,7 @@ from sqlalchemy import Select, and_, func, or_, select, update
 from app import clock
 from app.clock import add_days
 from app.models import Invitation, Partner, Registration
-from app.models.core.enums import InvitationStatus, RegistrationStatus
+from app.models.lifecycle.enums import InvitationStatus, RegistrationStatus
 from app.services.core import audit, lapse
 from app.services.core.context import ServiceContext
 from app.services.core.errors import DomainError, ErrorCode

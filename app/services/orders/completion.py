@@ -24,15 +24,9 @@ from sqlalchemy import or_, select
 from app import clock
 from app.clock import add_months
 from app.models import Order, OrderLine, OrderRefund, Product, Resource
-from app.models.core.enums import (
-    BillingMode,
-    LedgerAccount,
-    LedgerKind,
-    OrderKind,
-    OrderPayer,
-    OrderStatus,
-    ResourceStatus,
-)
+from app.models.customers.enums import BillingMode, ResourceStatus
+from app.models.funds.enums import LedgerAccount, LedgerKind
+from app.models.orders.enums import OrderKind, OrderPayer, OrderStatus
 from app.services.core import audit
 from app.services.core.context import ServiceContext
 from app.services.funds import ledger, recharge_pool

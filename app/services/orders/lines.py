@@ -18,7 +18,8 @@ from sqlalchemy import select
 
 from app import clock
 from app.models import Customer, Product, Resource
-from app.models.core.enums import BillingMode, OrderKind, PeriodUnit, ResourceStatus
+from app.models.customers.enums import BillingMode, ResourceStatus
+from app.models.orders.enums import OrderKind, PeriodUnit
 from app.services.core.context import ServiceContext
 from app.services.core.errors import DomainError, DomainErrors, ErrorCode
 from app.services.orders import pricing

@@ -18,15 +18,10 @@ from sqlalchemy import ColumnElement, func, select, update
 
 from app import clock
 from app.models import Customer, Order, OrderLine, Partner
-from app.models.core.enums import (
-    AssociationType,
-    AuthorizationScope,
-    OrderKind,
-    OrderSource,
-    OrderStatus,
-    PartnerPaymentStatus,
-    PrincipalKind,
-)
+from app.models.customers.enums import AssociationType
+from app.models.lifecycle.enums import AuthorizationScope
+from app.models.orders.enums import OrderKind, OrderSource, OrderStatus, PartnerPaymentStatus
+from app.models.partners.enums import PrincipalKind
 from app.services.core import audit, lapse
 from app.services.core.context import ServiceContext
 from app.services.core.errors import DomainError, ErrorCode, PermissionDenied

@@ -29,9 +29,8 @@ from app.models import (
     OrderPayment,
     Partner,
 )
-from app.models.core.enums import (
-    LedgerAccount,
-    LedgerKind,
+from app.models.funds.enums import LedgerAccount, LedgerKind
+from app.models.orders.enums import (
     OrderKind,
     OrderPayer,
     OrderSource,

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Select, select
 
 from app.models import Product
-from app.models.core.enums import BillingMode, ServiceType
+from app.models.customers.enums import BillingMode, ServiceType
 from app.services.core.context import ServiceContext
 from app.services.core.pagination import Direction, Ordering, Page, PageRequest, fetch_page
 

@@ -6,12 +6,13 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import Select, or_, select
 
 from app.models import Order, OrderLine, OrderPayment, OrderRefund, Resource
-from app.models.core.enums import OrderKind, OrderStatus
+from app.models.orders.enums import OrderKind, OrderStatus
 from app.services.core.context import ServiceContext
 from app.services.core.pagination import (
     Direction,
@@ -26,7 +27,7 @@ from app.services.core.scoping import visible
 from app.services.orders.orders import ORDER_COLUMNS, awaiting_partner_payment, status_in
 
 
-class OrderOrderField:
+class OrderOrderField(StrEnum):
     CREATED_AT = "CREATED_AT"
     AMOUNT_DUE = "AMOUNT_DUE"
 
@@ -60,7 +61,9 @@ def _filtered(ctx: ServiceContext, f: OrderFilter) -> Select[Any]:
     return stmt
 
 
-def _ordering(field: str, direction: Direction) -> tuple[Ordering, Callable[[Any], Any]]:
+def _ordering(
+    field: OrderOrderField, direction: Direction
+) -> tuple[Ordering, Callable[[Any], Any]]:
     if field == OrderOrderField.AMOUNT_DUE:
         ordering = Ordering("AMOUNT_DUE", Order.amount_due, Order.id, direction)
         return ordering, lambda r: r.amount_due
@@ -68,7 +71,11 @@ def _ordering(field: str, direction: Direction) -> tuple[Ordering, Callable[[Any
 
 
 async def list_orders(
-    ctx: ServiceContext, f: OrderFilter, field: str, direction: Direction, page: PageRequest
+    ctx: ServiceContext,
+    f: OrderFilter,
+    field: OrderOrderField,
+    direction: Direction,
+    page: PageRequest,
 ) -> Page:
     """Orders the caller may see (a customer: its own)."""
     ordering, sort_key = _ordering(field, direction)
@@ -86,7 +93,7 @@ async def pages_by_customer(
     ctx: ServiceContext,
     customer_ids: Sequence[int],
     f: OrderFilter,
-    field: str,
+    field: OrderOrderField,
     direction: Direction,
     page: PageRequest,
     counts: Any,

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from app import clock
 from app.models import Partner, PartnerUser
-from app.models.core.enums import CertificationStatus
+from app.models.partners.enums import CertificationStatus
 from app.services.core import audit
 from app.services.core.context import ServiceContext
 from app.services.core.errors import DomainError, ErrorCode

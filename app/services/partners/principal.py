@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from app.models.core.enums import PrincipalKind, Role
+from app.models.partners.enums import PrincipalKind, Role
 from app.services.core.errors import PermissionDenied
 
 

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db import Database
 from app.models import Customer, Partner, PartnerUser
-from app.models.core.enums import PrincipalKind, Role
+from app.models.partners.enums import PrincipalKind, Role
 from app.services.partners.tokens import create_token
 
 

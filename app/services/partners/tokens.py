@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app import clock
 from app.models import ApiToken, Partner, PartnerUser
-from app.models.core.enums import PrincipalKind
+from app.models.partners.enums import PrincipalKind
 from app.services.partners.principal import Principal
 from app.settings import get_settings
 

@@ -1,0 +1,72 @@
+"""The funds domain's enumerations, stored in the database.
+
+The GraphQL schema exposes these same classes (`app/schema/funds/enums.py` adds the
+descriptions); there is no second copy.
+"""
+
+from enum import StrEnum
+
+
+class LedgerAccount(StrEnum):
+    """The accounts of DOMAIN.md's posting table."""
+
+    PLATFORM_EXTERNAL = "PLATFORM_EXTERNAL"
+    PLATFORM_REVENUE = "PLATFORM_REVENUE"
+    PARTNER_ALLOCATABLE = "PARTNER_ALLOCATABLE"
+    PARTNER_HELD = "PARTNER_HELD"
+    PARTNER_INCENTIVE = "PARTNER_INCENTIVE"
+    CUSTOMER_BALANCE = "CUSTOMER_BALANCE"
+    CUSTOMER_FROZEN_CASH = "CUSTOMER_FROZEN_CASH"
+
+
+class LedgerKind(StrEnum):
+    """What a ledger transaction records (one row of DOMAIN.md's posting table)."""
+
+    RECHARGE = "RECHARGE"
+    CUSTOMER_RECHARGE = "CUSTOMER_RECHARGE"
+    ALLOCATE = "ALLOCATE"
+    RETRIEVE = "RETRIEVE"
+    UNBIND_RETRIEVE = "UNBIND_RETRIEVE"
+    PARTNER_ORDER_PAYMENT = "PARTNER_ORDER_PAYMENT"
+    CUSTOMER_ORDER_PAYMENT = "CUSTOMER_ORDER_PAYMENT"
+    CUSTOMER_CHARGE = "CUSTOMER_CHARGE"
+    PARTNER_REFUND = "PARTNER_REFUND"
+    CUSTOMER_REFUND = "CUSTOMER_REFUND"
+    WITHDRAWAL_SUBMITTED = "WITHDRAWAL_SUBMITTED"
+    WITHDRAWAL_PAID = "WITHDRAWAL_PAID"
+    WITHDRAWAL_REJECTED = "WITHDRAWAL_REJECTED"
+    INCENTIVE_PAID = "INCENTIVE_PAID"
+    INCENTIVE_CLAWBACK = "INCENTIVE_CLAWBACK"
+    INCENTIVE_WITHDRAWAL_PAID = "INCENTIVE_WITHDRAWAL_PAID"
+    OWN_CASH_FROZEN = "OWN_CASH_FROZEN"
+
+
+class AdjustmentKind(StrEnum):
+    ALLOCATE = "ALLOCATE"
+    RETRIEVE = "RETRIEVE"
+    UNBIND_RETRIEVE = "UNBIND_RETRIEVE"
+
+
+class RechargeChannel(StrEnum):
+    ALIPAY = "ALIPAY"
+    WECHAT = "WECHAT"
+    UNIONPAY = "UNIONPAY"
+    BANK_TRANSFER = "BANK_TRANSFER"
+
+
+class RechargeStatus(StrEnum):
+    PENDING = "PENDING"
+    CONFIRMED = "CONFIRMED"
+
+
+class WithdrawalRoute(StrEnum):
+    ORIGINAL_ROUTE = "ORIGINAL_ROUTE"
+    BANK_CARD = "BANK_CARD"
+    INCENTIVE_REBATE = "INCENTIVE_REBATE"
+
+
+class WithdrawalStatus(StrEnum):
+    SUBMITTED = "SUBMITTED"
+    APPROVED = "APPROVED"
+    PAID = "PAID"
+    REJECTED = "REJECTED"
