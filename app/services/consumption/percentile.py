@@ -27,12 +27,12 @@ from app.models.consumption.consumption import ZERO8
 from app.models.core.enums import BillingMode, DetailKind
 from app.services.consumption.calendar import (
     business_day,
+    check_cycle,
     current_cycle,
     days_in_cycle,
     last_day,
     round8,
 )
-from app.services.consumption.cycles import check_cycle
 from app.services.consumption.rating import ChargeBatch, _Share, serialize_rating, settle
 from app.services.core import audit
 from app.services.core.context import ServiceContext
