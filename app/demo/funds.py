@@ -19,8 +19,8 @@ from app.models.core.enums import (
     WithdrawalRoute,
 )
 from app.services.core.context import ServiceContext
+from app.services.core.principal import Principal
 from app.services.funds import adjustments, credit, recharges, withdrawals
-from app.services.partners.principal import Principal
 
 RECHARGES = [
     (RechargeChannel.BANK_TRANSFER, "200000.00", datetime(2025, 3, 10, 2, tzinfo=UTC)),

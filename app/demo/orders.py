@@ -36,11 +36,11 @@ from app.models.core.enums import (
     Role,
 )
 from app.services.core.context import ServiceContext
+from app.services.core.principal import Principal
 from app.services.orders import orders
 from app.services.orders import payments as order_payments
 from app.services.orders.lines import LineInput
 from app.services.partners.partners import is_certified
-from app.services.partners.principal import Principal
 
 
 @contextmanager

@@ -18,8 +18,8 @@ from app.models.core.enums import (
 from app.services.core.context import ServiceContext
 from app.services.core.errors import DomainError, ErrorCode
 from app.services.core.jobs import run_due
+from app.services.core.principal import Principal
 from app.services.lifecycle.authorizations import require_authorization
-from app.services.partners.principal import Principal
 from tests.factories import (
     customer_token,
     global_id,
