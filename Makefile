@@ -28,9 +28,10 @@ seed-demo: $(STAMP)
 test: $(STAMP)  ## the whole suite (PostgreSQL too when TEST_DATABASE_URL is set)
 	$(BIN)/python -m pytest
 
-check: $(STAMP)  ## lint + format check, no tests
+check: $(STAMP)  ## lint + format check + import contracts (docs/import-contracts.md), no tests
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix .

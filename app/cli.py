@@ -194,7 +194,7 @@ def consumption_ingest(file: str, batch_size: int, rejects: str | None) -> None:
     from app.services.consumption.ingest import IngestResult, ingest_batch
     from app.services.consumption.rating import rate_pending
     from app.services.core.context import ServiceContext
-    from app.services.partners.principal import Principal
+    from app.services.core.principal import Principal
 
     rejects_path = rejects or f"{file}.rejects"
     total = IngestResult()
@@ -269,7 +269,7 @@ def consumption_verify() -> None:
 def _platform_work(name: str, cycle: str) -> Any:
     from app.services.core.context import ServiceContext
     from app.services.core.errors import DomainError
-    from app.services.partners.principal import Principal
+    from app.services.core.principal import Principal
 
     async def work(database: Any) -> str:
         async with database.session(write=True) as session:

@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.loaders import Loaders
 from app.services.core.context import ServiceContext
-from app.services.partners.principal import Principal
+from app.services.core.principal import Principal
 
 
 @dataclass(slots=True)

@@ -34,6 +34,13 @@ class Settings(BaseSettings):
     max_aliases: int = Field(30, description="Most aliases allowed in one document.")
     max_tokens: int = Field(5000, description="Most lexical tokens allowed in one document.")
     document_cache_size: int = Field(512, description="Parsed/validated documents kept in cache.")
+    plain_object_executor: bool = Field(
+        True,
+        description=(
+            "Complete plain objects with PlainObjectExecutor's per-selection plans; false: "
+            "strawberry's own graphql-core executor (same answers, slower)."
+        ),
+    )
     max_query_cost: int = Field(1000, description="Most cost points one query may request.")
     throttle_maximum_available: int = Field(
         1000, description="Cost points a token's bucket holds when full."

@@ -26,7 +26,7 @@ from app.services.consumption.cycles import close_cycle
 from app.services.consumption.ingest import ingest_batch
 from app.services.consumption.percentile import rate_cycle
 from app.services.core.context import ServiceContext
-from app.services.partners.principal import Principal
+from app.services.core.principal import Principal
 
 RESOURCES = 8
 DAILY = {"hour": (6, 24), "GB-hour": (2000, 24000), "GB": (5, 400)}

@@ -13,8 +13,8 @@ from app.models.customers.enums import AssociationType
 from app.models.funds.enums import AdjustmentKind, RechargeChannel, RechargeStatus, WithdrawalRoute
 from app.models.partners.enums import PrincipalKind, Role
 from app.services.core.context import ServiceContext
+from app.services.core.principal import Principal
 from app.services.funds import adjustments, credit, recharges, withdrawals
-from app.services.partners.principal import Principal
 
 RECHARGES = [
     (RechargeChannel.BANK_TRANSFER, "200000.00", datetime(2025, 3, 10, 2, tzinfo=UTC)),

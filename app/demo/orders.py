@@ -32,11 +32,11 @@ from app.models.lifecycle.enums import AuthorizationStatus
 from app.models.orders.enums import OrderKind, PeriodUnit
 from app.models.partners.enums import PrincipalKind, Role
 from app.services.core.context import ServiceContext
+from app.services.core.principal import Principal
 from app.services.orders import orders
 from app.services.orders import payments as order_payments
 from app.services.orders.lines import LineInput
 from app.services.partners.partners import is_certified
-from app.services.partners.principal import Principal
 
 
 @contextmanager

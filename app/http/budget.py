@@ -10,7 +10,7 @@ from graphql import FragmentDefinitionNode, GraphQLSchema
 from app.http.cost import CostCalculator, actual_cost
 from app.http.documents import DocumentInspector
 from app.http.throttle import Throttle
-from app.services.partners.principal import Principal
+from app.services.core.principal import Principal
 from app.settings import Settings
 
 

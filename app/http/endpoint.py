@@ -37,8 +37,8 @@ from app.http.negotiation import (
     wants_html,
 )
 from app.services.core.context import ServiceContext
+from app.services.core.principal import Principal
 from app.services.partners import tokens
-from app.services.partners.principal import Principal
 from app.settings import Settings
 
 log = logging.getLogger("app.http")

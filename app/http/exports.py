@@ -42,8 +42,8 @@ from app.resolvers.core.ids import parse_id
 from app.services.consumption.queries import ConsumptionFilter, details_statement
 from app.services.core.context import ServiceContext
 from app.services.core.errors import BadRequest, PermissionDenied
+from app.services.core.principal import Permission, Principal
 from app.services.partners import tokens
-from app.services.partners.principal import Permission, Principal
 from app.settings import get_settings
 
 log = logging.getLogger("app.http.exports")

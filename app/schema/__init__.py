@@ -21,7 +21,7 @@ from strawberry.types import ExecutionContext
 from app.schema.core.execution import PlainObjectExecutor
 from app.schema.core.scalars import SCALARS
 from app.schema.roots import Mutation, Query
-from app.settings import get_settings
+from app.settings import Settings, get_settings
 
 log = logging.getLogger("app.graphql")
 
@@ -36,8 +36,8 @@ class PartnerConsoleSchema(strawberry.Schema):
         """Errors are logged (with the request id) by the HTTP layer, which also masks them."""
 
 
-def build_schema() -> strawberry.Schema:
-    settings = get_settings()
+def build_schema(settings: Settings | None = None) -> strawberry.Schema:
+    settings = settings or get_settings()
     # The depth and alias rules are built once: the validation cache is keyed by the rule
     # classes too, so a fresh class per request (what QueryDepthLimiter and MaxAliasesLimiter
     # make) would defeat it and re-validate every document.
@@ -57,7 +57,9 @@ def build_schema() -> strawberry.Schema:
         mutation=Mutation,
         extensions=extensions,
         config=StrawberryConfig(scalar_map=SCALARS),
-        execution_context_class=PlainObjectExecutor,
+        # None: strawberry's own executor, the fallback should a strawberry or graphql-core
+        # upgrade outrun the plan (PLAIN_OBJECT_EXECUTOR=false; CI runs the suite so too).
+        execution_context_class=PlainObjectExecutor if settings.plain_object_executor else None,
     )
     built.validation_limits = limits
     return built

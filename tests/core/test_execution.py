@@ -13,12 +13,19 @@ from typing import Any
 
 import pytest
 import strawberry
+from graphql import is_object_type
+from pydantic import ValidationError
 from strawberry.extensions import SchemaExtension
+from strawberry.resolvers import is_default_resolver
 from strawberry.schema.config import StrawberryConfig
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+from strawberry.schema.schema_converter import GraphQLCoreConverter
 
 from app.schema.core.execution import PlainObjectExecutor
 from app.schema.core.scalars import SCALARS
+from app.settings import Settings, get_settings
+
+DEFINITION = GraphQLCoreConverter.DEFINITION_BACKREF
 
 
 @strawberry.enum
@@ -169,7 +176,81 @@ async def test_a_resolve_hook_keeps_every_field_on_the_general_path() -> None:
     assert PlainObjectExecutor.plans_built == before
 
 
-def test_the_app_schema_uses_the_plan() -> None:
+def test_the_app_schema_uses_the_configured_executor() -> None:
     from app.schema import schema
 
-    assert schema.execution_context_class is PlainObjectExecutor
+    expected = (
+        PlainObjectExecutor
+        if get_settings().plain_object_executor
+        else StrawberryGraphQLCoreExecutionContext
+    )
+    assert schema.execution_context_class is expected
+
+
+def test_the_plan_is_on_by_default_and_the_setting_switches_it_off() -> None:
+    from app.schema import build_schema
+
+    assert Settings.model_fields["plain_object_executor"].default is True
+    on = build_schema(Settings(plain_object_executor=True))
+    off = build_schema(Settings(plain_object_executor=False))
+    assert on.execution_context_class is PlainObjectExecutor
+    assert off.execution_context_class is StrawberryGraphQLCoreExecutionContext
+
+
+@pytest.mark.parametrize(("value", "expected"), [("false", False), ("0", False), ("true", True)])
+def test_the_setting_is_read_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch, value: str, expected: bool
+) -> None:
+    monkeypatch.setenv("PLAIN_OBJECT_EXECUTOR", value)
+    assert Settings().plain_object_executor is expected
+
+
+def test_a_setting_that_is_not_a_boolean_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PLAIN_OBJECT_EXECUTOR", "sometimes")
+    with pytest.raises(ValidationError, match="plain_object_executor"):
+        Settings()
+
+
+def _fields(schema: strawberry.Schema) -> list[tuple[str, Any, Any]]:
+    """(Type.field, strawberry definition, GraphQL resolve) of every object type's fields."""
+    return [
+        (f"{name}.{field_name}", field.extensions.get(DEFINITION), field.resolve)
+        for name, graphql_type in schema._schema.type_map.items()
+        if is_object_type(graphql_type) and not name.startswith("__")
+        for field_name, field in graphql_type.fields.items()
+    ]
+
+
+def test_strawberry_marks_its_default_resolver() -> None:
+    """The plan trusts `is_default_resolver` (strawberry's public marker), not a closure's
+    name: if an upgrade stops marking basic fields, this fails (and the plan goes unused)."""
+    from app.schema import schema
+
+    fast, _ = _schemas()
+    marked = {name for name, _, resolve in _fields(fast) if is_default_resolver(resolve)}
+    assert {"Item.name", "Item.count", "Price.amount"} <= marked
+    assert "Item.doubled" not in marked  # a resolver of our own
+    assert "Query.items" not in marked
+
+    basic = [(name, resolve) for name, d, resolve in _fields(schema) if d and d.is_basic_field]
+    assert len(basic) > 100
+    assert [name for name, resolve in basic if not is_default_resolver(resolve)] == []
+    assert "Money.amount" in {name for name, _ in basic}
+
+
+async def test_a_field_without_the_marker_keeps_the_general_path() -> None:
+    fast, general = _schemas()
+    amount = fast._schema.type_map["Price"].fields["amount"]  # type: ignore[union-attr]
+    marked = amount.resolve
+
+    def unmarked(source: Any, info: Any, **kwargs: Any) -> Any:
+        return marked(source, info, **kwargs)
+
+    amount.resolve = unmarked
+    before = PlainObjectExecutor.plans_built
+    mine = await fast.execute(QUERIES["plain"])
+    theirs = await general.execute(QUERIES["plain"])
+    assert _shape(mine) == _shape(theirs)
+    assert mine.errors is None
+    # Price is no longer plain, so neither is Item, which selects it.
+    assert PlainObjectExecutor.plans_built == before

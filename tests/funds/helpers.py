@@ -12,11 +12,11 @@ from app.models import Customer, Partner, PartnerUser, Recharge
 from app.models.funds.enums import LedgerAccount, LedgerKind, RechargeChannel, RechargeStatus
 from app.models.partners.enums import PrincipalKind
 from app.services.core.context import ServiceContext
+from app.services.core.principal import Principal
 from app.services.funds import ledger, recharges
 from app.services.funds.accounts import lock_partner_account
 from app.services.funds.ledger import Leg
 from app.services.funds.verify import verify
-from app.services.partners.principal import Principal
 
 _refs = count(1)
 

@@ -19,10 +19,10 @@ from app.models.funds.enums import AdjustmentKind, RechargeChannel, WithdrawalRo
 from app.models.partners.enums import ContractingEntity, PrincipalKind, Role
 from app.services.core.context import ServiceContext
 from app.services.core.errors import DomainError, DomainErrors
+from app.services.core.principal import Principal
 from app.services.funds import adjustments, credit, withdrawal_reviews, withdrawals
 from app.services.funds.verify import verify
 from app.services.funds.withdrawals import BankCard
-from app.services.partners.principal import Principal
 from tests.conftest import IsolatedDatabase
 from tests.factories import make_customer, make_partner, make_user
 from tests.funds.helpers import platform, recharge

@@ -12,8 +12,8 @@ from app.models.partners.enums import PrincipalKind, Role
 from app.services.core.context import ServiceContext
 from app.services.core.errors import DomainError, ErrorCode
 from app.services.core.jobs import run_due
+from app.services.core.principal import Principal
 from app.services.lifecycle.authorizations import require_authorization
-from app.services.partners.principal import Principal
 from tests.factories import (
     gql,
     make_customer,

@@ -9,9 +9,9 @@ from app.resolvers.core.ids import parse_id
 from app.resolvers.core.mutations import Outcome, run_mutation
 from app.services.core.errors import DomainErrors
 from app.services.core.money import check_currency
+from app.services.core.principal import Permission
 from app.services.funds import credit, withdrawals
 from app.services.funds.accounts import CustomerPosition
-from app.services.partners.principal import Permission
 
 if TYPE_CHECKING:
     from app.schema.funds.accounts import SetCustomerCreditLimitInput

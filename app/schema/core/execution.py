@@ -22,6 +22,16 @@ path; `tests/test_execution.py` compares both.
 
 A nested object's `is_type_of` (strawberry's isinstance check for types with interfaces)
 receives the enclosing field's resolve info: strawberry's checks do not read it.
+
+What it relies on, and how an upgrade is kept safe: a field is plain only when strawberry's
+public markers say so (`StrawberryField.is_basic_field`, the field's GraphQL `resolve`
+passing `strawberry.resolvers.is_default_resolver`, `default_resolver is getattr`), so if a
+strawberry release stops marking its default resolver the plan simply stops being used
+(`tests/test_execution.py` then fails, and the answers stay right). The overridden
+`complete_object_value`/`complete_list_value`/`collect_subfields` signatures are graphql-core
+3.3's: `pyproject.toml` pins strawberry-graphql and graphql-core to the minor releases this
+was tested on, and the `PLAIN_OBJECT_EXECUTOR=false` setting switches it off (strawberry's
+own executor then), which CI runs the suite with too.
 """
 
 from __future__ import annotations
@@ -39,7 +49,9 @@ from graphql import (
     is_object_type,
 )
 from graphql.pyutils import Undefined
+from strawberry.resolvers import is_default_resolver
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+from strawberry.schema.schema_converter import GraphQLCoreConverter
 
 _MISS: Any = object()
 """What a plan returns when it cannot complete an object (the general path then does)."""
@@ -163,12 +175,13 @@ class PlainObjectExecutor(StrawberryGraphQLCoreExecutionContext):
         field_def = object_type.fields.get(field_name)
         if field_def is None or field_def.args or node.arguments:
             return None
-        definition = field_def.extensions.get("strawberry-definition")
+        definition = field_def.extensions.get(GraphQLCoreConverter.DEFINITION_BACKREF)
         resolve = field_def.resolve
         if (
             definition is None
             or not definition.is_basic_field
-            or getattr(resolve, "__name__", None) != "_get_basic_result"
+            or resolve is None
+            or not is_default_resolver(resolve)
             or definition.default_resolver is not getattr
             or (
                 self.middleware_manager is not None

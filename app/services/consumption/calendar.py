@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from app import clock
 from app.clock import business_tz
+from app.services.core.errors import DomainError, ErrorCode
 
 CYCLE_PATTERN = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 SCALE8 = Decimal("0.00000001")
@@ -45,6 +47,15 @@ def parse_cycle(value: str) -> tuple[int, int]:
     if match is None:
         raise ValueError(f"{value!r} is not a bill cycle (YYYY-MM)")
     return int(match.group(1)), int(match.group(2))
+
+
+def check_cycle(value: str, field: Sequence[str | int] = ("cycle",)) -> str:
+    """`value` if it is a `YYYY-MM` cycle; an INVALID_INPUT `DomainError` on `field` otherwise."""
+    try:
+        parse_cycle(value)
+    except ValueError as error:
+        raise DomainError(ErrorCode.INVALID_INPUT, str(error), field) from error
+    return value
 
 
 def days_in_cycle(cycle: str) -> int:

@@ -16,7 +16,9 @@ from sqlalchemy import select
 from app import clock
 from app.models import BillCycle
 from app.models.consumption.enums import BillCycleStatus
-from app.services.consumption.calendar import current_cycle, parse_cycle
+from app.services.consumption import percentile as consumption_percentile
+from app.services.consumption import rating as consumption_rating
+from app.services.consumption.calendar import check_cycle, current_cycle
 from app.services.core import audit
 from app.services.core.context import ServiceContext
 from app.services.core.errors import DomainError, ErrorCode
@@ -50,20 +52,9 @@ async def cycle_states(ctx: ServiceContext, cycles: Sequence[str]) -> dict[str, 
     }
 
 
-def check_cycle(value: str, field: Sequence[str | int] = ("cycle",)) -> str:
-    try:
-        parse_cycle(value)
-    except ValueError as error:
-        raise DomainError(ErrorCode.INVALID_INPUT, str(error), field) from error
-    return value
-
-
 async def close_cycle(ctx: ServiceContext, cycle: str) -> BillCycle:
     """Close an ended cycle (PLATFORM): rate its pending usage and percentile bills, then
     mark it FINAL."""
-    from app.services.consumption import percentile as consumption_percentile
-    from app.services.consumption import rating as consumption_rating
-
     ctx.principal.require_platform()
     check_cycle(cycle)
     if cycle >= current_cycle():

@@ -28,12 +28,12 @@ from app.models.consumption.enums import DetailKind
 from app.models.customers.enums import BillingMode
 from app.services.consumption.calendar import (
     business_day,
+    check_cycle,
     current_cycle,
     days_in_cycle,
     last_day,
     round8,
 )
-from app.services.consumption.cycles import check_cycle
 from app.services.consumption.rating import ChargeBatch, _Share, serialize_rating, settle
 from app.services.core import audit
 from app.services.core.context import ServiceContext

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.services.partners.principal import Principal
+from app.services.core.principal import Principal
 
 
 @dataclass(slots=True)

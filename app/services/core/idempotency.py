@@ -25,7 +25,7 @@ from app.models.partners.enums import PrincipalKind
 from app.services.core.context import ServiceContext
 from app.services.core.errors import DomainError, DomainErrors, ErrorCode
 from app.services.core.jobs import job
-from app.services.partners.principal import Principal
+from app.services.core.principal import Principal
 from app.settings import get_settings
 
 MAX_KEY_LENGTH = 100

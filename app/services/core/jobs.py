@@ -21,7 +21,7 @@ from app import clock
 from app.db import Database
 from app.models import JobRun
 from app.services.core.context import ServiceContext
-from app.services.partners.principal import Principal
+from app.services.core.principal import Principal
 
 log = logging.getLogger(__name__)
 

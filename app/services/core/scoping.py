@@ -21,7 +21,7 @@ from sqlalchemy.orm import InstrumentedAttribute
 
 from app.models import Customer, Notification, Partner, PartnerUser
 from app.models.partners.enums import PrincipalKind
-from app.services.partners.principal import Principal
+from app.services.core.principal import Principal
 
 
 def _customer_ids_of(principal: Principal) -> Select[Any]:

@@ -25,6 +25,7 @@ from app.services.core.pagination import (
     count_by_parent,
     fetch_pages_by_parent,
 )
+from app.services.core.principal import Permission
 from app.services.core.scoping import visible
 from app.services.customers.customers import (
     CustomerOrderField,
@@ -32,7 +33,6 @@ from app.services.customers.customers import (
     customer_select,
     customer_sort_key,
 )
-from app.services.partners.principal import Permission
 
 MAX_ITEMS = 100
 MANAGER_ROLES = (Role.SALES, Role.ADMIN)

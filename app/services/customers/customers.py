@@ -17,9 +17,9 @@ from app.services.core import audit
 from app.services.core.context import ServiceContext
 from app.services.core.errors import DomainError, DomainErrors, ErrorCode, PermissionDenied
 from app.services.core.pagination import Direction, Ordering, Page, PageRequest, fetch_page
+from app.services.core.principal import Permission
 from app.services.core.scoping import visible
 from app.services.funds.credit import in_arrears
-from app.services.partners.principal import Permission
 
 MAX_LABELS = 20
 MAX_LABEL_LENGTH = 32

@@ -18,13 +18,13 @@ from app.services.core.context import ServiceContext
 from app.services.core.errors import DomainError, DomainErrors, ErrorCode
 from app.services.core.money import cents, check_amount, check_currency
 from app.services.core.pagination import Direction, Ordering, Page, PageRequest, fetch_page
+from app.services.core.principal import Permission
 from app.services.core.scoping import visible
 from app.services.funds import ledger, recharge_pool
 from app.services.funds.accounts import lock_customer_accounts, lock_partner_account
 from app.services.funds.credit import track_arrears
 from app.services.funds.ledger import Leg
 from app.services.partners.partners import is_certified
-from app.services.partners.principal import Permission
 
 MAX_REMARK_LENGTH = 200
 

@@ -22,11 +22,11 @@ from app.services.core.context import ServiceContext
 from app.services.core.errors import DomainError, DomainErrors, ErrorCode
 from app.services.core.jobs import job
 from app.services.core.money import cents, check_amount
+from app.services.core.principal import Permission
 from app.services.core.scoping import visible
 from app.services.funds import ledger
 from app.services.funds.accounts import lock_customer_accounts
 from app.services.funds.ledger import Leg
-from app.services.partners.principal import Permission
 from app.settings import get_settings
 
 

@@ -20,12 +20,12 @@ from app.services.core.context import ServiceContext
 from app.services.core.errors import DomainError, DomainErrors, ErrorCode, PermissionDenied
 from app.services.core.money import cents, check_amount, check_currency
 from app.services.core.pagination import Direction, Ordering, Page, PageRequest, fetch_page
+from app.services.core.principal import Permission, can_read_funds
 from app.services.core.scoping import visible
 from app.services.funds import ledger
 from app.services.funds.accounts import lock_customer_accounts, lock_partner_account
 from app.services.funds.credit import track_arrears
 from app.services.funds.ledger import Leg
-from app.services.partners.principal import Permission, can_read_funds
 from app.settings import get_settings
 
 ONLINE_CHANNELS = (RechargeChannel.ALIPAY, RechargeChannel.WECHAT, RechargeChannel.UNIONPAY)

@@ -12,8 +12,8 @@ from app.models.funds.enums import LedgerAccount, LedgerKind
 from app.services.core.context import ServiceContext
 from app.services.core.errors import BadRequest
 from app.services.core.pagination import Direction, Ordering, Page, PageRequest, fetch_page
+from app.services.core.principal import Permission
 from app.services.core.scoping import visible
-from app.services.partners.principal import Permission
 
 STATEMENT_ACCOUNTS = (
     LedgerAccount.PARTNER_ALLOCATABLE,

@@ -26,13 +26,13 @@ from app.services.core.context import ServiceContext
 from app.services.core.errors import DomainError, ErrorCode
 from app.services.core.jobs import job
 from app.services.core.pagination import Direction, Ordering, Page, PageRequest, fetch_page
+from app.services.core.principal import Permission
 from app.services.core.scoping import visible
 from app.services.lifecycle.association_changes import load_current_customer, lock_customer_of
 from app.services.lifecycle.association_rules import (
     on_association_ended,
     on_association_type_switched,
 )
-from app.services.partners.principal import Permission
 
 COLUMNS = tuple(Authorization.__table__.columns)
 LAPSING = (AuthorizationStatus.PENDING, AuthorizationStatus.ACTIVE)

@@ -30,6 +30,7 @@ from app.services.core.context import ServiceContext
 from app.services.core.errors import DomainError, DomainErrors, ErrorCode
 from app.services.core.jobs import job
 from app.services.core.pagination import Direction, Ordering, Page, PageRequest, fetch_page
+from app.services.core.principal import Permission
 from app.services.core.reasons import check_reason
 from app.services.core.scoping import visible
 from app.services.lifecycle import notifications
@@ -41,7 +42,6 @@ from app.services.lifecycle.association_rules import (
     association_change_blockers,
     end_association,
 )
-from app.services.partners.principal import Permission
 from app.settings import get_settings
 
 COLUMNS = tuple(DisassociationRequest.__table__.columns)

@@ -26,13 +26,13 @@ from app.services.core.context import ServiceContext
 from app.services.core.errors import DomainError, DomainErrors, ErrorCode
 from app.services.core.jobs import job
 from app.services.core.pagination import Direction, Ordering, Page, PageRequest, fetch_page
+from app.services.core.principal import Permission
 from app.services.core.scoping import visible
 from app.services.lifecycle import registrations as registration_rules
 from app.services.lifecycle.company_names import normalize_phone
 from app.services.lifecycle.invitation_links import invitation_link, new_token, send_invitation
 from app.services.lifecycle.registration_details import EMAIL
 from app.services.partners.partners import is_certified
-from app.services.partners.principal import Permission
 from app.settings import get_settings
 
 # Every column but the token's hash: no read path even loads it.

@@ -24,6 +24,7 @@ from app.services.core.context import ServiceContext
 from app.services.core.errors import DomainError, ErrorCode
 from app.services.core.jobs import job
 from app.services.core.pagination import Direction, Ordering, Page, PageRequest, fetch_page
+from app.services.core.principal import Permission
 from app.services.core.reasons import check_reason
 from app.services.core.scoping import visible
 from app.services.lifecycle.company_registry import (
@@ -34,7 +35,6 @@ from app.services.lifecycle.company_registry import (
 )
 from app.services.lifecycle.registration_details import RegistrationDetails, clean_details
 from app.services.partners.partners import is_certified
-from app.services.partners.principal import Permission
 from app.settings import get_settings
 
 COLUMNS = tuple(Registration.__table__.columns)

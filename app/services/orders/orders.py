@@ -26,6 +26,7 @@ from app.services.core import audit, lapse
 from app.services.core.context import ServiceContext
 from app.services.core.errors import DomainError, ErrorCode, PermissionDenied
 from app.services.core.jobs import job
+from app.services.core.principal import Permission
 from app.services.core.scoping import visible
 from app.services.funds.accounts import get_customer_positions
 from app.services.lifecycle.association_rules import AssociationChange, register_blocker
@@ -33,7 +34,6 @@ from app.services.lifecycle.authorizations import require_authorization
 from app.services.orders.lines import LineInput, PricedLine, price_lines
 from app.services.orders.pricing import ZERO, round_cents
 from app.services.partners.partners import is_certified
-from app.services.partners.principal import Permission
 from app.settings import get_settings
 
 ORDER_COLUMNS = tuple(Order.__table__.columns)

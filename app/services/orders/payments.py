@@ -40,6 +40,7 @@ from app.models.orders.enums import (
 from app.services.core import audit
 from app.services.core.context import ServiceContext
 from app.services.core.errors import DomainError, ErrorCode
+from app.services.core.principal import Permission
 from app.services.core.reasons import check_reason
 from app.services.core.scoping import visible
 from app.services.funds import ledger, recharge_pool
@@ -53,7 +54,6 @@ from app.services.funds.ledger import Leg
 from app.services.orders.completion import complete
 from app.services.orders.orders import effective_status, require_pending
 from app.services.partners.partners import is_certified
-from app.services.partners.principal import Permission
 
 MAX_BATCH = 50
 

@@ -10,8 +10,8 @@ from sqlalchemy import select
 from app.models import AuditEvent
 from app.services.core.context import ServiceContext
 from app.services.core.pagination import Direction, Ordering, Page, PageRequest, fetch_page
+from app.services.core.principal import Permission
 from app.services.core.scoping import visible
-from app.services.partners.principal import Permission
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,8 +14,8 @@ from app.services.core import audit
 from app.services.core.context import ServiceContext
 from app.services.core.errors import DomainError, ErrorCode
 from app.services.core.pagination import Direction, Ordering, Page, PageRequest, fetch_page
+from app.services.core.principal import Permission
 from app.services.core.scoping import visible
-from app.services.partners.principal import Permission
 
 PARTNER_COLUMNS = (
     Partner.id,

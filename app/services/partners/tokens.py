@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app import clock
 from app.models import ApiToken, Partner, PartnerUser
 from app.models.partners.enums import PrincipalKind
-from app.services.partners.principal import Principal
+from app.services.core.principal import Principal
 from app.settings import get_settings
 
 TOKEN_PREFIX = "pc_"

@@ -1,0 +1,1 @@
+"""Resolvers: GraphQL arguments -> service calls and loader reads."""

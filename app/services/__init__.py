@@ -1,0 +1,1 @@
+"""Business rules, permissions and transactions; no GraphQL. See docs/import-contracts.md."""
