@@ -23,6 +23,7 @@ from app.models.core.enums import (
 from app.services.core import audit
 from app.services.core.context import ServiceContext
 from app.services.core.errors import DomainError, DomainErrors, ErrorCode, PermissionDenied
+from app.services.core.idempotency import idempotent
 from app.services.core.money import cents, check_amount, check_currency
 from app.services.core.pagination import Direction, Ordering, Page, PageRequest, fetch_page
 from app.services.core.scoping import visible
@@ -30,11 +31,13 @@ from app.services.funds import ledger
 from app.services.funds.accounts import lock_customer_accounts, lock_partner_account
 from app.services.funds.credit import track_arrears
 from app.services.funds.ledger import Leg
+from app.services.funds.recharge_input import (
+    confirm_key,
+    create_key,
+    transfer_key,
+    validate_reference,
+)
 from app.services.partners.principal import Permission, can_read_funds
-from app.settings import get_settings
-
-ONLINE_CHANNELS = (RechargeChannel.ALIPAY, RechargeChannel.WECHAT, RechargeChannel.UNIONPAY)
-MAX_REFERENCE_LENGTH = 64
 
 RECHARGE_COLUMNS = (
     Recharge.id,
@@ -50,48 +53,6 @@ RECHARGE_COLUMNS = (
     Recharge.withdrawn,
     Recharge.created_at,
 )
-
-
-def validate_order(channel: RechargeChannel, amount: Decimal, currency: str) -> Decimal:
-    """Input rules of an online recharge order; the amount at scale 2."""
-    errors = check_amount(amount) + check_currency(currency)
-    if channel not in ONLINE_CHANNELS:
-        errors.append(
-            DomainError(
-                ErrorCode.INVALID_INPUT,
-                "Bank transfers go to your dedicated remittance account; no order is needed.",
-                ["channel"],
-            )
-        )
-    cap = get_settings().wechat_payment_cap
-    if channel is RechargeChannel.WECHAT and not errors and amount > cap:
-        errors.append(
-            DomainError(
-                ErrorCode.AMOUNT_LIMITED,
-                f"WeChat Pay takes at most {cap} per payment.",
-                ["amount"],
-            )
-        )
-    if errors:
-        raise DomainErrors(errors)
-    return cents(amount)
-
-
-def validate_paid_at(paid_at: datetime | None) -> None:
-    """A payment cannot be dated in the future (it would stretch route windows)."""
-    if paid_at is not None and paid_at > clock.now():
-        raise DomainError(ErrorCode.INVALID_INPUT, "`paidAt` is in the future.", ["paidAt"])
-
-
-def validate_reference(reference: str) -> str:
-    reference = reference.strip()
-    if not reference or len(reference) > MAX_REFERENCE_LENGTH:
-        raise DomainError(
-            ErrorCode.INVALID_INPUT,
-            f"A payment reference has 1 to {MAX_REFERENCE_LENGTH} characters.",
-            ["paymentReference"],
-        )
-    return reference
 
 
 async def _own_referral_customer(ctx: ServiceContext, customer_id: int | None) -> Customer:
@@ -111,16 +72,23 @@ async def _own_referral_customer(ctx: ServiceContext, customer_id: int | None) -
     return customer
 
 
+def _recharge_ids(recharge: Recharge) -> dict[str, int | None]:
+    return {"recharge": recharge.id}
+
+
+@idempotent("createRecharge", bind=create_key, ids=_recharge_ids)
 async def create_recharge(
     ctx: ServiceContext,
     channel: RechargeChannel,
     amount: Decimal,
     *,
     customer_id: int | None = None,
+    currency: str = "CNY",
 ) -> Recharge:
     """Open an online recharge order: the partner's (FINANCE, ADMIN) or a REFERRAL
     customer's own (CUSTOMER principal, naming its association). Money arrives when the
     platform confirms the payment."""
+    amount = cents(amount)  # at scale 2, as the bound input
     principal = ctx.principal
     customer: Customer | None = None
     if principal.kind is PrincipalKind.CUSTOMER:
@@ -208,12 +176,14 @@ async def _reference_taken(
     )
 
 
+@idempotent("confirmRechargePayment", bind=confirm_key, ids=_recharge_ids)
 async def confirm_recharge_payment(
     ctx: ServiceContext,
     recharge_id: int | None,
     payment_reference: str,
     amount: Decimal,
     paid_at: datetime | None = None,
+    currency: str = "CNY",
 ) -> Recharge:
     """The payment channel's callback (PLATFORM): credit the recharge once.
 
@@ -221,6 +191,7 @@ async def confirm_recharge_payment(
     changes nothing and returns it; a reference that already confirmed another recharge is
     `PAYMENT_REFERENCE_USED`.
     """
+    amount = cents(amount)  # at scale 2, as the bound input
     _require_platform(ctx)
     reference = validate_reference(payment_reference)
     recharge = None
@@ -266,6 +237,7 @@ async def confirm_recharge_payment(
     return recharge
 
 
+@idempotent("recordBankTransfer", bind=transfer_key, ids=_recharge_ids)
 async def record_bank_transfer(
     ctx: ServiceContext,
     remittance_account_number: str,
@@ -283,6 +255,7 @@ async def record_bank_transfer(
     errors = check_amount(amount) + check_currency(currency)
     if errors:
         raise DomainErrors(errors)
+    amount = cents(amount)
     reference = validate_reference(payment_reference)
     partner = await ctx.session.scalar(
         select(Partner).where(Partner.remittance_account_number == remittance_account_number)
