@@ -9,9 +9,9 @@ from typing import Any, Generic, TypeVar
 from aiodataloader import DataLoader
 
 from app.context import RequestContext
-from app.services.core import idempotency
+from app.services.core.bulk import BulkResult
 from app.services.core.errors import DomainError, DomainErrors
-from app.services.core.idempotency import Ids
+from app.services.core.idempotency import IdempotentOutcome, Ids
 
 R = TypeVar("R")
 
@@ -47,25 +47,15 @@ async def run_mutation(ctx: RequestContext, work: Callable[[], Awaitable[R]]) ->
     return Outcome(value=value)
 
 
-async def run_idempotent(
-    ctx: RequestContext,
-    operation: str,
-    key: str,
-    prepare: Callable[[], dict[str, Any]],
-    work: Callable[[dict[str, Any]], Awaitable[Ids]],
-) -> Outcome[Ids]:
-    """An idempotent money/order mutation.
+async def run_once(call: Callable[[], Awaitable[IdempotentOutcome]]) -> Outcome[Ids]:
+    """An idempotent mutation's single service call (`service.fn.once(ctx, key, ...)`).
 
-    `prepare()` validates the input and returns the values the key is bound to (a failure
-    stores nothing); `work(values)` does the change and returns the ids of what it touched.
-    The first outcome is stored and replayed for the same principal and key.
+    The service checks the key, validates the input (a refusal stores nothing and comes
+    back here as errors), claims the key and stores or replays the first outcome: the ids
+    of what it changed, or its errors.
     """
     try:
-        key_errors = idempotency.check_key(key)
-        if key_errors:
-            raise DomainErrors(key_errors)
-        values = prepare()
-        result = await idempotency.run(ctx.service, operation, key, values, lambda: work(values))
+        result = await call()
     except DomainError as error:
         return Outcome(errors=[error])
     except DomainErrors as errors:
@@ -73,6 +63,20 @@ async def run_idempotent(
     if result.errors:
         return Outcome(errors=result.errors)
     return Outcome(value=result.ids)
+
+
+async def run_bulk_once(
+    call: Callable[[], Awaitable[IdempotentOutcome]], list_field: str, count: int
+) -> BulkResult:
+    """`run_once` for a bulk service: the stored outcome again as per-item results of the
+    `count` items of input list `list_field`."""
+    try:
+        result = await call()
+    except DomainError as error:
+        return BulkResult(errors=[error])
+    except DomainErrors as errors:
+        return BulkResult(errors=errors.errors)
+    return BulkResult.from_stored(result, list_field, count)
 
 
 async def run_and_load(
@@ -85,3 +89,40 @@ async def run_and_load(
         loader.clear(outcome.value)
         outcome.value = await loader.load(outcome.value)
     return outcome
+
+
+@dataclass(slots=True)
+class LoadedItem:
+    """One item of a bulk payload: its index, the object it changed (re-read), its errors."""
+
+    index: int
+    row: Any
+    errors: list[DomainError]
+
+
+@dataclass(slots=True)
+class LoadedBulk:
+    """A bulk payload's content: every item (empty when the call was refused) and every
+    error, the call's and the items' (the top-level `userErrors`)."""
+
+    items: list[LoadedItem]
+    errors: list[DomainError]
+
+    @property
+    def rows(self) -> list[Any]:
+        """The changed objects, in input order."""
+        return [item.row for item in self.items if item.row is not None]
+
+
+async def load_bulk(result: BulkResult, loader: DataLoader) -> LoadedBulk:
+    """Re-read what a bulk mutation changed through `loader` (so through the caller's
+    scoping), one batch for all items."""
+    changed = result.changed_ids
+    for row_id in changed:
+        loader.clear(row_id)
+    rows = dict(zip(changed, await loader.load_many(changed), strict=True))
+    items = [
+        LoadedItem(item.index, rows.get(item.id) if item.id is not None else None, item.errors)
+        for item in result.items
+    ]
+    return LoadedBulk(items=items, errors=result.all_errors)

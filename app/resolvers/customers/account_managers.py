@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from app.context import RequestContext
 from app.resolvers.core.ids import parse_id
-from app.resolvers.core.mutations import run_mutation
-from app.services.core.errors import DomainError
+from app.resolvers.core.mutations import LoadedBulk, load_bulk, run_mutation
+from app.services.core.bulk import BulkResult
 from app.services.core.pagination import Direction, Page, PageRequest
 from app.services.customers import account_managers as service
-from app.services.customers.account_managers import ItemOutcome
 from app.services.customers.customers import CustomerOrderField
 
 if TYPE_CHECKING:
@@ -23,38 +23,26 @@ if TYPE_CHECKING:
 
 
 @dataclass(slots=True)
-class BulkResult:
-    """What a bulk payload shows: each item with its customer (re-read) or its error."""
+class ManagerChange:
+    """What a bulk manager payload shows: each item with its customer (re-read) or its
+    errors, every error, and the manager."""
 
-    items: list[tuple[str, Any, DomainError | None]]
-    errors: list[DomainError]
+    bulk: LoadedBulk
+    customer_ids: list[str]
     manager: Any = None
 
 
-async def _result(
-    ctx: RequestContext, global_ids: list[str], outcomes: list[ItemOutcome]
-) -> list[tuple[str, Any, DomainError | None]]:
-    changed = [o.customer_id for o in outcomes if o.error is None and o.customer_id is not None]
-    for customer_id in changed:
-        ctx.loaders.customer.clear(customer_id)
-    rows = dict(zip(changed, await ctx.loaders.customer.load_many(changed), strict=True))
-    return [
-        (gid, rows.get(o.customer_id) if o.error is None else None, o.error)
-        for gid, o in zip(global_ids, outcomes, strict=True)
-    ]
-
-
-async def _bulk(ctx: RequestContext, global_ids: list[str], work: Any) -> BulkResult:
+async def _bulk(
+    ctx: RequestContext, global_ids: list[str], work: Callable[[], Awaitable[BulkResult]]
+) -> ManagerChange:
     outcome = await run_mutation(ctx, work)
-    if outcome.value is None:
-        return BulkResult(items=[], errors=outcome.errors)
-    items = await _result(ctx, global_ids, outcome.value)
-    return BulkResult(items=items, errors=[e for _, _, e in items if e is not None])
+    result = outcome.value if outcome.value is not None else BulkResult(errors=outcome.errors)
+    return ManagerChange(await load_bulk(result, ctx.loaders.customer), global_ids)
 
 
 async def assign_account_manager(
     ctx: RequestContext, input: AssignAccountManagerInput
-) -> BulkResult:
+) -> ManagerChange:
     manager_id = parse_id(input.manager_id, "PartnerUser")
     customer_ids = [parse_id(gid, "Customer") for gid in input.customer_ids]
     result = await _bulk(
@@ -62,14 +50,14 @@ async def assign_account_manager(
         list(input.customer_ids),
         lambda: service.assign_account_manager(ctx.service, manager_id, customer_ids),
     )
-    if result.items and manager_id is not None:
+    if result.bulk.items and manager_id is not None:
         result.manager = await ctx.loaders.partner_user.load(manager_id)
     return result
 
 
 async def unassign_account_manager(
     ctx: RequestContext, input: UnassignAccountManagerInput
-) -> BulkResult:
+) -> ManagerChange:
     customer_ids = [parse_id(gid, "Customer") for gid in input.customer_ids]
     return await _bulk(
         ctx,

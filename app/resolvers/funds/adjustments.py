@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from app.context import RequestContext
 from app.resolvers.core.ids import parse_id, require_id
-from app.resolvers.core.mutations import Outcome, run_idempotent
+from app.resolvers.core.mutations import Outcome, run_once
 from app.services.core.pagination import Page, PageRequest
 from app.services.funds import adjustments as service
 from app.services.funds.adjustments import AdjustmentFilter
@@ -51,22 +50,17 @@ async def adjust_customer_funds(
     customer_id = parse_id(input.customer_id, "Customer")
     kind = input.kind.value  # AdjustmentInputKind: its value is the AdjustmentKind
 
-    def prepare() -> dict[str, Any]:
-        amount = service.validate(input.amount, input.currency, input.remark)
-        return {
-            "customer": customer_id if customer_id is not None else input.customer_id,
-            "kind": kind.value,
-            "amount": str(amount),
-            "remark": input.remark,
-        }
-
-    async def work(values: dict[str, Any]) -> dict[str, int | None]:
-        adjustment = await service.adjust_customer_funds(
-            ctx.service, customer_id, kind, Decimal(values["amount"]), input.remark
+    outcome = await run_once(
+        lambda: service.adjust_customer_funds.once(
+            ctx.service,
+            input.idempotency_key,
+            customer_id,
+            kind,
+            input.amount,
+            input.remark,
+            currency=input.currency,
         )
-        return {"adjustment": adjustment.id, "customer": adjustment.customer_id}
-
-    outcome = await run_idempotent(ctx, "adjustCustomerFunds", input.idempotency_key, prepare, work)
+    )
     if outcome.value is None:
         return Outcome(errors=outcome.errors)
     ids = outcome.value

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from app.context import RequestContext
 from app.resolvers.core.ids import parse_id, require_id
-from app.resolvers.core.mutations import Outcome, run_idempotent
-from app.services.core.errors import DomainErrors
-from app.services.core.money import cents, check_amount, check_currency
+from app.resolvers.core.mutations import Outcome, run_once
 from app.services.core.pagination import Page, PageRequest
 from app.services.funds import recharges as service
 from app.services.funds.recharges import RechargeFilter
@@ -62,25 +59,17 @@ async def create_recharge(ctx: RequestContext, input: CreateRechargeInput) -> Ou
     if input.customer_id is not None and customer_id is None:
         customer_id = 0  # a malformed id names no customer: NOT_FOUND, not "no customer"
 
-    def prepare() -> dict[str, Any]:
-        amount = service.validate_order(channel, input.amount, input.currency)
-        return {"channel": channel.value, "amount": str(amount), "customer": input.customer_id}
-
-    async def work(values: dict[str, Any]) -> dict[str, int | None]:
-        recharge = await service.create_recharge(
-            ctx.service, channel, Decimal(values["amount"]), customer_id=customer_id
+    outcome = await run_once(
+        lambda: service.create_recharge.once(
+            ctx.service,
+            input.idempotency_key,
+            channel,
+            input.amount,
+            customer_id=customer_id,
+            currency=input.currency,
         )
-        return {"recharge": recharge.id}
-
-    outcome = await run_idempotent(ctx, "createRecharge", input.idempotency_key, prepare, work)
+    )
     return await _recharge_outcome(ctx, outcome)
-
-
-def _checked(amount: Decimal, currency: str) -> Decimal:
-    errors = check_amount(amount) + check_currency(currency)
-    if errors:
-        raise DomainErrors(errors)
-    return cents(amount)
 
 
 async def confirm_recharge_payment(
@@ -88,52 +77,30 @@ async def confirm_recharge_payment(
 ) -> Outcome[Any]:
     recharge_id = parse_id(input.recharge_id, "Recharge")
 
-    def prepare() -> dict[str, Any]:
-        amount = _checked(input.amount, input.currency)
-        service.validate_paid_at(input.paid_at)
-        return {
-            "recharge": input.recharge_id,
-            "reference": service.validate_reference(input.payment_reference),
-            "amount": str(amount),
-            "paidAt": input.paid_at.isoformat() if input.paid_at else None,
-        }
-
-    async def work(values: dict[str, Any]) -> dict[str, int | None]:
-        recharge = await service.confirm_recharge_payment(
+    outcome = await run_once(
+        lambda: service.confirm_recharge_payment.once(
             ctx.service,
+            input.idempotency_key,
             recharge_id,
-            values["reference"],
-            Decimal(values["amount"]),
+            input.payment_reference,
+            input.amount,
             input.paid_at,
+            currency=input.currency,
         )
-        return {"recharge": recharge.id}
-
-    outcome = await run_idempotent(
-        ctx, "confirmRechargePayment", input.idempotency_key, prepare, work
     )
     return await _recharge_outcome(ctx, outcome)
 
 
 async def record_bank_transfer(ctx: RequestContext, input: RecordBankTransferInput) -> Outcome[Any]:
-    def prepare() -> dict[str, Any]:
-        amount = _checked(input.amount, input.currency)
-        service.validate_paid_at(input.paid_at)
-        return {
-            "account": input.remittance_account,
-            "reference": service.validate_reference(input.payment_reference),
-            "amount": str(amount),
-            "paidAt": input.paid_at.isoformat() if input.paid_at else None,
-        }
-
-    async def work(values: dict[str, Any]) -> dict[str, int | None]:
-        recharge = await service.record_bank_transfer(
+    outcome = await run_once(
+        lambda: service.record_bank_transfer.once(
             ctx.service,
+            input.idempotency_key,
             input.remittance_account,
-            Decimal(values["amount"]),
-            values["reference"],
+            input.amount,
+            input.payment_reference,
+            currency=input.currency,
             paid_at=input.paid_at,
         )
-        return {"recharge": recharge.id}
-
-    outcome = await run_idempotent(ctx, "recordBankTransfer", input.idempotency_key, prepare, work)
+    )
     return await _recharge_outcome(ctx, outcome)

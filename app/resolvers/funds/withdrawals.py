@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from app.context import RequestContext
 from app.resolvers.core.ids import parse_id
-from app.resolvers.core.mutations import Outcome, run_idempotent, run_mutation
+from app.resolvers.core.mutations import Outcome, run_mutation, run_once
 from app.services.core.pagination import Page, PageRequest
-from app.services.core.reasons import check_reason
 from app.services.funds import withdrawal_reviews as reviews
 from app.services.funds import withdrawals as service
 from app.services.funds.withdrawals import BankCard, WithdrawalFilter
@@ -65,28 +63,19 @@ async def request_withdrawal(ctx: RequestContext, input: RequestWithdrawalInput)
         else None
     )
 
-    def prepare() -> dict[str, Any]:
-        amount = service.validate(
+    if input.recharge_id is not None and recharge_id is None:
+        recharge_id = 0  # a malformed id names no recharge: NOT_FOUND, not "no recharge"
+    outcome = await run_once(
+        lambda: service.request_withdrawal.once(
+            ctx.service,
+            input.idempotency_key,
             route,
             input.amount,
-            input.currency,
-            input.recharge_id is not None,
-            card,
+            recharge_id=recharge_id,
+            card=card,
+            currency=input.currency,
         )
-        return {
-            "route": route.value,
-            "amount": str(amount),
-            "recharge": input.recharge_id,
-            "card": [card.holder, card.bank_name, card.card_number] if card else None,
-        }
-
-    async def work(values: dict[str, Any]) -> dict[str, int | None]:
-        withdrawal = await service.request_withdrawal(
-            ctx.service, route, Decimal(values["amount"]), recharge_id=recharge_id, card=card
-        )
-        return {"withdrawal": withdrawal.id}
-
-    outcome = await run_idempotent(ctx, "requestWithdrawal", input.idempotency_key, prepare, work)
+    )
     return await _loaded(ctx, outcome)
 
 
@@ -103,28 +92,20 @@ async def approve_withdrawal(ctx: RequestContext, input: ApproveWithdrawalInput)
 async def reject_withdrawal(ctx: RequestContext, input: RejectWithdrawalInput) -> Outcome[Any]:
     withdrawal_id = parse_id(input.withdrawal_id, "Withdrawal")
 
-    def prepare() -> dict[str, Any]:
-        return {"withdrawal": input.withdrawal_id, "reason": check_reason(input.reason)}
-
-    async def work(values: dict[str, Any]) -> dict[str, int | None]:
-        withdrawal = await reviews.reject_withdrawal(ctx.service, withdrawal_id, input.reason)
-        return {"withdrawal": withdrawal.id}
-
-    outcome = await run_idempotent(ctx, "rejectWithdrawal", input.idempotency_key, prepare, work)
+    outcome = await run_once(
+        lambda: reviews.reject_withdrawal.once(
+            ctx.service, input.idempotency_key, withdrawal_id, input.reason
+        )
+    )
     return await _loaded(ctx, outcome)
 
 
 async def mark_withdrawal_paid(ctx: RequestContext, input: MarkWithdrawalPaidInput) -> Outcome[Any]:
     withdrawal_id = parse_id(input.withdrawal_id, "Withdrawal")
 
-    def prepare() -> dict[str, Any]:
-        return {"withdrawal": input.withdrawal_id}
-
-    async def work(values: dict[str, Any]) -> dict[str, int | None]:
-        withdrawal = await reviews.mark_withdrawal_paid(ctx.service, withdrawal_id)
-        return {"withdrawal": withdrawal.id}
-
-    outcome = await run_idempotent(ctx, "markWithdrawalPaid", input.idempotency_key, prepare, work)
+    outcome = await run_once(
+        lambda: reviews.mark_withdrawal_paid.once(ctx.service, input.idempotency_key, withdrawal_id)
+    )
     return await _loaded(ctx, outcome)
 
 

@@ -2,22 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from app.context import RequestContext
 from app.resolvers.core.ids import parse_optional_id, require_id
-from app.resolvers.core.mutations import Outcome, run_idempotent
-from app.services.core import idempotency
+from app.resolvers.core.mutations import (
+    LoadedBulk,
+    Outcome,
+    load_bulk,
+    run_bulk_once,
+    run_once,
+)
 from app.services.core.errors import DomainError, DomainErrors
-from app.services.core.idempotency import IdempotentOutcome
+from app.services.core.idempotency import Ids
 from app.services.core.pagination import Direction, Page, PageRequest
-from app.services.core.reasons import check_reason
 from app.services.orders import orders as service
 from app.services.orders import payments
 from app.services.orders import reads as order_reads
-from app.services.orders.lines import LineInput, PricedLine
+from app.services.orders.lines import LineInput
+from app.services.orders.orders import Quote
 from app.services.orders.reads import OrderFilter, OrderOrderField
 
 if TYPE_CHECKING:
@@ -93,122 +98,83 @@ async def customer_orders(
 
 async def quote(
     ctx: RequestContext, customer_id: str, lines: Sequence[OrderLineInput]
-) -> Outcome[list[PricedLine]]:
+) -> Outcome[Quote]:
     try:
-        _customer, priced = await service.quote(
+        result = await service.quote(
             ctx.service, parse_optional_id(customer_id, "Customer"), to_lines(lines)
         )
     except DomainError as error:
         return Outcome(errors=[error])
     except DomainErrors as errors:
         return Outcome(errors=errors.errors)
-    return Outcome(value=priced)
+    return Outcome(value=result)
 
 
-def _values(customer_id: int | None, lines: list[LineInput]) -> dict[str, Any]:
-    return {"customer": customer_id, "lines": [line.key() for line in lines]}
-
-
-async def create_order(
-    ctx: RequestContext,
-    operation: str,
-    customer_gid: str,
-    line_inputs: Sequence[OrderLineInput],
-    key: str,
-) -> Outcome[Any]:
-    """createProxyOrder / createOrder: idempotent per key."""
-    customer_id = parse_optional_id(customer_gid, "Customer")
-    lines = to_lines(line_inputs)
-    create = (
-        service.create_proxy_order
-        if operation == "createProxyOrder"
-        else service.create_customer_order
-    )
-
-    async def work(values: dict[str, Any]) -> dict[str, int | None]:
-        order = await create(ctx.service, customer_id, lines)
-        return {"order": order.id}
-
-    outcome = await run_idempotent(ctx, operation, key, lambda: _values(customer_id, lines), work)
-    return await _load_order(ctx, outcome)
-
-
-async def _load_order(ctx: RequestContext, outcome: Outcome[Any]) -> Outcome[Any]:
+async def _load_order(ctx: RequestContext, outcome: Outcome[Ids]) -> Outcome[Any]:
     if outcome.value is None:
         return Outcome(errors=outcome.errors)
     ctx.loaders.order.clear(outcome.value["order"])
     return Outcome(value=await ctx.loaders.order.load(outcome.value["order"]))
 
 
-async def single_order(
-    ctx: RequestContext,
-    operation: str,
-    order_gid: str,
-    key: str,
-    act: Callable[[Any, int | None], Awaitable[Any]],
+async def create_proxy_order(
+    ctx: RequestContext, customer_gid: str, lines: Sequence[OrderLineInput], key: str
 ) -> Outcome[Any]:
-    """payOrder / requestPartnerPayment / cancelOrder: one order, idempotent per key."""
-    order_id = parse_optional_id(order_gid, "Order")
-
-    async def work(values: dict[str, Any]) -> dict[str, int | None]:
-        order = await act(ctx.service, order_id)
-        return {"order": order.id}
-
-    outcome = await run_idempotent(ctx, operation, key, lambda: {"order": order_id}, work)
+    customer_id, line_inputs = parse_optional_id(customer_gid, "Customer"), to_lines(lines)
+    outcome = await run_once(
+        lambda: service.create_proxy_order.once(ctx.service, key, customer_id, line_inputs)
+    )
     return await _load_order(ctx, outcome)
 
 
-async def batch(
-    ctx: RequestContext,
-    operation: str,
-    order_gids: Sequence[str],
-    key: str,
-    act: Callable[[list[int | None]], Awaitable[tuple[list[int], list[DomainError]]]],
-    extra: dict[str, Any] | None = None,
-) -> tuple[list[Any], list[DomainError]]:
-    """payOrders / rejectPartnerPayment: each order on its own; the outcome (done ids and
-    per-item errors) is stored once and replayed for the same key."""
-    order_ids = [parse_optional_id(g, "Order") for g in order_gids]
-    try:
-        key_errors = idempotency.check_key(key)
-        if key_errors:
-            raise DomainErrors(key_errors)
-        payments.check_batch(order_ids)
-        if extra and "reason" in extra:
-            check_reason(extra["reason"])
-
-        async def work() -> IdempotentOutcome:
-            done, errors = await act(order_ids)
-            return IdempotentOutcome(
-                ids={f"order.{n}": i for n, i in enumerate(done)}, errors=errors
-            )
-
-        values = {"orders": order_ids, **(extra or {})}
-        result = await idempotency.run(ctx.service, operation, key, values, work)
-    except DomainError as error:
-        return [], [error]
-    except DomainErrors as errors:
-        return [], errors.errors
-    ids = [result.ids[k] for k in sorted(result.ids, key=lambda k: int(k.split(".")[1]))]
-    ctx.loaders.order.clear_all()
-    rows = [row for row in await ctx.loaders.order.load_many(ids) if row is not None]
-    return rows, result.errors
-
-
-async def pay_orders(ctx: RequestContext, order_gids: Sequence[str], key: str) -> Any:
-    return await batch(
-        ctx, "payOrders", order_gids, key, lambda ids: payments.pay_orders(ctx.service, ids)
+async def create_order(
+    ctx: RequestContext, customer_gid: str, lines: Sequence[OrderLineInput], key: str
+) -> Outcome[Any]:
+    customer_id, line_inputs = parse_optional_id(customer_gid, "Customer"), to_lines(lines)
+    outcome = await run_once(
+        lambda: service.create_customer_order.once(ctx.service, key, customer_id, line_inputs)
     )
+    return await _load_order(ctx, outcome)
+
+
+async def pay_order(ctx: RequestContext, order_gid: str, key: str) -> Outcome[Any]:
+    order_id = parse_optional_id(order_gid, "Order")
+    outcome = await run_once(
+        lambda: payments.pay_order_as_customer.once(ctx.service, key, order_id)
+    )
+    return await _load_order(ctx, outcome)
+
+
+async def request_partner_payment(ctx: RequestContext, order_gid: str, key: str) -> Outcome[Any]:
+    order_id = parse_optional_id(order_gid, "Order")
+    outcome = await run_once(
+        lambda: payments.request_partner_payment.once(ctx.service, key, order_id)
+    )
+    return await _load_order(ctx, outcome)
+
+
+async def cancel_order(ctx: RequestContext, order_gid: str, key: str) -> Outcome[Any]:
+    order_id = parse_optional_id(order_gid, "Order")
+    outcome = await run_once(lambda: service.cancel_order.once(ctx.service, key, order_id))
+    return await _load_order(ctx, outcome)
+
+
+async def pay_orders(ctx: RequestContext, order_gids: Sequence[str], key: str) -> LoadedBulk:
+    """Each order on its own; the outcome is stored once and replayed for the same key."""
+    order_ids = [parse_optional_id(g, "Order") for g in order_gids]
+    result = await run_bulk_once(
+        lambda: payments.pay_orders.once(ctx.service, key, order_ids), "orderIds", len(order_ids)
+    )
+    return await load_bulk(result, ctx.loaders.order)
 
 
 async def reject_partner_payment(
     ctx: RequestContext, order_gids: Sequence[str], reason: str, key: str
-) -> Any:
-    return await batch(
-        ctx,
-        "rejectPartnerPayment",
-        order_gids,
-        key,
-        lambda ids: payments.reject_partner_payments(ctx.service, ids, reason),
-        {"reason": reason},
+) -> LoadedBulk:
+    order_ids = [parse_optional_id(g, "Order") for g in order_gids]
+    result = await run_bulk_once(
+        lambda: payments.reject_partner_payments.once(ctx.service, key, order_ids, reason),
+        "orderIds",
+        len(order_ids),
     )
+    return await load_bulk(result, ctx.loaders.order)

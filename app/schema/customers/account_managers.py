@@ -44,16 +44,50 @@ class AccountManagerChangeResult:
     )
 
 
-def _results(result: Any) -> list[AccountManagerChangeResult]:
+@strawberry.type(description="The outcome for one customer of a bulk call, at its input position.")
+class CustomerItemResult:
+    index: int = strawberry.field(
+        description="Position of the customer in `input.customerIds`, from 0."
+    )
+    customer: CustomerRef | None = strawberry.field(
+        description="The customer as changed (null when this item was refused)."
+    )
+    user_errors: list[UserError] = strawberry.field(
+        description='Why this item was refused (nothing of it changed); `field` is ["input", '
+        '"customerIds", index]. Empty when it went through.'
+    )
+
+
+RESULTS_DEPRECATION = (
+    "Use `items`: the same entries with `index` instead of `customerId`. "
+    "Deprecated 2026-12-03; removed in the next release."
+)
+ITEMS_DESCRIPTION = (
+    "One entry per given customer, in input order (empty when the whole call was refused)."
+)
+
+
+def _items(result: Any) -> list[CustomerItemResult]:
     from app.schema.customers.customers import Customer
 
     return [
-        AccountManagerChangeResult(
-            customer_id=strawberry.ID(gid),
-            customer=Customer.from_row(row) if row is not None else None,
-            user_errors=user_errors([error] if error is not None else []),
+        CustomerItemResult(
+            index=item.index,
+            customer=Customer.from_row(item.row) if item.row is not None else None,
+            user_errors=user_errors(item.errors),
         )
-        for gid, row, error in result.items
+        for item in result.bulk.items
+    ]
+
+
+def _results(result: Any) -> list[AccountManagerChangeResult]:
+    return [
+        AccountManagerChangeResult(
+            customer_id=strawberry.ID(result.customer_ids[item.index]),
+            customer=item.customer,
+            user_errors=item.user_errors,
+        )
+        for item in _items(result)
     ]
 
 
@@ -62,8 +96,10 @@ class AssignAccountManagerPayload:
     manager: PartnerUser | None = strawberry.field(
         description="The manager (null when the whole call was refused)."
     )
+    items: list[CustomerItemResult] = strawberry.field(description=ITEMS_DESCRIPTION)
     results: list[AccountManagerChangeResult] = strawberry.field(
-        description="One entry per given customer, in order (empty when the call was refused)."
+        description="One entry per given customer, in order (empty when the call was refused).",
+        deprecation_reason=RESULTS_DEPRECATION,
     )
     user_errors: list[UserError] = strawberry.field(
         description='Every refusal: of the call (e.g. ["input", "managerId"]) or of an item '
@@ -73,8 +109,10 @@ class AssignAccountManagerPayload:
 
 @strawberry.type(description="Result of `unassignAccountManager`.")
 class UnassignAccountManagerPayload:
+    items: list[CustomerItemResult] = strawberry.field(description=ITEMS_DESCRIPTION)
     results: list[AccountManagerChangeResult] = strawberry.field(
-        description="One entry per given customer, in order (empty when the call was refused)."
+        description="One entry per given customer, in order (empty when the call was refused).",
+        deprecation_reason=RESULTS_DEPRECATION,
     )
     user_errors: list[UserError] = strawberry.field(
         description='Every refusal; an item\'s field is ["input", "customerIds", i].'
@@ -88,8 +126,9 @@ async def assign_account_manager(
     result = await resolvers.assign_account_manager(info.context, input)
     return AssignAccountManagerPayload(
         manager=PartnerUser.from_row(result.manager) if result.manager is not None else None,
+        items=_items(result),
         results=_results(result),
-        user_errors=user_errors(result.errors),
+        user_errors=user_errors(result.bulk.errors),
     )
 
 
@@ -99,5 +138,5 @@ async def unassign_account_manager(
 ) -> UnassignAccountManagerPayload:
     result = await resolvers.unassign_account_manager(info.context, input)
     return UnassignAccountManagerPayload(
-        results=_results(result), user_errors=user_errors(result.errors)
+        items=_items(result), results=_results(result), user_errors=user_errors(result.bulk.errors)
     )

@@ -6,12 +6,10 @@ from typing import Annotated, Any
 
 import strawberry
 
-from app.resolvers.core.mutations import Outcome
+from app.resolvers.core.mutations import LoadedBulk, Outcome
 from app.resolvers.orders import orders as resolvers
 from app.schema.core.errors import UserError, user_errors
 from app.schema.orders.orders import Order, OrderLineInput
-from app.services.orders import orders as order_service
-from app.services.orders import payments as order_payments
 
 KEY_DESCRIPTION = "Your unique key for this call; a retry with it returns the first result."
 
@@ -65,11 +63,32 @@ class OrderPayload:
     user_errors: list[UserError] = strawberry.field(description="Why it was refused.")
 
 
+@strawberry.type(description="The outcome for one order of a bulk call, at its input position.")
+class OrderItemResult:
+    index: int = strawberry.field(description="Position of the order in `input.orderIds`, from 0.")
+    order: Order | None = strawberry.field(
+        description="The order after the change (null when this item was refused)."
+    )
+    user_errors: list[UserError] = strawberry.field(
+        description='Why this item was refused (nothing of it changed); `field` is ["input", '
+        '"orderIds", index]. Empty when it went through.'
+    )
+
+
 @strawberry.type(description="Result of a change to many orders, each on its own.")
 class OrdersPayload:
-    orders: list[Order] = strawberry.field(description="The orders changed.")
+    items: list[OrderItemResult] = strawberry.field(
+        description="One entry per given order, in input order (empty when the whole call "
+        "was refused)."
+    )
+    orders: list[Order] = strawberry.field(
+        description="The orders changed.",
+        deprecation_reason="Use `items { order }`: one entry per input order, with its own "
+        "userErrors. Deprecated 2026-12-03; removed in the next release.",
+    )
     user_errors: list[UserError] = strawberry.field(
-        description='Why others were refused; `field` is ["input", "orderIds", i].'
+        description='Every refusal: of the whole call (e.g. ["input", "idempotencyKey"]) '
+        'or of an item (["input", "orderIds", i], also in that item\'s `userErrors`).'
     )
 
 
@@ -80,12 +99,27 @@ def _one(outcome: Outcome[Any]) -> OrderPayload:
     )
 
 
+def _many(result: LoadedBulk) -> OrdersPayload:
+    return OrdersPayload(
+        items=[
+            OrderItemResult(
+                index=item.index,
+                order=Order.from_row(item.row) if item.row is not None else None,
+                user_errors=user_errors(item.errors),
+            )
+            for item in result.items
+        ],
+        orders=[Order.from_row(row) for row in result.rows],
+        user_errors=user_errors(result.errors),
+    )
+
+
 async def create_proxy_order(
     info: strawberry.Info,
     input: Annotated[CreateProxyOrderInput, strawberry.argument(description="The order.")],
 ) -> CreateOrderPayload:
-    outcome = await resolvers.create_order(
-        info.context, "createProxyOrder", input.customer_id, input.lines, input.idempotency_key
+    outcome = await resolvers.create_proxy_order(
+        info.context, input.customer_id, input.lines, input.idempotency_key
     )
     return CreateOrderPayload(**vars(_one(outcome)))
 
@@ -95,7 +129,7 @@ async def create_order(
     input: Annotated[CreateOrderInput, strawberry.argument(description="The order.")],
 ) -> CreateOrderPayload:
     outcome = await resolvers.create_order(
-        info.context, "createOrder", input.customer_id, input.lines, input.idempotency_key
+        info.context, input.customer_id, input.lines, input.idempotency_key
     )
     return CreateOrderPayload(**vars(_one(outcome)))
 
@@ -104,33 +138,25 @@ async def pay_orders(
     info: strawberry.Info,
     input: Annotated[PayOrdersInput, strawberry.argument(description="What to pay.")],
 ) -> OrdersPayload:
-    rows, errors = await resolvers.pay_orders(info.context, input.order_ids, input.idempotency_key)
-    return OrdersPayload(orders=[Order.from_row(r) for r in rows], user_errors=user_errors(errors))
+    return _many(await resolvers.pay_orders(info.context, input.order_ids, input.idempotency_key))
 
 
 async def reject_partner_payment(
     info: strawberry.Info,
     input: Annotated[RejectPartnerPaymentInput, strawberry.argument(description="What to reject.")],
 ) -> OrdersPayload:
-    rows, errors = await resolvers.reject_partner_payment(
-        info.context, input.order_ids, input.reason, input.idempotency_key
+    return _many(
+        await resolvers.reject_partner_payment(
+            info.context, input.order_ids, input.reason, input.idempotency_key
+        )
     )
-    return OrdersPayload(orders=[Order.from_row(r) for r in rows], user_errors=user_errors(errors))
 
 
 async def pay_order(
     info: strawberry.Info,
     input: Annotated[OrderActionInput, strawberry.argument(description="The order.")],
 ) -> OrderPayload:
-    return _one(
-        await resolvers.single_order(
-            info.context,
-            "payOrder",
-            input.order_id,
-            input.idempotency_key,
-            order_payments.pay_order_as_customer,
-        )
-    )
+    return _one(await resolvers.pay_order(info.context, input.order_id, input.idempotency_key))
 
 
 async def request_partner_payment(
@@ -138,13 +164,7 @@ async def request_partner_payment(
     input: Annotated[OrderActionInput, strawberry.argument(description="The order.")],
 ) -> OrderPayload:
     return _one(
-        await resolvers.single_order(
-            info.context,
-            "requestPartnerPayment",
-            input.order_id,
-            input.idempotency_key,
-            order_payments.request_partner_payment,
-        )
+        await resolvers.request_partner_payment(info.context, input.order_id, input.idempotency_key)
     )
 
 
@@ -152,12 +172,4 @@ async def cancel_order(
     info: strawberry.Info,
     input: Annotated[OrderActionInput, strawberry.argument(description="The order.")],
 ) -> OrderPayload:
-    return _one(
-        await resolvers.single_order(
-            info.context,
-            "cancelOrder",
-            input.order_id,
-            input.idempotency_key,
-            order_service.cancel_order,
-        )
-    )
+    return _one(await resolvers.cancel_order(info.context, input.order_id, input.idempotency_key))

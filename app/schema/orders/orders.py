@@ -269,12 +269,9 @@ class Order(Node):
 
     @classmethod
     def from_row(cls, row: Any) -> Order:
-        from app.services.orders.orders import effective_status
+        from app.services.orders.orders import awaits_partner_payment, effective_status
 
         status = effective_status(row)
-        awaiting = (
-            status.value == "PENDING_PAYMENT" and row.partner_payment_status.value == "REQUESTED"
-        )
         return cls(
             id=strawberry.ID(to_global_id("Order", row.id)),
             row=row,
@@ -288,7 +285,7 @@ class Order(Node):
             refund_amount=money(row.refund_amount),
             payer=row.payer,
             partner_payment_status=row.partner_payment_status,
-            awaiting_partner_payment=awaiting,
+            awaiting_partner_payment=awaits_partner_payment(row),
             partner_payment_requested_at=row.partner_payment_requested_at,
             partner_payment_rejected_at=row.partner_payment_rejected_at,
             partner_payment_reject_reason=row.partner_payment_reject_reason,

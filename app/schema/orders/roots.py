@@ -13,7 +13,7 @@ from app.schema.core.relay import After, Before, Connection, First, Last, connec
 from app.schema.orders import mutations as order_mutations
 from app.schema.orders.orders import Order, OrderFilter, OrderLineInput, OrderOrder
 from app.schema.orders.quotes import OrderQuote, OrderQuoteResult, PricedAmount, QuoteLine
-from app.services.orders.pricing import ZERO, Amount, round_cents
+from app.services.orders.pricing import Amount, round_cents
 
 
 @strawberry.input(description="What to price.")
@@ -40,27 +40,26 @@ class Query:
         outcome = await order_resolvers.quote(info.context, input.customer_id, input.lines)
         if outcome.value is None:
             return OrderQuoteResult(quote=None, user_errors=user_errors(outcome.errors))
-        lines = [
-            QuoteLine(
-                line_number=p.index + 1,
-                kind=p.input.kind,
-                quantity=p.input.quantity,
-                list_amount=_priced(p.price.list_amount),
-                discounts=[_priced(d) for d in p.price.discounts],
-                coupon_deductions=[_priced(c) for c in p.price.coupons],
-                amount_due=_priced(p.price.due),
-                product_row=p.product,
-                resource_row=p.resource,
-            )
-            for p in outcome.value
-        ]
-        priced = outcome.value
+        result = outcome.value
         quote = OrderQuote(
-            lines=lines,
-            list_amount=money(round_cents(sum((p.price.list_amount.value for p in priced), ZERO))),
-            discount_amount=money(round_cents(sum((p.price.discount_total for p in priced), ZERO))),
-            coupon_amount=money(round_cents(sum((p.price.coupon_total for p in priced), ZERO))),
-            amount_due=money(sum((p.price.due.value for p in priced), ZERO)),
+            lines=[
+                QuoteLine(
+                    line_number=p.index + 1,
+                    kind=p.input.kind,
+                    quantity=p.input.quantity,
+                    list_amount=_priced(p.price.list_amount),
+                    discounts=[_priced(d) for d in p.price.discounts],
+                    coupon_deductions=[_priced(c) for c in p.price.coupons],
+                    amount_due=_priced(p.price.due),
+                    product_row=p.product,
+                    resource_row=p.resource,
+                )
+                for p in result.lines
+            ],
+            list_amount=money(result.totals.list_amount),
+            discount_amount=money(result.totals.discount_amount),
+            coupon_amount=money(result.totals.coupon_amount),
+            amount_due=money(result.totals.amount_due),
         )
         return OrderQuoteResult(quote=quote, user_errors=[])
 

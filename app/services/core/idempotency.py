@@ -1,20 +1,28 @@
 """Idempotent mutations (DESIGN.md > Storage > Idempotency).
 
-Keys are scoped by principal. Once execution begins, the first outcome -- the ids of the
+Keys are scoped by principal: the partner user (whichever of its tokens), the cloud account
+of a customer principal, or the platform token; two users of one partner never share a key.
+Once execution begins, the first outcome -- the ids of the
 objects and the userErrors -- is stored and replayed for the same key, with the objects
 re-read; input that fails validation stores nothing; the same key with a different input is
 `IDEMPOTENCY_KEY_REUSED`. A unique constraint makes a concurrent duplicate wait for the first
 one's transaction and then replay it (PostgreSQL); on SQLite writers are serialized anyway.
+
+A service function opts in with `@idempotent(operation, bind=..., ids=...)`: called plainly
+(`fn(ctx, ...)`, from the CLI, a job or the demo) it runs as before; `fn.once(ctx, key, ...)`
+is the mutation's single entry point -- it checks the key, validates and binds the input
+(`bind`, which raises to store nothing), claims the key and runs the function at most once.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any
+from typing import Any, Concatenate, Generic, ParamSpec, TypeVar
 
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
@@ -169,6 +177,60 @@ async def _replay(
         errors=_stored_errors(existing.outcome),
         replayed=True,
     )
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+class Idempotent(Generic[P, R]):
+    """A service function with an idempotent entry point (see the module's docstring)."""
+
+    def __init__(
+        self,
+        fn: Callable[Concatenate[ServiceContext, P], Awaitable[R]],
+        operation: str,
+        bind: Callable[P, dict[str, Any]],
+        ids: Callable[[R], Ids | IdempotentOutcome],
+    ) -> None:
+        functools.update_wrapper(self, fn)
+        self.fn, self.operation, self.bind, self.ids = fn, operation, bind, ids
+
+    async def __call__(self, ctx: ServiceContext, *args: P.args, **kwargs: P.kwargs) -> R:
+        return await self.fn(ctx, *args, **kwargs)
+
+    async def once(
+        self, ctx: ServiceContext, idempotency_key: str, *args: P.args, **kwargs: P.kwargs
+    ) -> IdempotentOutcome:
+        """Run at most once per (principal, key) and return the first outcome.
+
+        A bad key or input raises (`DomainError(s)`) and stores nothing; so does anything
+        that is not a `DomainError` (a permission failure, a bug).
+        """
+        key_errors = check_key(idempotency_key)
+        if key_errors:
+            raise DomainErrors(key_errors)
+        values = self.bind(*args, **kwargs)
+
+        async def work() -> Ids | IdempotentOutcome:
+            return self.ids(await self.fn(ctx, *args, **kwargs))
+
+        return await run(ctx, self.operation, idempotency_key, values, work)
+
+
+def idempotent(
+    operation: str,
+    *,
+    bind: Callable[P, dict[str, Any]],
+    ids: Callable[[R], Ids | IdempotentOutcome],
+) -> Callable[[Callable[Concatenate[ServiceContext, P], Awaitable[R]]], Idempotent[P, R]]:
+    """Decorate a service function: `bind` takes its arguments (without `ctx`), validates
+    them and returns what the key is bound to; `ids` turns its result into what is stored."""
+
+    def decorate(fn: Callable[Concatenate[ServiceContext, P], Awaitable[R]]) -> Idempotent[P, R]:
+        return Idempotent(fn, operation, bind, ids)
+
+    return decorate
 
 
 @job("idempotency.purge-expired", every=timedelta(hours=1))

@@ -8,7 +8,6 @@ with its index, the others go through.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
@@ -16,6 +15,7 @@ from sqlalchemy import select
 from app.models import Customer, PartnerUser
 from app.models.partners.enums import Role
 from app.services.core import audit
+from app.services.core.bulk import BulkResult, each_item
 from app.services.core.context import ServiceContext
 from app.services.core.errors import DomainError, ErrorCode
 from app.services.core.pagination import (
@@ -36,14 +36,6 @@ from app.services.customers.customers import (
 
 MAX_ITEMS = 100
 MANAGER_ROLES = (Role.SALES, Role.ADMIN)
-
-
-@dataclass(slots=True)
-class ItemOutcome:
-    """One customer of a bulk call: changed (no error) or refused."""
-
-    customer_id: int | None
-    error: DomainError | None = None
 
 
 def _check_size(customer_ids: Sequence[int | None]) -> None:
@@ -78,37 +70,31 @@ async def _each(
     ctx: ServiceContext,
     customer_ids: Sequence[int | None],
     change: Callable[[Customer], Awaitable[None]],
-) -> list[ItemOutcome]:
-    outcomes: list[ItemOutcome] = []
+) -> BulkResult:
     seen: set[int] = set()
-    for index, customer_id in enumerate(customer_ids):
+
+    async def one(index: int, customer_id: int | None) -> int:
         field = ["customerIds", index]
-        savepoint = await ctx.session.begin_nested()
-        try:
-            if customer_id is not None and customer_id in seen:
-                raise DomainError(ErrorCode.INVALID_INPUT, "This customer is repeated.", field)
-            customer = None
-            if customer_id is not None:
-                seen.add(customer_id)
-                customer = await ctx.session.scalar(
-                    select(Customer)
-                    .where(visible(ctx.principal, Customer), Customer.id == customer_id)
-                    .with_for_update()
-                )
-            if customer is None:
-                raise DomainError(ErrorCode.NOT_FOUND, "No such customer.", field)
-            if customer.ended_at is not None:
-                raise DomainError(
-                    ErrorCode.INVALID_STATE, "The customer's association has ended.", field
-                )
-            await change(customer)
-        except DomainError as error:
-            await savepoint.rollback()
-            outcomes.append(ItemOutcome(customer_id, error))
-            continue
-        await savepoint.commit()
-        outcomes.append(ItemOutcome(customer_id))
-    return outcomes
+        if customer_id is not None and customer_id in seen:
+            raise DomainError(ErrorCode.INVALID_INPUT, "This customer is repeated.", field)
+        customer = None
+        if customer_id is not None:
+            seen.add(customer_id)
+            customer = await ctx.session.scalar(
+                select(Customer)
+                .where(visible(ctx.principal, Customer), Customer.id == customer_id)
+                .with_for_update()
+            )
+        if customer is None:
+            raise DomainError(ErrorCode.NOT_FOUND, "No such customer.", field)
+        if customer.ended_at is not None:
+            raise DomainError(
+                ErrorCode.INVALID_STATE, "The customer's association has ended.", field
+            )
+        await change(customer)
+        return customer.id
+
+    return BulkResult(items=await each_item(ctx, customer_ids, one))
 
 
 async def _set_manager(ctx: ServiceContext, customer: Customer, manager_id: int | None) -> None:
@@ -130,7 +116,7 @@ async def _set_manager(ctx: ServiceContext, customer: Customer, manager_id: int 
 
 async def assign_account_manager(
     ctx: ServiceContext, manager_id: int | None, customer_ids: Sequence[int | None]
-) -> list[ItemOutcome]:
+) -> BulkResult:
     """Make `manager_id` the manager of each customer (ADMIN); per-item outcomes."""
     ctx.principal.require(Permission.ACCOUNT_MANAGERS)
     _check_size(customer_ids)
@@ -144,7 +130,7 @@ async def assign_account_manager(
 
 async def unassign_account_manager(
     ctx: ServiceContext, customer_ids: Sequence[int | None]
-) -> list[ItemOutcome]:
+) -> BulkResult:
     """Leave each customer without a manager (ADMIN); per-item outcomes."""
     ctx.principal.require(Permission.ACCOUNT_MANAGERS)
     _check_size(customer_ids)

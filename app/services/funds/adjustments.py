@@ -16,6 +16,7 @@ from app.models.funds.enums import AdjustmentKind, LedgerAccount, LedgerKind
 from app.services.core import audit
 from app.services.core.context import ServiceContext
 from app.services.core.errors import DomainError, DomainErrors, ErrorCode
+from app.services.core.idempotency import idempotent
 from app.services.core.money import cents, check_amount, check_currency
 from app.services.core.pagination import Direction, Ordering, Page, PageRequest, fetch_page
 from app.services.core.principal import Permission
@@ -81,12 +82,33 @@ async def _customer_for_adjustment(ctx: ServiceContext, customer_id: int | None)
     return customer
 
 
+def _adjust_key(
+    customer_id: int | None,
+    kind: AdjustmentKind,
+    amount: Decimal,
+    remark: str = "",
+    currency: str = "CNY",
+) -> dict[str, Any]:
+    return {
+        "customer": customer_id,
+        "kind": kind.value,
+        "amount": str(validate(amount, currency, remark)),
+        "remark": remark,
+    }
+
+
+def _adjust_ids(adjustment: Adjustment) -> dict[str, int | None]:
+    return {"adjustment": adjustment.id, "customer": adjustment.customer_id}
+
+
+@idempotent("adjustCustomerFunds", bind=_adjust_key, ids=_adjust_ids)
 async def adjust_customer_funds(
     ctx: ServiceContext,
     customer_id: int | None,
     kind: AdjustmentKind,
     amount: Decimal,
     remark: str = "",
+    currency: str = "CNY",
 ) -> Adjustment:
     """Allocate partner money to a RESELLER customer, or retrieve it (FINANCE, ADMIN).
 
@@ -96,6 +118,7 @@ async def adjust_customer_funds(
     can gather its money to withdraw it.
     """
     ctx.principal.require(Permission.FUNDS)
+    amount = cents(amount)
     if kind is AdjustmentKind.UNBIND_RETRIEVE:
         raise DomainError(
             ErrorCode.INVALID_INPUT, "UNBIND_RETRIEVE happens only on disassociation.", ["kind"]

@@ -18,6 +18,7 @@ from app.models.partners.enums import PrincipalKind
 from app.services.core import audit
 from app.services.core.context import ServiceContext
 from app.services.core.errors import DomainError, DomainErrors, ErrorCode, PermissionDenied
+from app.services.core.idempotency import idempotent
 from app.services.core.money import cents, check_amount, check_currency
 from app.services.core.pagination import Direction, Ordering, Page, PageRequest, fetch_page
 from app.services.core.principal import Permission, can_read_funds
@@ -26,10 +27,12 @@ from app.services.funds import ledger
 from app.services.funds.accounts import lock_customer_accounts, lock_partner_account
 from app.services.funds.credit import track_arrears
 from app.services.funds.ledger import Leg
-from app.settings import get_settings
-
-ONLINE_CHANNELS = (RechargeChannel.ALIPAY, RechargeChannel.WECHAT, RechargeChannel.UNIONPAY)
-MAX_REFERENCE_LENGTH = 64
+from app.services.funds.recharge_input import (
+    confirm_key,
+    create_key,
+    transfer_key,
+    validate_reference,
+)
 
 RECHARGE_COLUMNS = (
     Recharge.id,
@@ -45,48 +48,6 @@ RECHARGE_COLUMNS = (
     Recharge.withdrawn,
     Recharge.created_at,
 )
-
-
-def validate_order(channel: RechargeChannel, amount: Decimal, currency: str) -> Decimal:
-    """Input rules of an online recharge order; the amount at scale 2."""
-    errors = check_amount(amount) + check_currency(currency)
-    if channel not in ONLINE_CHANNELS:
-        errors.append(
-            DomainError(
-                ErrorCode.INVALID_INPUT,
-                "Bank transfers go to your dedicated remittance account; no order is needed.",
-                ["channel"],
-            )
-        )
-    cap = get_settings().wechat_payment_cap
-    if channel is RechargeChannel.WECHAT and not errors and amount > cap:
-        errors.append(
-            DomainError(
-                ErrorCode.AMOUNT_LIMITED,
-                f"WeChat Pay takes at most {cap} per payment.",
-                ["amount"],
-            )
-        )
-    if errors:
-        raise DomainErrors(errors)
-    return cents(amount)
-
-
-def validate_paid_at(paid_at: datetime | None) -> None:
-    """A payment cannot be dated in the future (it would stretch route windows)."""
-    if paid_at is not None and paid_at > clock.now():
-        raise DomainError(ErrorCode.INVALID_INPUT, "`paidAt` is in the future.", ["paidAt"])
-
-
-def validate_reference(reference: str) -> str:
-    reference = reference.strip()
-    if not reference or len(reference) > MAX_REFERENCE_LENGTH:
-        raise DomainError(
-            ErrorCode.INVALID_INPUT,
-            f"A payment reference has 1 to {MAX_REFERENCE_LENGTH} characters.",
-            ["paymentReference"],
-        )
-    return reference
 
 
 async def _own_referral_customer(ctx: ServiceContext, customer_id: int | None) -> Customer:
@@ -106,16 +67,23 @@ async def _own_referral_customer(ctx: ServiceContext, customer_id: int | None) -
     return customer
 
 
+def _recharge_ids(recharge: Recharge) -> dict[str, int | None]:
+    return {"recharge": recharge.id}
+
+
+@idempotent("createRecharge", bind=create_key, ids=_recharge_ids)
 async def create_recharge(
     ctx: ServiceContext,
     channel: RechargeChannel,
     amount: Decimal,
     *,
     customer_id: int | None = None,
+    currency: str = "CNY",
 ) -> Recharge:
     """Open an online recharge order: the partner's (FINANCE, ADMIN) or a REFERRAL
     customer's own (CUSTOMER principal, naming its association). Money arrives when the
     platform confirms the payment."""
+    amount = cents(amount)  # at scale 2, as the bound input
     principal = ctx.principal
     customer: Customer | None = None
     if principal.kind is PrincipalKind.CUSTOMER:
@@ -203,12 +171,14 @@ async def _reference_taken(
     )
 
 
+@idempotent("confirmRechargePayment", bind=confirm_key, ids=_recharge_ids)
 async def confirm_recharge_payment(
     ctx: ServiceContext,
     recharge_id: int | None,
     payment_reference: str,
     amount: Decimal,
     paid_at: datetime | None = None,
+    currency: str = "CNY",
 ) -> Recharge:
     """The payment channel's callback (PLATFORM): credit the recharge once.
 
@@ -216,6 +186,7 @@ async def confirm_recharge_payment(
     changes nothing and returns it; a reference that already confirmed another recharge is
     `PAYMENT_REFERENCE_USED`.
     """
+    amount = cents(amount)  # at scale 2, as the bound input
     _require_platform(ctx)
     reference = validate_reference(payment_reference)
     recharge = None
@@ -261,6 +232,7 @@ async def confirm_recharge_payment(
     return recharge
 
 
+@idempotent("recordBankTransfer", bind=transfer_key, ids=_recharge_ids)
 async def record_bank_transfer(
     ctx: ServiceContext,
     remittance_account_number: str,
@@ -278,6 +250,7 @@ async def record_bank_transfer(
     errors = check_amount(amount) + check_currency(currency)
     if errors:
         raise DomainErrors(errors)
+    amount = cents(amount)
     reference = validate_reference(payment_reference)
     partner = await ctx.session.scalar(
         select(Partner).where(Partner.remittance_account_number == remittance_account_number)

@@ -16,12 +16,14 @@ from app.models.partners.enums import PrincipalKind
 from app.services.core import audit
 from app.services.core.context import ServiceContext
 from app.services.core.errors import DomainError, ErrorCode, PermissionDenied
+from app.services.core.idempotency import idempotent
 from app.services.core.principal import Permission
 from app.services.core.reasons import check_reason
 from app.services.core.scoping import visible
 from app.services.funds import ledger, recharge_pool
 from app.services.funds.accounts import lock_partner_account
 from app.services.funds.ledger import Leg
+from app.services.funds.withdrawals import withdrawal_ids
 
 
 async def _review(
@@ -67,6 +69,15 @@ async def approve_withdrawal(ctx: ServiceContext, withdrawal_id: int | None) -> 
     return withdrawal
 
 
+def _reject_key(withdrawal_id: int | None, reason: str) -> dict[str, Any]:
+    return {"withdrawal": withdrawal_id, "reason": check_reason(reason)}
+
+
+def _paid_key(withdrawal_id: int | None) -> dict[str, Any]:
+    return {"withdrawal": withdrawal_id}
+
+
+@idempotent("rejectWithdrawal", bind=_reject_key, ids=withdrawal_ids)
 async def reject_withdrawal(
     ctx: ServiceContext, withdrawal_id: int | None, reason: str
 ) -> Withdrawal:
@@ -102,6 +113,7 @@ async def reject_withdrawal(
     return withdrawal
 
 
+@idempotent("markWithdrawalPaid", bind=_paid_key, ids=withdrawal_ids)
 async def mark_withdrawal_paid(ctx: ServiceContext, withdrawal_id: int | None) -> Withdrawal:
     """The money has left (PLATFORM): held cash, or incentive, goes out of the system."""
     withdrawal, account = await _review(ctx, withdrawal_id, [WithdrawalStatus.APPROVED])

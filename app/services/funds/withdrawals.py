@@ -29,6 +29,7 @@ from app.models.funds.enums import (
 from app.services.core import audit
 from app.services.core.context import ServiceContext
 from app.services.core.errors import DomainError, DomainErrors, ErrorCode
+from app.services.core.idempotency import idempotent
 from app.services.core.money import cents, check_amount, check_currency
 from app.services.core.pagination import Direction, Ordering, Page, PageRequest, fetch_page
 from app.services.core.principal import Permission, can_read_funds
@@ -127,6 +128,29 @@ async def _pending_incentive(ctx: ServiceContext, partner_id: int) -> Decimal:
     return total or ZERO  # SUM keeps the column's Money type
 
 
+def _request_key(
+    route: WithdrawalRoute,
+    amount: Decimal,
+    *,
+    recharge_id: int | None = None,
+    card: BankCard | None = None,
+    currency: str = "CNY",
+) -> dict[str, Any]:
+    amount = validate(route, amount, currency, recharge_id is not None, card)
+    return {
+        "route": route.value,
+        "amount": str(amount),
+        "recharge": recharge_id,
+        "card": [card.holder, card.bank_name, card.card_number] if card else None,
+    }
+
+
+def withdrawal_ids(withdrawal: Withdrawal) -> dict[str, int | None]:
+    """What a withdrawal mutation's idempotency key stores."""
+    return {"withdrawal": withdrawal.id}
+
+
+@idempotent("requestWithdrawal", bind=_request_key, ids=withdrawal_ids)
 async def request_withdrawal(
     ctx: ServiceContext,
     route: WithdrawalRoute,
@@ -134,8 +158,10 @@ async def request_withdrawal(
     *,
     recharge_id: int | None = None,
     card: BankCard | None = None,
+    currency: str = "CNY",
 ) -> Withdrawal:
     """Ask the platform to pay money out (FINANCE, ADMIN); cash is held from now on."""
+    amount = cents(amount)  # at scale 2, as the bound input
     ctx.principal.require(Permission.FUNDS)
     partner_id = ctx.principal.partner_id
     assert partner_id is not None

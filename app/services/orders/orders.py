@@ -11,7 +11,9 @@ Payments, refunds and completion live in `app.services.orders.payments`.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import ColumnElement, func, select, update
@@ -25,6 +27,7 @@ from app.models.partners.enums import PrincipalKind
 from app.services.core import audit, lapse
 from app.services.core.context import ServiceContext
 from app.services.core.errors import DomainError, ErrorCode, PermissionDenied
+from app.services.core.idempotency import idempotent
 from app.services.core.jobs import job
 from app.services.core.principal import Permission
 from app.services.core.scoping import visible
@@ -49,8 +52,51 @@ def status_in(statuses: Sequence[OrderStatus]) -> ColumnElement[bool]:
     return lapse.status_condition(Order.status, Order.close_at, OPEN, OrderStatus.CLOSED, statuses)
 
 
+# "Awaiting the partner's payment" (代付): the customer asked its partner to pay and the
+# order is still payable. One rule, in the two forms it is needed in: on a row, and as SQL.
+def awaits_partner_payment(row: Any) -> bool:
+    """Does this order (a row or an ORM object) await its partner's payment?"""
+    return (
+        row.partner_payment_status is PartnerPaymentStatus.REQUESTED
+        and effective_status(row) is OrderStatus.PENDING_PAYMENT
+    )
+
+
 def awaiting_partner_payment() -> ColumnElement[bool]:
+    """`awaits_partner_payment` as a WHERE condition on `Order`."""
     return (Order.partner_payment_status == PartnerPaymentStatus.REQUESTED) & status_in(OPEN)
+
+
+@dataclass(frozen=True, slots=True)
+class Totals:
+    """An order's (or a quote's) amounts: the lines' sums, the display amounts at cents.
+
+    The lines' dues are already rounded once (pricing), so their sum needs no rounding; only
+    prorated list amounts have more decimals.
+    """
+
+    list_amount: Decimal
+    discount_amount: Decimal
+    coupon_amount: Decimal
+    amount_due: Decimal
+
+
+def totals(priced: Sequence[PricedLine]) -> Totals:
+    return Totals(
+        list_amount=round_cents(sum((p.price.list_amount.value for p in priced), ZERO)),
+        discount_amount=round_cents(sum((p.price.discount_total for p in priced), ZERO)),
+        coupon_amount=round_cents(sum((p.price.coupon_total for p in priced), ZERO)),
+        amount_due=sum((p.price.due.value for p in priced), ZERO),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    """A price inquiry's answer: each line priced with its rules, and the totals."""
+
+    customer: Customer
+    lines: list[PricedLine]
+    totals: Totals
 
 
 async def _customer(ctx: ServiceContext, customer_id: int | None) -> Customer:
@@ -83,16 +129,25 @@ async def _require_no_arrears(ctx: ServiceContext, customer: Customer) -> None:
         )
 
 
-async def quote(
-    ctx: ServiceContext, customer_id: int | None, lines: Sequence[LineInput]
-) -> tuple[Customer, list[PricedLine]]:
+async def quote(ctx: ServiceContext, customer_id: int | None, lines: Sequence[LineInput]) -> Quote:
     """Price `lines` for a customer the caller may see; writes nothing."""
     if ctx.principal.kind is PrincipalKind.PARTNER_USER:
         ctx.principal.require(Permission.READ)
     customer = await _customer(ctx, customer_id)
-    return customer, await price_lines(ctx, customer, lines)
+    priced = await price_lines(ctx, customer, lines)
+    return Quote(customer, priced, totals(priced))
 
 
+def _create_key(customer_id: int | None, lines: Sequence[LineInput]) -> dict[str, Any]:
+    return {"customer": customer_id, "lines": [line.key() for line in lines]}
+
+
+def ids_of_order(order: Order) -> dict[str, int | None]:
+    """What an order mutation's idempotency key stores: the order's id."""
+    return {"order": order.id}
+
+
+@idempotent("createProxyOrder", bind=_create_key, ids=ids_of_order)
 async def create_proxy_order(
     ctx: ServiceContext, customer_id: int | None, lines: Sequence[LineInput]
 ) -> Order:
@@ -123,6 +178,7 @@ async def create_proxy_order(
     return await _create(ctx, customer, priced, OrderSource.PROXY)
 
 
+@idempotent("createOrder", bind=_create_key, ids=ids_of_order)
 async def create_customer_order(
     ctx: ServiceContext, customer_id: int | None, lines: Sequence[LineInput]
 ) -> Order:
@@ -146,6 +202,7 @@ async def _create(
     ctx: ServiceContext, customer: Customer, priced: list[PricedLine], source: OrderSource
 ) -> Order:
     now = clock.now()
+    amounts = totals(priced)
     order = Order(
         partner_id=customer.partner_id,
         customer_id=customer.id,
@@ -153,17 +210,13 @@ async def _create(
         status=OrderStatus.PENDING_PAYMENT,
         source=source,
         created_by_user_id=ctx.principal.user_id,
-        list_amount=sum((p.price.list_amount.value for p in priced), ZERO),
-        discount_amount=sum((p.price.discount_total for p in priced), ZERO),
-        coupon_amount=sum((p.price.coupon_total for p in priced), ZERO),
-        amount_due=sum((p.price.due.value for p in priced), ZERO),
+        list_amount=amounts.list_amount,
+        discount_amount=amounts.discount_amount,
+        coupon_amount=amounts.coupon_amount,
+        amount_due=amounts.amount_due,
         close_at=now + timedelta(hours=get_settings().order_close_after_hours),
         created_at=now,
     )
-    # Display amounts at cents; only prorated lists have more decimals (see pricing).
-    order.list_amount = round_cents(order.list_amount)
-    order.discount_amount = round_cents(order.discount_amount)
-    order.coupon_amount = round_cents(order.coupon_amount)
     ctx.session.add(order)
     await ctx.session.flush()
     lines = []
@@ -231,6 +284,12 @@ def require_pending(order: Order, field: list[Any]) -> None:
         )
 
 
+def order_key(order_id: int | None) -> dict[str, Any]:
+    """What a one-order mutation's idempotency key is bound to."""
+    return {"order": order_id}
+
+
+@idempotent("cancelOrder", bind=order_key, ids=ids_of_order)
 async def cancel_order(ctx: ServiceContext, order_id: int | None) -> Order:
     """Cancel an unpaid order: the partner (ADMIN, SALES) or the customer itself."""
     if ctx.principal.kind is PrincipalKind.PARTNER_USER:

@@ -38,8 +38,10 @@ from app.models.orders.enums import (
     PartnerPaymentStatus,
 )
 from app.services.core import audit
+from app.services.core.bulk import BulkResult, each_item
 from app.services.core.context import ServiceContext
 from app.services.core.errors import DomainError, ErrorCode
+from app.services.core.idempotency import idempotent
 from app.services.core.principal import Permission
 from app.services.core.reasons import check_reason
 from app.services.core.scoping import visible
@@ -52,7 +54,12 @@ from app.services.funds.accounts import (
 from app.services.funds.credit import charge
 from app.services.funds.ledger import Leg
 from app.services.orders.completion import complete
-from app.services.orders.orders import effective_status, require_pending
+from app.services.orders.orders import (
+    awaits_partner_payment,
+    ids_of_order,
+    order_key,
+    require_pending,
+)
 from app.services.partners.partners import is_certified
 
 MAX_BATCH = 50
@@ -93,17 +100,21 @@ async def _lines(ctx: ServiceContext, order: Order) -> list[OrderLine]:
     )
 
 
-async def pay_orders(
-    ctx: ServiceContext, order_ids: Sequence[int | None]
-) -> tuple[list[int], list[DomainError]]:
+def _batch_key(order_ids: Sequence[int | None]) -> dict[str, Any]:
+    check_batch(order_ids)
+    return {"orders": list(order_ids)}
+
+
+@idempotent("payOrders", bind=_batch_key, ids=BulkResult.stored)
+async def pay_orders(ctx: ServiceContext, order_ids: Sequence[int | None]) -> BulkResult:
     """The partner pays orders from its account (FINANCE, ADMIN; up to 50 at once).
 
     NOT all-or-nothing: each order is paid, or refused with its own error at
-    `["orderIds", i]`, independently of the others (in the order given, so when the
-    balance runs out the later ones are refused). A proxy order, or a customer's order whose
-    payment the customer asked for, may be paid; the amount must be within the allocatable
-    balance (which is within the account balance) -- `INSUFFICIENT_BALANCE`.
-    Returns the ids of the paid orders and the errors.
+    `["orderIds", i]`, in its own savepoint, independently of the others (in the order
+    given, so when the balance runs out the later ones are refused). A proxy order, or a
+    customer's order whose payment the customer asked for, may be paid; the amount must be
+    within the allocatable balance (which is within the account balance) --
+    `INSUFFICIENT_BALANCE`. Refusals of the whole call (a lapsed certification) raise.
     """
     ctx.principal.require(Permission.FUNDS)
     check_batch(order_ids)
@@ -130,43 +141,42 @@ async def pay_orders(
         )
     )
     orders = await _lock_orders(ctx, order_ids)
-    paid: list[int] = []
-    errors: list[DomainError] = []
-    for i, order_id in enumerate(order_ids):
-        field: list[Any] = ["orderIds", i]
+
+    async def pay(index: int, order_id: int | None) -> int:
+        field: list[Any] = ["orderIds", index]
         order = orders.get(order_id) if order_id is not None else None
-        try:
-            if order is None:
-                raise DomainError(ErrorCode.NOT_FOUND, "No such order.", field)
-            require_pending(order, field)
-            if order.customer_id in ended:
-                raise DomainError(
-                    ErrorCode.ASSOCIATION_ENDED,
-                    "The customer's association has ended; its open orders cannot be paid.",
-                    field,
-                )
-            if (
-                order.source is not OrderSource.PROXY
-                and order.partner_payment_status is not PartnerPaymentStatus.REQUESTED
-            ):
-                raise DomainError(
-                    ErrorCode.INVALID_STATE,
-                    "The customer has not asked its partner to pay this order.",
-                    field,
-                )
-            if order.amount_due > account.allocatable:
-                raise DomainError(
-                    ErrorCode.INSUFFICIENT_BALANCE,
-                    f"The allocatable balance is {account.allocatable}; the order needs "
-                    f"{order.amount_due}.",
-                    field,
-                )
-        except DomainError as error:
-            errors.append(error)
-            continue
+        if order is None:
+            raise DomainError(ErrorCode.NOT_FOUND, "No such order.", field)
+        require_pending(order, field)
+        if order.customer_id in ended:
+            raise DomainError(
+                ErrorCode.ASSOCIATION_ENDED,
+                "The customer's association has ended; its open orders cannot be paid.",
+                field,
+            )
+        if (
+            order.source is not OrderSource.PROXY
+            and order.partner_payment_status is not PartnerPaymentStatus.REQUESTED
+        ):
+            raise DomainError(
+                ErrorCode.INVALID_STATE,
+                "The customer has not asked its partner to pay this order.",
+                field,
+            )
+        if order.amount_due > account.allocatable:
+            raise DomainError(
+                ErrorCode.INSUFFICIENT_BALANCE,
+                f"The allocatable balance is {account.allocatable}; the order needs "
+                f"{order.amount_due}.",
+                field,
+            )
         await _partner_pays(ctx, account, order)
-        paid.append(order.id)
-    return paid, errors
+        return order.id
+
+    async def reread_account() -> None:
+        await ctx.session.refresh(account)
+
+    return BulkResult(items=await each_item(ctx, order_ids, pay, reread_account))
 
 
 async def _partner_pays(ctx: ServiceContext, account: Any, order: Order) -> None:
@@ -221,6 +231,7 @@ async def _record_payment(
     await complete(ctx, order, await _lines(ctx, order))
 
 
+@idempotent("payOrder", bind=order_key, ids=ids_of_order)
 async def pay_order_as_customer(ctx: ServiceContext, order_id: int | None) -> Order:
     """The customer pays its own order from its account (cash, then credit).
 
@@ -281,6 +292,7 @@ async def pay_order_as_customer(ctx: ServiceContext, order_id: int | None) -> Or
     return order
 
 
+@idempotent("requestPartnerPayment", bind=order_key, ids=ids_of_order)
 async def request_partner_payment(ctx: ServiceContext, order_id: int | None) -> Order:
     """The customer asks its partner to pay an unpaid order (again after a rejection)."""
     ctx.principal.require_customer()
@@ -312,35 +324,33 @@ async def request_partner_payment(ctx: ServiceContext, order_id: int | None) -> 
     return order
 
 
+def _reject_key(order_ids: Sequence[int | None], reason: str) -> dict[str, Any]:
+    check_reason(reason)
+    return {**_batch_key(order_ids), "reason": reason}
+
+
+@idempotent("rejectPartnerPayment", bind=_reject_key, ids=BulkResult.stored)
 async def reject_partner_payments(
     ctx: ServiceContext, order_ids: Sequence[int | None], reason: str
-) -> tuple[list[int], list[DomainError]]:
+) -> BulkResult:
     """The partner declines to pay customers' requests (FINANCE, ADMIN; up to 50), each on
     its own like `pay_orders`; the customer may then pay itself."""
     ctx.principal.require(Permission.FUNDS)
     reason = check_reason(reason)
     check_batch(order_ids)
     orders = await _lock_orders(ctx, order_ids)
-    done: list[int] = []
-    errors: list[DomainError] = []
-    for i, order_id in enumerate(order_ids):
-        field: list[Any] = ["orderIds", i]
+
+    async def reject(index: int, order_id: int | None) -> int:
+        field: list[Any] = ["orderIds", index]
         order = orders.get(order_id) if order_id is not None else None
         if order is None:
-            errors.append(DomainError(ErrorCode.NOT_FOUND, "No such order.", field))
-            continue
-        if (
-            effective_status(order) is not OrderStatus.PENDING_PAYMENT
-            or order.partner_payment_status is not PartnerPaymentStatus.REQUESTED
-        ):
-            errors.append(
-                DomainError(
-                    ErrorCode.INVALID_STATE,
-                    "The order does not await the partner's payment.",
-                    field,
-                )
+            raise DomainError(ErrorCode.NOT_FOUND, "No such order.", field)
+        if not awaits_partner_payment(order):
+            raise DomainError(
+                ErrorCode.INVALID_STATE,
+                "The order does not await the partner's payment.",
+                field,
             )
-            continue
         order.partner_payment_status = PartnerPaymentStatus.REJECTED
         order.partner_payment_rejected_at = clock.now()
         order.partner_payment_reject_reason = reason
@@ -354,5 +364,6 @@ async def reject_partner_payments(
             before={"partnerPayment": PartnerPaymentStatus.REQUESTED},
             after={"partnerPayment": order.partner_payment_status, "reason": reason},
         )
-        done.append(order.id)
-    return done, errors
+        return order.id
+
+    return BulkResult(items=await each_item(ctx, order_ids, reject))
