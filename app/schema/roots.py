@@ -11,7 +11,6 @@ from app.schema.core import roots as core
 from app.schema.customers import roots as customers
 from app.schema.funds import roots as funds
 from app.schema.lifecycle import roots as lifecycle
-from app.schema.orders import catalog_roots as catalog
 from app.schema.orders import roots as orders
 from app.schema.partners import roots as partners
 
@@ -23,7 +22,6 @@ class Query(
     customers.Query,
     lifecycle.Query,
     funds.Query,
-    catalog.Query,
     orders.Query,
     consumption.Query,
 ):

@@ -1,4 +1,4 @@
-"""Root fields of orders: quote, orders, and the order mutations."""
+"""Root fields of orders: the catalog, quotes, orders, and the order mutations."""
 
 from __future__ import annotations
 
@@ -7,11 +7,13 @@ from typing import Annotated
 import strawberry
 
 from app.resolvers.orders import orders as order_resolvers
+from app.resolvers.orders import products as product_resolvers
 from app.schema.core.errors import user_errors
 from app.schema.core.money import money
 from app.schema.core.relay import After, Before, Connection, First, Last, connection
 from app.schema.orders import mutations as order_mutations
 from app.schema.orders.orders import Order, OrderFilter, OrderLineInput, OrderOrder
+from app.schema.orders.products import Product, ProductFilter
 from app.schema.orders.quotes import OrderQuote, OrderQuoteResult, PricedAmount, QuoteLine
 from app.services.orders.pricing import Amount, round_cents
 
@@ -26,7 +28,7 @@ def _priced(amount: Amount) -> PricedAmount:
     return PricedAmount(amount=money(round_cents(amount.value)), rule=amount.rule)
 
 
-@strawberry.type(description="Read entry points: orders and price inquiries.")
+@strawberry.type(description="Read entry points: the catalog, orders and price inquiries.")
 class Query:
     @strawberry.field(
         description="Price inquiry: list amount, discounts, coupon deductions and amount due "
@@ -98,6 +100,23 @@ class Query:
             return None
         row = await info.context.loaders.order.load(row_id)
         return None if row is None else Order.from_row(row)
+
+    @strawberry.field(description="The product catalog, by product code.")
+    async def products(
+        self,
+        info: strawberry.Info,
+        filter: Annotated[
+            ProductFilter | None, strawberry.argument(description="Conditions.")
+        ] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> Connection[Product]:
+        page = await product_resolvers.list_products(
+            info.context, filter, first, after, last, before
+        )
+        return connection(page, Product.from_row)
 
 
 @strawberry.type(description="Changes: orders (proxy orders, payments, 代付, cancellations).")
