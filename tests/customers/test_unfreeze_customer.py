@@ -10,15 +10,14 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import select
 
-from app.models import AuditEvent, Customer
+from app.models import Customer
 from app.models.core.enums import CustomerStatus, PrincipalKind, Role
 from tests.conftest import NOW
+from tests.customers.freeze_helpers import events_of, freeze, status_of, unfreeze
 from tests.factories import (
     customer_token,
     global_id,
-    gql,
     make_customer,
     make_partner,
     make_resource,
@@ -27,44 +26,10 @@ from tests.factories import (
     token_for,
 )
 
-UNFREEZE = """
-mutation Unfreeze($input: UnfreezeCustomerInput!) {
-  unfreezeCustomer(input: $input) {
-    customer { id status }
-    userErrors { code field message }
-  }
-}
-"""
-
-
-async def unfreeze(client: Any, token: str, id: str, reason: str | None = None) -> dict[str, Any]:
-    variables: dict[str, Any] = {"input": {"id": id}}
-    if reason is not None:
-        variables["input"]["reason"] = reason
-    return await gql(client, UNFREEZE, variables, token=token)
-
 
 async def frozen_customer(session: Any, **fields: Any) -> Customer:
     return await make_customer(
         session, await make_partner(session), status=CustomerStatus.FROZEN, **fields
-    )
-
-
-async def status_of(session: Any, customer: Customer) -> CustomerStatus:
-    return await session.scalar(
-        select(Customer.status)
-        .where(Customer.id == customer.id)
-        .execution_options(populate_existing=True)
-    )
-
-
-async def events_of(session: Any, customer: Customer) -> list[AuditEvent]:
-    return list(
-        await session.scalars(
-            select(AuditEvent).where(
-                AuditEvent.object_type == "Customer", AuditEvent.object_id == customer.id
-            )
-        )
     )
 
 
@@ -118,20 +83,15 @@ async def test_an_unfrozen_customer_can_be_frozen_again(client, session):
     customer = await frozen_customer(session)
     token = await platform_token(session)
     cid = global_id("Customer", customer.id)
-    freeze = """
-    mutation Freeze($id: ID!) {
-      freezeCustomer(input: {id: $id}) { customer { status } userErrors { code } }
-    }
-    """
 
     # when
     thawed = await unfreeze(client, token, cid)
-    refrozen = await gql(client, freeze, {"id": cid}, token=token)
+    refrozen = await freeze(client, token, cid)
 
     # then
     assert thawed["data"]["unfreezeCustomer"]["customer"] == {"id": cid, "status": "ACTIVE"}
     assert refrozen["data"]["freezeCustomer"] == {
-        "customer": {"status": "FROZEN"},
+        "customer": {"id": cid, "status": "FROZEN"},
         "userErrors": [],
     }
     assert [e.action for e in await events_of(session, customer)] == [
