@@ -1,41 +1,22 @@
-"""Tenant isolation: with one partner's token, nothing of another partner is ever returned.
-
-Two partners, each with users, current and former customers and resources. Every root field is
-read with one partner's ADMIN token (the widest partner view), in both directions; another
-partner's ids must behave exactly like ids that do not exist.
+"""Tenant isolation of root fields: with one partner's token, no list, id or mutation reaches
+another partner's rows; another partner's ids behave exactly like ids that do not exist.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import timedelta
-
 import pytest
 from sqlalchemy import select
 
-from app.models import AuditEvent, Customer, Partner, PartnerUser, Resource
-from app.models.partners.enums import Role
-from tests.conftest import NOW
-from tests.factories import (
-    global_id,
-    gql,
-    make_customer,
-    make_partner,
-    make_resource,
-    make_user,
-    token_for,
-)
+from app.models import AuditEvent, Customer
+from tests.core import tenant_helpers
+from tests.core.tenant_helpers import CUSTOMERS, RESOURCE, RESOURCES, ids_of
+from tests.factories import global_id, gql
+
+tenants = tenant_helpers.tenants  # a fixture shared with the other tenant tests
+
 
 MISSING = 10**12
 
-CUSTOMERS = """
-query Customers($filter: CustomerFilter) {
-  customers(filter: $filter, first: 100) {
-    totalCount
-    nodes { id }
-  }
-}
-"""
 
 CUSTOMER = """
 query Customer($id: ID!) {
@@ -43,20 +24,6 @@ query Customer($id: ID!) {
 }
 """
 
-RESOURCES = """
-query Resources($filter: ResourceFilter) {
-  resources(filter: $filter, first: 100) {
-    totalCount
-    nodes { id }
-  }
-}
-"""
-
-RESOURCE = """
-query Resource($id: ID!) {
-  resource(id: $id) { id name }
-}
-"""
 
 PARTNER_USERS = """
 query PartnerUsers {
@@ -67,11 +34,13 @@ query PartnerUsers {
 }
 """
 
+
 NODE = """
 query Node($id: ID!) {
   node(id: $id) { __typename id }
 }
 """
+
 
 NODES = """
 query Nodes($ids: [ID!]!) {
@@ -79,49 +48,13 @@ query Nodes($ids: [ID!]!) {
 }
 """
 
+
 VIEWER = """
 query Viewer {
   viewer { kind partner { id } user { id } }
 }
 """
 
-CUSTOMER_TREE = """
-query CustomerTree {
-  # page sizes keep the query within the 1,000-point cost budget
-  customers(first: 20) {
-    nodes {
-      id
-      accountManager { id }
-      resources(first: 10) {
-        totalCount
-        nodes { id customer { id } }
-      }
-    }
-  }
-}
-"""
-
-CUSTOMER_WITH_RESOURCES = """
-query CustomerWithResources($id: ID!, $filter: ResourceFilter) {
-  customer(id: $id) {
-    id
-    accountManager { id }
-    resources(filter: $filter, first: 100) {
-      totalCount
-      nodes { id }
-    }
-  }
-}
-"""
-
-RESOURCE_WITH_CUSTOMER = """
-query ResourceWithCustomer($id: ID!) {
-  resource(id: $id) {
-    id
-    customer { id }
-  }
-}
-"""
 
 UPDATE_CUSTOMER = """
 mutation Update($input: UpdateCustomerInput!) {
@@ -131,83 +64,6 @@ mutation Update($input: UpdateCustomerInput!) {
   }
 }
 """
-
-
-@dataclass
-class Tenant:
-    partner: Partner
-    admin: PartnerUser
-    sales: PartnerUser
-    viewer: PartnerUser
-    managed: Customer
-    unmanaged: Customer
-    former: Customer
-    resources: list[Resource]
-    token: str
-
-    @property
-    def user_ids(self) -> set[str]:
-        return {global_id("PartnerUser", u.id) for u in (self.admin, self.sales, self.viewer)}
-
-    @property
-    def current_customer_ids(self) -> set[str]:
-        return {global_id("Customer", c.id) for c in (self.managed, self.unmanaged)}
-
-    @property
-    def resource_ids(self) -> set[str]:
-        return {global_id("Resource", r.id) for r in self.resources}
-
-    def all_global_ids(self) -> list[str]:
-        return [
-            global_id("Partner", self.partner.id),
-            *sorted(self.user_ids),
-            *(global_id("Customer", c.id) for c in (self.managed, self.unmanaged, self.former)),
-            *sorted(self.resource_ids),
-        ]
-
-
-async def make_tenant(session, label: str) -> Tenant:
-    partner = await make_partner(session, name=f"Partner {label}")
-    admin = await make_user(session, partner, Role.ADMIN)
-    sales = await make_user(session, partner, Role.SALES)
-    viewer = await make_user(session, partner, Role.VIEWER)
-    managed = await make_customer(session, partner, name=f"{label} Managed Co.", manager=sales)
-    unmanaged = await make_customer(session, partner, name=f"{label} Unmanaged Co.")
-    former = await make_customer(
-        session,
-        partner,
-        name=f"{label} Former Co.",
-        associated_at=NOW - timedelta(days=400),
-        ended_at=NOW - timedelta(days=10),
-    )
-    resources = [
-        await make_resource(session, managed),
-        await make_resource(session, managed),
-        await make_resource(session, unmanaged),
-    ]
-    return Tenant(
-        partner=partner,
-        admin=admin,
-        sales=sales,
-        viewer=viewer,
-        managed=managed,
-        unmanaged=unmanaged,
-        former=former,
-        resources=resources,
-        token=await token_for(session, admin),
-    )
-
-
-@pytest.fixture(params=["A->B", "B->A"])
-async def tenants(request, session) -> tuple[Tenant, Tenant]:
-    """(mine, theirs): the caller's tenant and the other one, in both directions."""
-    a = await make_tenant(session, "A")
-    b = await make_tenant(session, "B")
-    return (a, b) if request.param == "A->B" else (b, a)
-
-
-def ids_of(connection: dict) -> set[str]:
-    return {node["id"] for node in connection["nodes"]}
 
 
 # --- lists ------------------------------------------------------------------------------------
@@ -376,204 +232,6 @@ async def test_nodes_of_only_foreign_ids_are_all_null(client, tenants):
     body = await gql(client, NODES, {"ids": ids}, token=mine.token)
 
     assert body == {"data": {"nodes": [None] * len(ids)}}
-
-
-# --- nested fields ----------------------------------------------------------------------------
-
-
-async def test_nested_lists_stay_inside_the_tenant(client, tenants):
-    # given
-    mine, _ = tenants
-    my_users = mine.user_ids
-
-    # when
-    body = await gql(client, CUSTOMER_TREE, token=mine.token)
-
-    # then
-    assert "errors" not in body
-    customers = body["data"]["customers"]["nodes"]
-    assert {c["id"] for c in customers} == mine.current_customer_ids
-    seen_resources: set[str] = set()
-    for customer in customers:
-        manager = customer["accountManager"]
-        assert manager is None or manager["id"] in my_users
-        resources = customer["resources"]
-        assert resources["totalCount"] == len(resources["nodes"])
-        for resource in resources["nodes"]:
-            assert resource["customer"] == {"id": customer["id"]}
-            seen_resources.add(resource["id"])
-    assert seen_resources == mine.resource_ids
-
-
-async def test_account_manager_of_another_tenant_is_not_shown(client, session, tenants):
-    # given: a customer row pointing at the other partner's user (data that must never leak)
-    mine, theirs = tenants
-    mine.unmanaged.account_manager_id = theirs.sales.id
-    await session.flush()
-
-    # when
-    body = await gql(
-        client,
-        CUSTOMER_WITH_RESOURCES,
-        {"id": global_id("Customer", mine.unmanaged.id)},
-        token=mine.token,
-    )
-
-    # then
-    assert "errors" not in body
-    assert body["data"]["customer"]["accountManager"] is None
-
-
-async def test_resource_pointing_at_a_foreign_customer_shows_no_customer(client, session, tenants):
-    # given: my resource row whose customer is the other partner's
-    mine, theirs = tenants
-    stray = await make_resource(session, mine.managed)
-    stray.customer_id = theirs.managed.id
-    await session.flush()
-
-    # when
-    body = await gql(
-        client, RESOURCE_WITH_CUSTOMER, {"id": global_id("Resource", stray.id)}, token=mine.token
-    )
-
-    # then
-    assert "errors" not in body
-    assert body["data"]["resource"] == {"id": global_id("Resource", stray.id), "customer": None}
-
-
-async def test_foreign_resource_on_my_customer_is_not_listed(client, session, tenants):
-    # given: the other partner's resource row that names my customer
-    mine, theirs = tenants
-    stray = await make_resource(session, theirs.managed)
-    stray.customer_id = mine.managed.id
-    await session.flush()
-    mine_of_managed = {global_id("Resource", r.id) for r in mine.resources[:2]}
-
-    # when
-    nested = await gql(
-        client,
-        CUSTOMER_WITH_RESOURCES,
-        {"id": global_id("Customer", mine.managed.id)},
-        token=mine.token,
-    )
-    listed = await gql(client, RESOURCES, token=mine.token)
-    by_id = await gql(client, RESOURCE, {"id": global_id("Resource", stray.id)}, token=mine.token)
-
-    # then
-    resources = nested["data"]["customer"]["resources"]
-    assert ids_of(resources) == mine_of_managed
-    assert resources["totalCount"] == 2
-    assert ids_of(listed["data"]["resources"]) == mine.resource_ids
-    assert listed["data"]["resources"]["totalCount"] == 3
-    assert by_id == {"data": {"resource": None}}
-
-
-async def test_nested_customer_id_filter_of_another_tenant_shows_nothing_of_theirs(client, tenants):
-    # given
-    mine, theirs = tenants
-
-    # when
-    body = await gql(
-        client,
-        CUSTOMER_WITH_RESOURCES,
-        {
-            "id": global_id("Customer", mine.managed.id),
-            "filter": {"customerId": global_id("Customer", theirs.managed.id)},
-        },
-        token=mine.token,
-    )
-
-    # then
-    assert "errors" not in body
-    resources = body["data"]["customer"]["resources"]
-    assert ids_of(resources) <= {global_id("Resource", r.id) for r in mine.resources[:2]}
-    assert resources["totalCount"] == len(resources["nodes"])
-
-
-async def test_nested_customer_id_filter_is_ignored_as_documented(client, tenants):
-    # given: the schema says `Customer.resources(filter:)` ignores customerId
-    mine, theirs = tenants
-
-    # when
-    body = await gql(
-        client,
-        CUSTOMER_WITH_RESOURCES,
-        {
-            "id": global_id("Customer", mine.managed.id),
-            "filter": {"customerId": global_id("Customer", theirs.managed.id)},
-        },
-        token=mine.token,
-    )
-
-    # then: the customer's own resources, as without the filter
-    assert "errors" not in body
-    resources = body["data"]["customer"]["resources"]
-    assert ids_of(resources) == {global_id("Resource", r.id) for r in mine.resources[:2]}
-    assert resources["totalCount"] == 2
-
-
-# --- filters with foreign ids ----------------------------------------------------------------
-
-
-@pytest.mark.parametrize("which", ["managed", "unmanaged", "former"])
-async def test_resources_filtered_by_foreign_customer_are_empty(client, tenants, which):
-    # given
-    mine, theirs = tenants
-    foreign = getattr(theirs, which)
-
-    # when
-    body = await gql(
-        client,
-        RESOURCES,
-        {"filter": {"customerId": global_id("Customer", foreign.id)}},
-        token=mine.token,
-    )
-
-    # then
-    assert body == {"data": {"resources": {"totalCount": 0, "nodes": []}}}
-
-
-async def test_customers_filtered_by_foreign_account_manager_are_empty(client, tenants):
-    # given
-    mine, theirs = tenants
-
-    # when
-    body = await gql(
-        client,
-        CUSTOMERS,
-        {"filter": {"accountManagerId": global_id("PartnerUser", theirs.sales.id)}},
-        token=mine.token,
-    )
-
-    # then
-    assert body == {"data": {"customers": {"totalCount": 0, "nodes": []}}}
-
-
-async def test_customers_filtered_by_own_account_manager(client, tenants):
-    # the counterpart of the test above: the filter does work within the tenant
-    mine, _ = tenants
-
-    body = await gql(
-        client,
-        CUSTOMERS,
-        {"filter": {"accountManagerId": global_id("PartnerUser", mine.sales.id)}},
-        token=mine.token,
-    )
-
-    assert body["data"]["customers"] == {
-        "totalCount": 1,
-        "nodes": [{"id": global_id("Customer", mine.managed.id)}],
-    }
-
-
-async def test_customers_filtered_by_foreign_name_are_empty(client, tenants):
-    mine, theirs = tenants
-
-    body = await gql(
-        client, CUSTOMERS, {"filter": {"nameContains": theirs.managed.name}}, token=mine.token
-    )
-
-    assert body == {"data": {"customers": {"totalCount": 0, "nodes": []}}}
 
 
 # --- mutations --------------------------------------------------------------------------------
