@@ -9,9 +9,8 @@ from app.context import RequestContext
 from app.models.core.enums import RechargeChannel, RechargeStatus
 from app.resolvers.core.ids import parse_id, require_id
 from app.resolvers.core.mutations import Outcome, run_idempotent
-from app.services.core.errors import DomainErrors
-from app.services.core.money import cents, check_amount, check_currency
 from app.services.core.pagination import Page, PageRequest
+from app.services.funds import recharge_pool
 from app.services.funds import recharges as service
 from app.services.funds.recharges import RechargeFilter
 
@@ -53,6 +52,14 @@ async def list_recharges(
     return result
 
 
+async def route_window(ctx: RequestContext, row: Any) -> recharge_pool.RouteWindow:
+    """A recharge's original-route window; its partner is read only when it can have one."""
+    if not recharge_pool.has_route_window(row):
+        return recharge_pool.NO_WINDOW
+    partner = await ctx.loaders.partner.load(row.partner_id)
+    return recharge_pool.route_window(partner.contracting_entity if partner else None, row)
+
+
 async def _recharge_outcome(ctx: RequestContext, outcome: Outcome[dict[str, Any]]) -> Outcome[Any]:
     if outcome.value is None:
         return Outcome(errors=outcome.errors)
@@ -79,24 +86,18 @@ async def create_recharge(ctx: RequestContext, input: CreateRechargeInput) -> Ou
     return await _recharge_outcome(ctx, outcome)
 
 
-def _checked(amount: Decimal, currency: str) -> Decimal:
-    errors = check_amount(amount) + check_currency(currency)
-    if errors:
-        raise DomainErrors(errors)
-    return cents(amount)
-
-
 async def confirm_recharge_payment(
     ctx: RequestContext, input: ConfirmRechargePaymentInput
 ) -> Outcome[Any]:
     recharge_id = parse_id(input.recharge_id, "Recharge")
 
     def prepare() -> dict[str, Any]:
-        amount = _checked(input.amount, input.currency)
-        service.validate_paid_at(input.paid_at)
+        amount, reference = service.validate_payment(
+            input.amount, input.currency, input.payment_reference, input.paid_at
+        )
         return {
             "recharge": input.recharge_id,
-            "reference": service.validate_reference(input.payment_reference),
+            "reference": reference,
             "amount": str(amount),
             "paidAt": input.paid_at.isoformat() if input.paid_at else None,
         }
@@ -119,11 +120,12 @@ async def confirm_recharge_payment(
 
 async def record_bank_transfer(ctx: RequestContext, input: RecordBankTransferInput) -> Outcome[Any]:
     def prepare() -> dict[str, Any]:
-        amount = _checked(input.amount, input.currency)
-        service.validate_paid_at(input.paid_at)
+        amount, reference = service.validate_payment(
+            input.amount, input.currency, input.payment_reference, input.paid_at
+        )
         return {
             "account": input.remittance_account,
-            "reference": service.validate_reference(input.payment_reference),
+            "reference": reference,
             "amount": str(amount),
             "paidAt": input.paid_at.isoformat() if input.paid_at else None,
         }

@@ -22,6 +22,7 @@ from app.models import CustomerAccount, PartnerAccount
 from app.models.funds.accounts import ZERO
 from app.services.core.context import ServiceContext
 from app.services.core.scoping import visible
+from app.services.partners.principal import Permission
 
 
 async def _insert_missing(session: AsyncSession, model: type[Any], rows: list[dict]) -> None:
@@ -115,6 +116,8 @@ async def get_customer_positions(
 
 
 async def get_partner_accounts(ctx: ServiceContext, partner_ids: Sequence[int]) -> dict[int, Any]:
+    """Partner accounts by partner id: the partner's money (ADMIN, FINANCE, VIEWER)."""
+    ctx.principal.require(Permission.READ_FUNDS)
     rows = await ctx.session.execute(
         select(
             PartnerAccount.partner_id,

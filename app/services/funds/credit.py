@@ -26,7 +26,7 @@ from app.services.core import audit
 from app.services.core.context import ServiceContext
 from app.services.core.errors import DomainError, DomainErrors, ErrorCode
 from app.services.core.jobs import job
-from app.services.core.money import cents, check_amount
+from app.services.core.money import cents, check_amount, check_currency
 from app.services.core.scoping import visible
 from app.services.funds import ledger
 from app.services.funds.accounts import lock_customer_accounts
@@ -53,10 +53,13 @@ def track_arrears(account: CustomerAccount) -> None:
 
 
 async def set_credit_limit(
-    ctx: ServiceContext, customer_id: int | None, credit_limit: Decimal
+    ctx: ServiceContext, customer_id: int | None, credit_limit: Decimal, currency: str = "CNY"
 ) -> CustomerAccount:
     """Set (or clear, with 0) a RESELLER customer's credit limit (FINANCE, ADMIN)."""
     ctx.principal.require(Permission.FUNDS)
+    currency_errors = check_currency(currency)
+    if currency_errors:
+        raise DomainErrors(currency_errors)
     errors = check_amount(credit_limit, ["creditLimit"], allow_zero=True)
     if errors:
         raise DomainErrors(errors)

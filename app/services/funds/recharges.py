@@ -94,6 +94,18 @@ def validate_reference(reference: str) -> str:
     return reference
 
 
+def validate_payment(
+    amount: Decimal, currency: str, payment_reference: str, paid_at: datetime | None
+) -> tuple[Decimal, str]:
+    """Input rules of a payment confirmation or a bank transfer: the amount at scale 2 and
+    the trimmed reference (amount and currency first, then the date, then the reference)."""
+    errors = check_amount(amount) + check_currency(currency)
+    if errors:
+        raise DomainErrors(errors)
+    validate_paid_at(paid_at)
+    return cents(amount), validate_reference(payment_reference)
+
+
 async def _own_referral_customer(ctx: ServiceContext, customer_id: int | None) -> Customer:
     customer = None
     if customer_id is not None:
