@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from app.context import RequestContext
 from app.resolvers.core.ids import parse_id
 from app.resolvers.core.mutations import Outcome, run_mutation
+from app.resolvers.core.reload import reloaded
 from app.services.funds import credit, withdrawals
 from app.services.funds.accounts import CustomerPosition
 
@@ -40,5 +41,4 @@ async def set_customer_credit_limit(
     outcome = await run_mutation(ctx, work)
     if outcome.value is not None:
         ctx.loaders.customer_position.clear(outcome.value)
-        outcome.value = await ctx.loaders.customer.load(outcome.value)
-    return outcome
+    return await reloaded(outcome, ctx.loaders.customer)

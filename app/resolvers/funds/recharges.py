@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from app.context import RequestContext
 from app.models.core.enums import RechargeChannel, RechargeStatus
 from app.resolvers.core.ids import parse_id, require_id
 from app.resolvers.core.mutations import Outcome, run_idempotent
+from app.resolvers.core.reload import reloaded
 from app.services.core.pagination import Page, PageRequest
 from app.services.funds import recharge_pool
 from app.services.funds import recharges as service
@@ -60,10 +62,8 @@ async def route_window(ctx: RequestContext, row: Any) -> recharge_pool.RouteWind
     return recharge_pool.route_window(partner.contracting_entity if partner else None, row)
 
 
-async def _recharge_outcome(ctx: RequestContext, outcome: Outcome[dict[str, Any]]) -> Outcome[Any]:
-    if outcome.value is None:
-        return Outcome(errors=outcome.errors)
-    return Outcome(value=await ctx.loaders.recharge.load(outcome.value["recharge"]))
+async def _recharge_outcome(ctx: RequestContext, outcome: Outcome[Any]) -> Outcome[Any]:
+    return await reloaded(outcome, ctx.loaders.recharge, itemgetter("recharge"))
 
 
 async def create_recharge(ctx: RequestContext, input: CreateRechargeInput) -> Outcome[Any]:
