@@ -20,13 +20,26 @@ from app.models.core.enums import (
 )
 from app.services.core import audit
 from app.services.core.context import ServiceContext
+from app.services.core.decisions import Decidable, decide, load_locked
 from app.services.core.errors import DomainError, ErrorCode, PermissionDenied
 from app.services.core.reasons import check_reason
-from app.services.core.scoping import visible
 from app.services.funds import ledger, recharge_pool
 from app.services.funds.accounts import lock_partner_account
 from app.services.funds.ledger import Leg
 from app.services.partners.principal import Permission
+
+
+def _snapshot(withdrawal: Withdrawal) -> dict[str, Any]:
+    return {"status": withdrawal.status, "reason": withdrawal.reject_reason}
+
+
+REVIEW = Decidable(
+    "Withdrawal",
+    decided_at=("reviewed_at",),
+    reason="reject_reason",
+    snapshot=_snapshot,
+    audit_before=False,
+)
 
 
 async def _review(
@@ -65,10 +78,9 @@ async def _review(
 
 async def approve_withdrawal(ctx: ServiceContext, withdrawal_id: int | None) -> Withdrawal:
     withdrawal, _ = await _review(ctx, withdrawal_id, [WithdrawalStatus.SUBMITTED])
-    withdrawal.status = WithdrawalStatus.APPROVED
-    withdrawal.reviewed_at = clock.now()
-    await ctx.session.flush()
-    await _audit_status(ctx, withdrawal, "funds.approve_withdrawal")
+    await decide(
+        ctx, REVIEW, withdrawal, WithdrawalStatus.APPROVED, action="funds.approve_withdrawal"
+    )
     return withdrawal
 
 
@@ -99,11 +111,14 @@ async def reject_withdrawal(
             ],
             partner=account,
         )
-    withdrawal.status = WithdrawalStatus.REJECTED
-    withdrawal.reject_reason = reason
-    withdrawal.reviewed_at = clock.now()
-    await ctx.session.flush()
-    await _audit_status(ctx, withdrawal, "funds.reject_withdrawal")
+    await decide(
+        ctx,
+        REVIEW,
+        withdrawal,
+        WithdrawalStatus.REJECTED,
+        action="funds.reject_withdrawal",
+        reason=reason,
+    )
     return withdrawal
 
 
@@ -141,19 +156,14 @@ async def mark_withdrawal_paid(ctx: ServiceContext, withdrawal_id: int | None) -
 async def delete_withdrawal(ctx: ServiceContext, withdrawal_id: int | None) -> int:
     """Remove a rejected request from the partner's list (FINANCE, ADMIN)."""
     ctx.principal.require(Permission.FUNDS)
-    withdrawal = None
-    if withdrawal_id is not None:
-        withdrawal = await ctx.session.scalar(
-            select(Withdrawal)
-            .where(
-                visible(ctx.principal, Withdrawal),
-                Withdrawal.id == withdrawal_id,
-                Withdrawal.deleted_at.is_(None),
-            )
-            .with_for_update()
-        )
-    if withdrawal is None:
-        raise DomainError(ErrorCode.NOT_FOUND, "No such withdrawal.", ["withdrawalId"])
+    withdrawal = await load_locked(
+        ctx,
+        Withdrawal,
+        withdrawal_id,
+        "No such withdrawal.",
+        ["withdrawalId"],
+        where=[Withdrawal.deleted_at.is_(None)],
+    )
     if withdrawal.status is not WithdrawalStatus.REJECTED:
         raise DomainError(
             ErrorCode.INVALID_STATE,
@@ -173,5 +183,5 @@ async def _audit_status(ctx: ServiceContext, withdrawal: Withdrawal, action: str
         "Withdrawal",
         withdrawal.id,
         partner_id=withdrawal.partner_id,
-        after={"status": withdrawal.status, "reason": withdrawal.reject_reason},
+        after=_snapshot(withdrawal),
     )
