@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
@@ -20,7 +20,13 @@ from sqlalchemy import Select, func, select
 
 from app.models import ConsumptionDayRollup, ConsumptionDetail, ConsumptionRollup
 from app.models.consumption.consumption import ROLLUP_SUMS
-from app.models.core.enums import BillingMode, DetailKind, PrincipalKind, ServiceType
+from app.models.core.enums import (
+    BillCycleStatus,
+    BillingMode,
+    DetailKind,
+    PrincipalKind,
+    ServiceType,
+)
 from app.services.consumption.calendar import current_cycle, parse_cycle
 from app.services.consumption.cycles import CycleState, cycle_states
 from app.services.core.context import ServiceContext
@@ -195,6 +201,16 @@ class SummaryRow:
 class Summary:
     cycles: list[CycleState]
     rows: list[SummaryRow]
+
+    @property
+    def final(self) -> bool:
+        """FINAL only when every cycle of the range is closed."""
+        return all(c.status is BillCycleStatus.FINAL for c in self.cycles)
+
+    @property
+    def as_of(self) -> datetime:
+        """When the numbers hold: the latest of the cycles' moments."""
+        return max(c.as_of for c in self.cycles)
 
 
 _DIMENSION = {

@@ -11,14 +11,14 @@ from typing import Any
 from sqlalchemy import Select, select
 
 from app.models import CloudAccount, Customer
-from app.models.core.enums import AssociationType, CustomerStatus, Role
+from app.models.core.enums import AssociationType, CustomerStatus, PrincipalKind, Role
 from app.services.core import audit
 from app.services.core.context import ServiceContext
 from app.services.core.errors import DomainError, DomainErrors, ErrorCode, PermissionDenied
 from app.services.core.pagination import Direction, Ordering, Page, PageRequest, fetch_page
 from app.services.core.scoping import visible
 from app.services.funds.credit import in_arrears
-from app.services.partners.principal import Permission
+from app.services.partners.principal import Permission, Principal
 
 MAX_LABELS = 20
 MAX_LABEL_LENGTH = 32
@@ -52,6 +52,12 @@ class CustomerFilter:
     has_arrears: bool | None = None
 
     association_state: AssociationState = AssociationState.CURRENT
+
+
+def sees_partner_notes(principal: Principal) -> bool:
+    """A customer's labels and remark are the partner's own notes: a customer principal
+    never reads them."""
+    return principal.kind is not PrincipalKind.CUSTOMER
 
 
 def customer_select() -> Select[Any]:
