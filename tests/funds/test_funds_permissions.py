@@ -12,6 +12,7 @@ import pytest
 from app import clock
 from app.models.core.enums import ContractingEntity, RechargeChannel, Role
 from app.services.core.errors import DomainError, DomainErrors, ErrorCode, PermissionDenied
+from app.services.core.masking import mask_card_number
 from app.services.funds import accounts, credit, recharge_pool, recharges, withdrawals
 from tests.factories import make_customer, make_partner, make_user
 from tests.funds.helpers import acting_as, platform, recharge
@@ -166,3 +167,11 @@ async def test_withdrawable_is_a_partner_users_read(session):
 
     with pytest.raises(PermissionDenied):
         await withdrawals.withdrawable(platform(session), partner.id)
+
+
+@pytest.mark.parametrize(
+    ("number", "masked"),
+    [("6222021234567890", "************7890"), ("1234", "1234"), ("12345", "*2345")],
+)
+def test_card_numbers_show_only_their_last_four_digits(number, masked):
+    assert mask_card_number(number) == masked
