@@ -10,8 +10,9 @@ from sqlalchemy import select
 from app import clock
 from app.models import AuditEvent, Registration
 from app.models.core.enums import RegistrationStatus, Role
-from app.services.core.decisions import Decidable, decide, load_locked
+from app.services.core.decisions import Decidable, decide
 from app.services.core.errors import DomainError, ErrorCode
+from app.services.core.scoping import find_visible
 from tests.factories import make_partner, make_user
 from tests.funds.helpers import acting_as, platform
 
@@ -52,7 +53,7 @@ async def test_decide_stamps_and_audits(session, frozen_clock):
 
     # when the platform rejects it
     ctx = platform(session)
-    locked = await load_locked(ctx, Registration, row.id, "No such registration.")
+    locked = await find_visible(ctx, Registration, row.id, "No such registration.", lock=True)
     await decide(
         ctx,
         KIND,
@@ -95,7 +96,7 @@ async def test_decide_can_leave_out_before_and_record_the_decider(session):
     assert row.submitted_by_id == admin.id
 
 
-async def test_load_locked_hides_other_tenants_and_malformed_ids(session):
+async def test_find_visible_hides_other_tenants_and_malformed_ids(session):
     # given a registration of another partner
     partner = await make_partner(session)
     row = await pending_registration(session, partner, await make_user(session, partner))
@@ -104,22 +105,22 @@ async def test_load_locked_hides_other_tenants_and_malformed_ids(session):
     # then it is exactly like a missing one, as is no id at all
     for row_id in (row.id, None):
         with pytest.raises(DomainError) as refused:
-            await load_locked(
+            await find_visible(
                 acting_as(session, other), Registration, row_id, "No such thing.", ["x"]
             )
         assert refused.value.code is ErrorCode.NOT_FOUND
         assert refused.value.field == ["x"]
 
 
-async def test_load_locked_applies_extra_conditions(session):
+async def test_find_visible_applies_extra_conditions(session):
     partner = await make_partner(session)
     admin = await make_user(session, partner)
     row = await pending_registration(session, partner, admin)
     ctx = acting_as(session, admin)
 
-    found = await load_locked(ctx, Registration, row.id, "No.")
+    found = await find_visible(ctx, Registration, row.id, "No.")
     assert found.id == row.id
     with pytest.raises(DomainError):
-        await load_locked(
+        await find_visible(
             ctx, Registration, row.id, "No.", where=[Registration.note == "something else"]
         )

@@ -1,7 +1,8 @@
 """The step every request-style object shares (registrations, association changes,
 disassociation requests, authorizations, withdrawals): the row is loaded in the caller's
-scope and locked, its domain checks that it still awaits a decision, and then it is decided
--- a new status, when, by whom and why -- and the decision is audited, in one place.
+scope and locked (`scoping.find_visible(..., lock=True)`), its domain checks that it still
+awaits a decision, and then it is decided -- a new status, when, by whom and why -- and the
+decision is audited, in one place.
 
 Each domain declares once how its rows record a decision (`Decidable`); the checks that
 differ (who may decide, which statuses, the lock order before the row) stay with it.
@@ -9,19 +10,15 @@ differ (who may decide, which statuses, the lock order before the row) stay with
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import ColumnElement, select
-
 from app import clock
 from app.services.core import audit
 from app.services.core.context import ServiceContext
-from app.services.core.errors import DomainError, ErrorCode, FieldPath
-from app.services.core.scoping import visible
 
 
 def status_only(row: Any) -> dict[str, Any]:
@@ -44,28 +41,6 @@ class Decidable:
     """What the audit event shows of the row, before and after."""
     audit_before: bool = True
     """Whether the audit event carries the row as it was before."""
-
-
-async def load_locked(
-    ctx: ServiceContext,
-    model: type[Any],
-    row_id: int | None,
-    not_found: str,
-    field: FieldPath = ("id",),
-    where: Sequence[ColumnElement[bool]] = (),
-) -> Any:
-    """The row `row_id` of `model` the caller may see, locked for the decision; another
-    tenant's row or a malformed id is NOT_FOUND (`not_found` at `field`)."""
-    row = None
-    if row_id is not None:
-        row = await ctx.session.scalar(
-            select(model)
-            .where(visible(ctx.principal, model), model.id == row_id, *where)
-            .with_for_update()
-        )
-    if row is None:
-        raise DomainError(ErrorCode.NOT_FOUND, not_found, list(field))
-    return row
 
 
 async def decide(

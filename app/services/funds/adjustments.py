@@ -17,7 +17,7 @@ from app.services.core.context import ServiceContext
 from app.services.core.errors import DomainError, DomainErrors, ErrorCode
 from app.services.core.money import cents, check_amount, check_currency
 from app.services.core.pagination import Direction, Ordering, Page, PageRequest, fetch_page
-from app.services.core.scoping import visible
+from app.services.core.scoping import find_visible, visible
 from app.services.funds import ledger, recharge_pool
 from app.services.funds.accounts import lock_customer_accounts, lock_partner_account
 from app.services.funds.credit import track_arrears
@@ -58,13 +58,7 @@ def validate(amount: Decimal, currency: str, remark: str) -> Decimal:
 
 
 async def _customer_for_adjustment(ctx: ServiceContext, customer_id: int | None) -> Customer:
-    customer = None
-    if customer_id is not None:
-        customer = await ctx.session.scalar(
-            select(Customer).where(visible(ctx.principal, Customer), Customer.id == customer_id)
-        )
-    if customer is None:
-        raise DomainError(ErrorCode.NOT_FOUND, "No such customer.", ["customerId"])
+    customer = await find_visible(ctx, Customer, customer_id, "No such customer.", ["customerId"])
     if customer.ended_at is not None:
         raise DomainError(
             ErrorCode.ASSOCIATION_ENDED,

@@ -27,7 +27,7 @@ from app.services.core.context import ServiceContext
 from app.services.core.errors import DomainError, DomainErrors, ErrorCode
 from app.services.core.jobs import job
 from app.services.core.money import cents, check_amount, check_currency
-from app.services.core.scoping import visible
+from app.services.core.scoping import find_visible
 from app.services.funds import ledger
 from app.services.funds.accounts import lock_customer_accounts
 from app.services.funds.ledger import Leg
@@ -64,13 +64,7 @@ async def set_credit_limit(
     if errors:
         raise DomainErrors(errors)
     limit = cents(credit_limit)
-    customer = None
-    if customer_id is not None:
-        customer = await ctx.session.scalar(
-            select(Customer).where(visible(ctx.principal, Customer), Customer.id == customer_id)
-        )
-    if customer is None:
-        raise DomainError(ErrorCode.NOT_FOUND, "No such customer.", ["customerId"])
+    customer = await find_visible(ctx, Customer, customer_id, "No such customer.", ["customerId"])
     if customer.ended_at is not None:
         raise DomainError(ErrorCode.ASSOCIATION_ENDED, "The association has ended.", ["customerId"])
     if customer.association_type is AssociationType.REFERRAL:

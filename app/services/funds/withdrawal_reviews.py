@@ -20,9 +20,10 @@ from app.models.core.enums import (
 )
 from app.services.core import audit
 from app.services.core.context import ServiceContext
-from app.services.core.decisions import Decidable, decide, load_locked
+from app.services.core.decisions import Decidable, decide
 from app.services.core.errors import DomainError, ErrorCode, PermissionDenied
 from app.services.core.reasons import check_reason
+from app.services.core.scoping import find_visible
 from app.services.funds import ledger, recharge_pool
 from app.services.funds.accounts import lock_partner_account
 from app.services.funds.ledger import Leg
@@ -156,13 +157,14 @@ async def mark_withdrawal_paid(ctx: ServiceContext, withdrawal_id: int | None) -
 async def delete_withdrawal(ctx: ServiceContext, withdrawal_id: int | None) -> int:
     """Remove a rejected request from the partner's list (FINANCE, ADMIN)."""
     ctx.principal.require(Permission.FUNDS)
-    withdrawal = await load_locked(
+    withdrawal = await find_visible(
         ctx,
         Withdrawal,
         withdrawal_id,
         "No such withdrawal.",
         ["withdrawalId"],
         where=[Withdrawal.deleted_at.is_(None)],
+        lock=True,
     )
     if withdrawal.status is not WithdrawalStatus.REJECTED:
         raise DomainError(

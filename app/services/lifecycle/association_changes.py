@@ -21,12 +21,12 @@ from app.models.core.enums import AssociationChangeKind, AssociationChangeStatus
 from app.periods import add_days
 from app.services.core import audit, lapse
 from app.services.core.context import ServiceContext
-from app.services.core.decisions import Decidable, decide, load_locked
+from app.services.core.decisions import Decidable, decide
 from app.services.core.errors import DomainError, DomainErrors, ErrorCode
 from app.services.core.jobs import job
 from app.services.core.pagination import Direction, Ordering, Page, PageRequest, fetch_page
 from app.services.core.reasons import check_reason
-from app.services.core.scoping import visible
+from app.services.core.scoping import find_visible, visible
 from app.services.lifecycle.association_rules import (
     AssociationChange,
     Initiator,
@@ -163,7 +163,9 @@ ANSWER = Decidable("AssociationChangeRequest", decided_at=("answered_at",), reas
 async def _load_pending(ctx: ServiceContext, request_id: int | None) -> AssociationChangeRequest:
     ctx.principal.require_customer()
     await lock_customer_of(ctx, AssociationChangeRequest, request_id)
-    request = await load_locked(ctx, AssociationChangeRequest, request_id, "No such request.")
+    request = await find_visible(
+        ctx, AssociationChangeRequest, request_id, "No such request.", lock=True
+    )
     status = effective_status(request)
     if status is AssociationChangeStatus.EXPIRED:
         raise DomainError(ErrorCode.REQUEST_EXPIRED, "The request has expired.", ["id"])

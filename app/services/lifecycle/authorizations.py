@@ -26,11 +26,11 @@ from app.models.core.enums import (
 )
 from app.services.core import audit, lapse
 from app.services.core.context import ServiceContext
-from app.services.core.decisions import Decidable, decide, load_locked
+from app.services.core.decisions import Decidable, decide
 from app.services.core.errors import DomainError, ErrorCode
 from app.services.core.jobs import job
 from app.services.core.pagination import Direction, Ordering, Page, PageRequest, fetch_page
-from app.services.core.scoping import visible
+from app.services.core.scoping import find_visible, visible
 from app.services.lifecycle.association_changes import load_current_customer, lock_customer_of
 from app.services.lifecycle.association_rules import (
     on_association_ended,
@@ -138,8 +138,8 @@ async def _load(
     ctx: ServiceContext, authorization_id: int | None, allowed: Sequence[AuthorizationStatus]
 ) -> Authorization:
     await lock_customer_of(ctx, Authorization, authorization_id)
-    authorization = await load_locked(
-        ctx, Authorization, authorization_id, "No such authorization."
+    authorization = await find_visible(
+        ctx, Authorization, authorization_id, "No such authorization.", lock=True
     )
     status = effective_status(authorization)
     if status not in allowed:

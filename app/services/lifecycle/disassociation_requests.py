@@ -27,12 +27,12 @@ from app.models.core.enums import (
 from app.periods import add_days
 from app.services.core import audit
 from app.services.core.context import ServiceContext
-from app.services.core.decisions import Decidable, decide, load_locked
+from app.services.core.decisions import Decidable, decide
 from app.services.core.errors import DomainError, DomainErrors, ErrorCode
 from app.services.core.jobs import job
 from app.services.core.pagination import Direction, Ordering, Page, PageRequest, fetch_page
 from app.services.core.reasons import check_reason
-from app.services.core.scoping import visible
+from app.services.core.scoping import find_visible, visible
 from app.services.lifecycle import notifications
 from app.services.lifecycle.association_changes import load_current_customer, lock_customer_of
 from app.services.lifecycle.association_rules import (
@@ -102,7 +102,9 @@ ANSWER = Decidable(
 
 async def _load_pending(ctx: ServiceContext, request_id: int | None) -> DisassociationRequest:
     await lock_customer_of(ctx, DisassociationRequest, request_id)
-    request = await load_locked(ctx, DisassociationRequest, request_id, "No such request.")
+    request = await find_visible(
+        ctx, DisassociationRequest, request_id, "No such request.", lock=True
+    )
     if request.status is not DisassociationRequestStatus.PENDING:
         raise DomainError(
             ErrorCode.INVALID_STATE, f"The request is already {request.status.value}.", ["id"]

@@ -21,12 +21,12 @@ from app.models.core.enums import InvitationStatus, RegistrationStatus
 from app.periods import add_days
 from app.services.core import audit, lapse
 from app.services.core.context import ServiceContext
-from app.services.core.decisions import Decidable, decide, load_locked
+from app.services.core.decisions import Decidable, decide
 from app.services.core.errors import DomainError, ErrorCode
 from app.services.core.jobs import job
 from app.services.core.pagination import Direction, Ordering, Page, PageRequest, fetch_page
 from app.services.core.reasons import check_reason
-from app.services.core.scoping import visible
+from app.services.core.scoping import find_visible, visible
 from app.services.lifecycle.company_registry import (
     CompanyKey,
     conflict_error,
@@ -75,7 +75,9 @@ REVIEW = Decidable(
 
 
 async def _load(ctx: ServiceContext, registration_id: int | None) -> Registration:
-    return await load_locked(ctx, Registration, registration_id, "No such registration.")
+    return await find_visible(
+        ctx, Registration, registration_id, "No such registration.", lock=True
+    )
 
 
 async def _check_limit(ctx: ServiceContext, partner_id: int) -> None:
