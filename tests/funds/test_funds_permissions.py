@@ -10,10 +10,19 @@ from decimal import Decimal
 import pytest
 
 from app import clock
-from app.models.core.enums import ContractingEntity, RechargeChannel, Role
+from app.models.core.enums import (
+    AdjustmentKind,
+    ContractingEntity,
+    PrincipalKind,
+    RechargeChannel,
+    Role,
+)
+from app.services.core.context import ServiceContext
 from app.services.core.errors import DomainError, DomainErrors, ErrorCode, PermissionDenied
 from app.services.core.masking import mask_card_number
-from app.services.funds import accounts, credit, recharge_pool, recharges, withdrawals
+from app.services.core.pagination import PageRequest
+from app.services.funds import accounts, adjustments, credit, recharge_pool, recharges, withdrawals
+from app.services.partners.principal import Principal
 from tests.factories import make_customer, make_partner, make_user
 from tests.funds.helpers import acting_as, platform, recharge
 
@@ -175,3 +184,39 @@ async def test_withdrawable_is_a_partner_users_read(session):
 )
 def test_card_numbers_show_only_their_last_four_digits(number, masked):
     assert mask_card_number(number) == masked
+
+
+async def _allocated(session):
+    partner = await make_partner(session)
+    admin = await make_user(session, partner, Role.ADMIN)
+    customer = await make_customer(session, partner)
+    await recharge(session, partner, "100.00")
+    adjustment = await adjustments.adjust_customer_funds(
+        acting_as(session, admin), customer.id, AdjustmentKind.ALLOCATE, Decimal("10.00")
+    )
+    return admin, customer, adjustment
+
+
+async def test_adjustments_by_id_for_the_partner(session):
+    admin, _, adjustment = await _allocated(session)
+
+    found = await adjustments.get_adjustments(acting_as(session, admin), [adjustment.id])
+
+    assert list(found) == [adjustment.id]
+
+
+async def test_adjustments_are_not_read_by_the_customer(session):
+    """Adjustment records are the partner's: a customer's `node(id)` reads nothing, as its
+    list of them is refused."""
+    _, customer, adjustment = await _allocated(session)
+    ctx = ServiceContext(
+        session,
+        Principal(kind=PrincipalKind.CUSTOMER, cloud_account_id=customer.cloud_account_id),
+        "test",
+    )
+
+    assert await adjustments.get_adjustments(ctx, [adjustment.id]) == {}
+    with pytest.raises(PermissionDenied):
+        await adjustments.list_adjustments(
+            ctx, adjustments.AdjustmentFilter(), PageRequest.from_args(10)
+        )

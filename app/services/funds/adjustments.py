@@ -11,7 +11,13 @@ from typing import Any
 from sqlalchemy import Select, select
 
 from app.models import Adjustment, Customer, Partner
-from app.models.core.enums import AdjustmentKind, AssociationType, LedgerAccount, LedgerKind
+from app.models.core.enums import (
+    AdjustmentKind,
+    AssociationType,
+    LedgerAccount,
+    LedgerKind,
+    PrincipalKind,
+)
 from app.services.core import audit
 from app.services.core.context import ServiceContext
 from app.services.core.errors import DomainError, DomainErrors, ErrorCode
@@ -233,6 +239,9 @@ async def list_adjustments(
 
 
 async def get_adjustments(ctx: ServiceContext, ids: Sequence[int]) -> dict[int, Any]:
+    """Adjustments by id; none for a customer (partner records, as `list_adjustments`)."""
+    if ctx.principal.kind is PrincipalKind.CUSTOMER:
+        return {}
     rows = await ctx.session.execute(
         select(*ADJUSTMENT_COLUMNS).where(
             visible(ctx.principal, Adjustment), Adjustment.id.in_(ids)
