@@ -16,6 +16,7 @@ from app.services.core import audit
 from app.services.core.context import ServiceContext
 from app.services.core.errors import DomainError, DomainErrors, ErrorCode, PermissionDenied
 from app.services.core.pagination import Direction, Ordering, Page, PageRequest, fetch_page
+from app.services.core.reasons import remark_errors
 from app.services.core.scoping import visible
 from app.services.funds.credit import in_arrears
 from app.services.partners.principal import Permission, Principal
@@ -186,14 +187,7 @@ def _validate_update(labels: list[str] | None, remark: str | None) -> list[str] 
                 )
             else:
                 cleaned.append(text)
-    if remark is not None and len(remark) > MAX_REMARK_LENGTH:
-        errors.append(
-            DomainError(
-                ErrorCode.INVALID_INPUT,
-                f"A remark has at most {MAX_REMARK_LENGTH} characters.",
-                ["remark"],
-            )
-        )
+    errors += remark_errors(remark, MAX_REMARK_LENGTH)
     if errors:
         raise DomainErrors(errors)
     return cleaned

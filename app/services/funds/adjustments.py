@@ -23,6 +23,7 @@ from app.services.core.context import ServiceContext
 from app.services.core.errors import DomainError, DomainErrors, ErrorCode
 from app.services.core.money import cents, check_amount, check_currency
 from app.services.core.pagination import Direction, Ordering, Page, PageRequest, fetch_page
+from app.services.core.reasons import remark_errors
 from app.services.core.scoping import find_visible, visible
 from app.services.funds import ledger, recharge_pool
 from app.services.funds.accounts import lock_customer_accounts, lock_partner_account
@@ -50,14 +51,7 @@ ADJUSTMENT_COLUMNS = (
 def validate(amount: Decimal, currency: str, remark: str) -> Decimal:
     """Input rules of an adjustment; the amount at scale 2."""
     errors = check_amount(amount) + check_currency(currency)
-    if len(remark) > MAX_REMARK_LENGTH:
-        errors.append(
-            DomainError(
-                ErrorCode.INVALID_INPUT,
-                f"A remark has at most {MAX_REMARK_LENGTH} characters.",
-                ["remark"],
-            )
-        )
+    errors += remark_errors(remark, MAX_REMARK_LENGTH)
     if errors:
         raise DomainErrors(errors)
     return cents(amount)
