@@ -107,15 +107,9 @@ def original_route_until(
 
 
 def in_window(entity: ContractingEntity, recharge: Recharge, now: datetime) -> bool:
-    """Whether money left of `recharge` may only leave by its original route now."""
-    assert recharge.paid_at is not None
-    until = original_route_until(entity, recharge.channel, recharge.paid_at)
-    if until is None:
-        return False
-    if until is True:
-        return True
-    assert isinstance(until, datetime)
-    return now < until
+    """Whether money left of a partner's `recharge` may only leave by its original route now."""
+    assert recharge.paid_at is not None and recharge.customer_id is None
+    return route_window(entity, recharge, now).must_use_original_route
 
 
 @dataclass(frozen=True, slots=True)
