@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import logging
 import time
-import uuid
 from typing import Any
 
 import orjson
@@ -25,6 +24,7 @@ from strawberry.types.graphql import OperationType as StrawberryOperationType
 
 from app.context import RequestContext
 from app.db import Database
+from app.http.auth import authenticate, bearer_token, http_error_code, new_request_id
 from app.http.budget import BudgetRefusal, QueryBudget
 from app.http.documents import DocumentInspector
 from app.http.errors import error_body, format_error, is_unexpected
@@ -46,33 +46,6 @@ log = logging.getLogger("app.http")
 OPERATION_ERRORS = (CannotGetOperationTypeError, InvalidOperationTypeError, MissingQueryError)
 ALLOWED_ON_GET = {StrawberryOperationType.QUERY}
 ALLOWED_ON_POST = {StrawberryOperationType.QUERY, StrawberryOperationType.MUTATION}
-
-
-def new_request_id(request: Request) -> str:
-    """A caller-supplied X-Request-ID if it is sane, else a fresh one."""
-    supplied = request.headers.get("x-request-id", "")
-    if 8 <= len(supplied) <= 64 and all(c.isalnum() or c in "-_" for c in supplied):
-        return supplied
-    return uuid.uuid4().hex
-
-
-def missing_token() -> HttpError:
-    return HttpError(
-        401,
-        "Send `Authorization: Bearer <token>` (create one with `python -m app create-token`).",
-        {"WWW-Authenticate": "Bearer"},
-    )
-
-
-def bearer_token(request: Request) -> str | None:
-    """The token of an `Authorization: Bearer <token>` header; None without the header."""
-    header = request.headers.get("authorization")
-    if header is None:
-        return None
-    scheme, _, raw = header.partition(" ")
-    if scheme.lower() != "bearer" or not raw.strip():
-        raise missing_token()
-    return raw.strip()
 
 
 def _dumps(body: Any) -> bytes:
@@ -131,9 +104,8 @@ class GraphQLEndpoint:
             params = await read_params(request)
             return await self._execute(request, params, raw_token, media_type, request_id)
         except HttpError as error:
-            code = "UNAUTHENTICATED" if error.status == 401 else "BAD_REQUEST"
             response = _json_response(
-                error_body(error.message, code, request_id),
+                error_body(error.message, http_error_code(error), request_id),
                 error.status,
                 media_type or "application/json",
                 request_id,
@@ -167,19 +139,12 @@ class GraphQLEndpoint:
         allowed = ALLOWED_ON_GET if request.method == "GET" else ALLOWED_ON_POST
         session = self.database.session(write=operation is OperationType.MUTATION)
         try:
-            if raw_token is None:
-                if not self.documents.runs_without_token(params.query, params.operation_name):
-                    raise missing_token()
-                found: tuple[Principal, bool] | None = (Principal.anonymous(), False)
+            if raw_token is None and self.documents.runs_without_token(
+                params.query, params.operation_name
+            ):
+                principal, touch_due = Principal.anonymous(), False
             else:
-                found = await tokens.authenticate(session, raw_token)
-            if found is None:
-                raise HttpError(
-                    401,
-                    "The token is unknown or revoked.",
-                    {"WWW-Authenticate": 'Bearer error="invalid_token"'},
-                )
-            principal, touch_due = found
+                principal, touch_due = await authenticate(session, raw_token)
             admission = self.budget.admit(
                 principal, params.query, params.operation_name, params.variables
             )

@@ -30,20 +30,18 @@ from starlette.responses import JSONResponse, Response, StreamingResponse
 
 from app.db import Database
 from app.globalid import to_global_id
-from app.http.endpoint import bearer_token, missing_token, new_request_id
+from app.http.auth import authenticate, bearer_token, http_error_code, new_request_id
 from app.http.errors import error_body
 from app.http.negotiation import HttpError
 from app.http.parquet import DECIMAL_COLUMNS, parquet_chunks
 from app.models import ConsumptionDetail
 from app.models.consumption.enums import DetailKind
 from app.models.customers.enums import BillingMode, ServiceType
-from app.models.partners.enums import PrincipalKind
 from app.resolvers.core.ids import parse_id
-from app.services.consumption.queries import ConsumptionFilter, details_statement
+from app.services.consumption import exports
+from app.services.consumption.queries import ConsumptionFilter
 from app.services.core.context import ServiceContext
 from app.services.core.errors import BadRequest, PermissionDenied
-from app.services.core.principal import Permission, Principal
-from app.services.partners import tokens
 from app.settings import get_settings
 
 log = logging.getLogger("app.http.exports")
@@ -196,11 +194,6 @@ def parse_filter(request: Request) -> tuple[ConsumptionFilter, int]:
     )
 
 
-def _require_export(principal: Principal) -> None:
-    if principal.kind is not PrincipalKind.PLATFORM:
-        principal.require(Permission.EXPORT)
-
-
 class ConsumptionExport:
     """ASGI endpoint of one export format (`csv` or `ndjson`)."""
 
@@ -217,27 +210,18 @@ class ConsumptionExport:
         request_id = new_request_id(request)
         try:
             raw = bearer_token(request)
-            if raw is None:
-                raise missing_token()
             async with self.database.session() as session:
-                found = await tokens.authenticate(session, raw)
-                if found is None:
-                    raise HttpError(
-                        401,
-                        "The token is unknown or revoked.",
-                        {"WWW-Authenticate": 'Bearer error="invalid_token"'},
-                    )
-                principal = found[0]
-                _require_export(principal)
+                principal, _ = await authenticate(session, raw)
+                ctx = ServiceContext(session, principal, request_id)
+                # refused before the parameters are read: a caller who may not export
+                # gets 403 whatever it sent
+                exports.require_export(principal)
                 consumption_filter, after = parse_filter(request)
-                stmt = details_statement(
-                    ServiceContext(session, principal, request_id), consumption_filter
-                )
+                stmt = exports.export_statement(ctx, consumption_filter, after)
                 await session.rollback()
         except HttpError as error:
-            code = "UNAUTHENTICATED" if error.status == 401 else "BAD_REQUEST"
             return JSONResponse(
-                error_body(error.message, code, request_id),
+                error_body(error.message, http_error_code(error), request_id),
                 error.status,
                 headers={**error.headers, "X-Request-ID": request_id},
             )
@@ -245,9 +229,7 @@ class ConsumptionExport:
             return JSONResponse(error_body(str(error), "FORBIDDEN", request_id), 403)
         except BadRequest as error:
             return JSONResponse(error_body(str(error), "BAD_USER_INPUT", request_id), 400)
-        stmt = _fast_columns(
-            stmt.where(ConsumptionDetail.id > after).order_by(ConsumptionDetail.id)
-        )
+        stmt = _fast_columns(stmt)
         gzip = "gzip" in request.headers.get("accept-encoding", "").lower()
         headers = {"X-Request-ID": request_id, "Cache-Control": "no-store"}
         if self.fmt == "parquet":

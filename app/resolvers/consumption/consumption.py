@@ -8,13 +8,13 @@ from app.context import RequestContext
 from app.resolvers.core.ids import parse_id
 from app.resolvers.core.mutations import Outcome, run_mutation
 from app.services.consumption import cycles as consumption_cycles
+from app.services.consumption import ingest
 from app.services.consumption import percentile as consumption_percentile
 from app.services.consumption import queries as consumption_queries
-from app.services.consumption.ingest import IngestResult, ingest_batch
+from app.services.consumption.ingest import IngestResult
 from app.services.consumption.queries import ConsumptionFilter, DetailOrderField
-from app.services.core.errors import BadRequest, DomainError, ErrorCode
+from app.services.core.errors import BadRequest
 from app.services.core.pagination import Direction, Page, PageRequest
-from app.settings import get_settings
 
 if TYPE_CHECKING:
     from app.schema.consumption.consumption import (
@@ -129,27 +129,13 @@ def _record(value: Any) -> dict[str, Any]:
 
 
 async def ingest_usage(ctx: RequestContext, input: IngestUsageInput) -> Outcome[IngestResult]:
-    ctx.principal.require_platform()
-    limit = get_settings().max_ingest_batch
-    if len(input.records) > limit:
-        return Outcome(
-            errors=[
-                DomainError(
-                    ErrorCode.BATCH_TOO_LARGE,
-                    f"At most {limit} records per call; use `consumption ingest` for files.",
-                    ["records"],
-                )
-            ]
-        )
     records = [_record(r) for r in input.records]
-    return await run_mutation(ctx, lambda: ingest_batch(ctx.service, records, first_line=0))
+    return await run_mutation(ctx, lambda: ingest.ingest_usage(ctx.service, records))
 
 
 async def close_bill_cycle(ctx: RequestContext, cycle: str) -> Outcome[Any]:
-    ctx.principal.require_platform()
     return await run_mutation(ctx, lambda: consumption_cycles.close_cycle(ctx.service, cycle))
 
 
 async def rate_bandwidth_percentile(ctx: RequestContext, cycle: str) -> Outcome[int]:
-    ctx.principal.require_platform()
     return await run_mutation(ctx, lambda: consumption_percentile.rate_cycle(ctx.service, cycle))

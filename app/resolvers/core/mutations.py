@@ -9,6 +9,7 @@ from typing import Any, Generic, TypeVar
 from aiodataloader import DataLoader
 
 from app.context import RequestContext
+from app.resolvers.core.reload import reloaded
 from app.services.core.bulk import BulkResult
 from app.services.core.errors import DomainError, DomainErrors
 from app.services.core.idempotency import IdempotentOutcome, Ids
@@ -84,11 +85,7 @@ async def run_and_load(
 ) -> Outcome[Any]:
     """`run_mutation` for a service that returns the changed object's id: the payload gets
     the object re-read through `loader` (so through the caller's scoping)."""
-    outcome: Outcome[Any] = await run_mutation(ctx, work)
-    if outcome.value is not None:
-        loader.clear(outcome.value)
-        outcome.value = await loader.load(outcome.value)
-    return outcome
+    return await reloaded(await run_mutation(ctx, work), loader)
 
 
 @dataclass(slots=True)

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from app.context import RequestContext
 from app.resolvers.core.ids import parse_id, require_id
-from app.resolvers.core.mutations import Outcome, run_and_load, run_mutation
+from app.resolvers.core.mutations import Outcome, run_and_load
 from app.services.core.pagination import Direction, Page, PageRequest
 from app.services.customers import customers as service
 from app.services.customers.customers import CustomerFilter, CustomerOrderField
@@ -68,11 +68,7 @@ async def update_customer(ctx: RequestContext, input: UpdateCustomerInput) -> Ou
             ctx.service, customer_id, labels=input.labels, remark=input.remark
         )
 
-    outcome = await run_mutation(ctx, work)
-    if outcome.value is not None:
-        ctx.loaders.customer.clear(outcome.value)
-        outcome.value = await ctx.loaders.customer.load(outcome.value)
-    return outcome
+    return await run_and_load(ctx, work, ctx.loaders.customer)
 
 
 async def set_customer_frozen(

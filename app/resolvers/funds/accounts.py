@@ -7,9 +7,7 @@ from typing import TYPE_CHECKING, Any
 from app.context import RequestContext
 from app.resolvers.core.ids import parse_id
 from app.resolvers.core.mutations import Outcome, run_mutation
-from app.services.core.errors import DomainErrors
-from app.services.core.money import check_currency
-from app.services.core.principal import Permission
+from app.resolvers.core.reload import reloaded
 from app.services.funds import credit, withdrawals
 from app.services.funds.accounts import CustomerPosition
 
@@ -22,12 +20,10 @@ async def customer_position(ctx: RequestContext, customer_id: int) -> CustomerPo
 
 
 async def partner_account(ctx: RequestContext, partner_id: int) -> Any:
-    ctx.principal.require(Permission.READ_FUNDS)
     return await ctx.loaders.partner_account.load(partner_id)
 
 
 async def withdrawable(ctx: RequestContext, partner_id: int) -> withdrawals.Withdrawable:
-    ctx.principal.require(Permission.READ_FUNDS)
     return await withdrawals.withdrawable(ctx.service, partner_id)
 
 
@@ -37,14 +33,12 @@ async def set_customer_credit_limit(
     customer_id = parse_id(input.customer_id, "Customer")
 
     async def work() -> int:
-        errors = check_currency(input.currency)
-        if errors:
-            raise DomainErrors(errors)
-        account = await credit.set_credit_limit(ctx.service, customer_id, input.credit_limit)
+        account = await credit.set_credit_limit(
+            ctx.service, customer_id, input.credit_limit, input.currency
+        )
         return account.customer_id
 
     outcome = await run_mutation(ctx, work)
     if outcome.value is not None:
         ctx.loaders.customer_position.clear(outcome.value)
-        outcome.value = await ctx.loaders.customer.load(outcome.value)
-    return outcome
+    return await reloaded(outcome, ctx.loaders.customer)

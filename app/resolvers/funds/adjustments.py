@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from app.context import RequestContext
 from app.resolvers.core.ids import parse_id, require_id
 from app.resolvers.core.mutations import Outcome, run_once
+from app.resolvers.core.reload import reload
 from app.services.core.pagination import Page, PageRequest
 from app.services.funds import adjustments as service
 from app.services.funds.adjustments import AdjustmentFilter
@@ -67,7 +68,7 @@ async def adjust_customer_funds(
     ctx.loaders.customer_position.clear(ids["customer"])
     return Outcome(
         value={
-            "adjustment": await ctx.loaders.adjustment.load(ids["adjustment"]),
-            "customer": await ctx.loaders.customer.load(ids["customer"]),
+            "adjustment": await reload(ctx.loaders.adjustment, ids["adjustment"]),
+            "customer": await reload(ctx.loaders.customer, ids["customer"]),
         }
     )

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from app.context import RequestContext
 from app.resolvers.core.ids import parse_id, require_id
 from app.resolvers.core.mutations import Outcome, run_once
+from app.resolvers.core.reload import reloaded
 from app.services.core.pagination import Page, PageRequest
+from app.services.funds import recharge_pool
 from app.services.funds import recharges as service
 from app.services.funds.recharges import RechargeFilter
 
@@ -47,10 +50,16 @@ async def list_recharges(
     return result
 
 
-async def _recharge_outcome(ctx: RequestContext, outcome: Outcome[dict[str, Any]]) -> Outcome[Any]:
-    if outcome.value is None:
-        return Outcome(errors=outcome.errors)
-    return Outcome(value=await ctx.loaders.recharge.load(outcome.value["recharge"]))
+async def route_window(ctx: RequestContext, row: Any) -> recharge_pool.RouteWindow:
+    """A recharge's original-route window; its partner is read only when it can have one."""
+    if not recharge_pool.has_route_window(row):
+        return recharge_pool.NO_WINDOW
+    partner = await ctx.loaders.partner.load(row.partner_id)
+    return recharge_pool.route_window(partner.contracting_entity if partner else None, row)
+
+
+async def _recharge_outcome(ctx: RequestContext, outcome: Outcome[Any]) -> Outcome[Any]:
+    return await reloaded(outcome, ctx.loaders.recharge, itemgetter("recharge"))
 
 
 async def create_recharge(ctx: RequestContext, input: CreateRechargeInput) -> Outcome[Any]:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from app.context import RequestContext
 from app.resolvers.core.ids import parse_id
 from app.resolvers.core.mutations import Outcome, run_mutation, run_once
+from app.resolvers.core.reload import reloaded
 from app.services.core.pagination import Page, PageRequest
 from app.services.funds import withdrawal_reviews as reviews
 from app.services.funds import withdrawals as service
@@ -46,12 +48,8 @@ async def list_withdrawals(
     return result
 
 
-async def _loaded(ctx: RequestContext, outcome: Outcome[dict[str, Any]]) -> Outcome[Any]:
-    if outcome.value is None:
-        return Outcome(errors=outcome.errors)
-    withdrawal_id = outcome.value["withdrawal"]
-    ctx.loaders.withdrawal.clear(withdrawal_id)
-    return Outcome(value=await ctx.loaders.withdrawal.load(withdrawal_id))
+async def _loaded(ctx: RequestContext, outcome: Outcome[Any]) -> Outcome[Any]:
+    return await reloaded(outcome, ctx.loaders.withdrawal, itemgetter("withdrawal"))
 
 
 async def request_withdrawal(ctx: RequestContext, input: RequestWithdrawalInput) -> Outcome[Any]:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from app.context import RequestContext
 from app.resolvers.core.ids import parse_id, parse_optional_id, require_id
 from app.resolvers.core.mutations import Outcome, run_and_load, run_mutation
+from app.resolvers.core.reload import reload
 from app.services.core.pagination import Direction, Page, PageRequest
 from app.services.lifecycle import invitation_acceptance
 from app.services.lifecycle import invitations as service
@@ -67,8 +68,7 @@ async def _issued(ctx: RequestContext, outcome: Outcome[Any]) -> tuple[Any, str 
     if outcome.value is None:
         return None, None
     issued = outcome.value
-    ctx.loaders.invitation.clear(issued.invitation_id)
-    return await ctx.loaders.invitation.load(issued.invitation_id), issued.link
+    return await reload(ctx.loaders.invitation, issued.invitation_id), issued.link
 
 
 async def create_invitation(

@@ -258,12 +258,10 @@ class ConsumptionSummary:
 
     @classmethod
     def of(cls, summary: Any) -> ConsumptionSummary:
-        states = [BillCycleState.of(s) for s in summary.cycles]
-        final = all(s.status is CycleStatus.FINAL for s in states)
         return cls(
-            cycle_status=CycleStatus.FINAL if final else CycleStatus.PROVISIONAL,
-            as_of=max(s.as_of for s in states),
-            cycles=states,
+            cycle_status=CycleStatus.FINAL if summary.final else CycleStatus.PROVISIONAL,
+            as_of=summary.as_of,
+            cycles=[BillCycleState.of(s) for s in summary.cycles],
             rows=[
                 ConsumptionSummaryRow(
                     customer_db_id=r.customer_id,

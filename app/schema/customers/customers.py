@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Annotated, Any
 import strawberry
 
 from app.globalid import to_global_id
-from app.models.partners.enums import PrincipalKind
 from app.resolvers.customers import customers as resolvers
 from app.resolvers.customers import resources as resource_resolvers
 from app.resolvers.funds import accounts as funds_resolvers
@@ -36,6 +35,7 @@ from app.schema.customers.resources import Resource, ResourceFilter, ResourceOrd
 from app.schema.funds.accounts import CustomerAccount
 from app.schema.partners.partners import PartnerUser
 from app.services.core.masking import mask_email, mask_name, mask_phone
+from app.services.customers.customers import sees_partner_notes
 
 if TYPE_CHECKING:
     from app.schema.consumption.consumption import CustomerConsumption
@@ -83,8 +83,7 @@ CustomerFilterInput = CustomerFilter
 
 
 def _is_customer(info: strawberry.Info) -> bool:
-    """Partner notes are the partner's own: a customer principal never reads them."""
-    return info.context.principal.kind is PrincipalKind.CUSTOMER
+    return not sees_partner_notes(info.context.principal)
 
 
 @strawberry.type(description="A customer's contact, masked (stored in full, never shown so).")

@@ -8,15 +8,12 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 
-from app import clock
 from app.globalid import to_global_id
-from app.models.partners.enums import ContractingEntity
 from app.resolvers.funds import recharges as resolvers
 from app.schema.core.errors import UserError
 from app.schema.core.money import Money, money
 from app.schema.core.relay import Node
 from app.schema.funds.enums import RechargeChannel, RechargeStatus
-from app.services.funds import recharge_pool
 
 if TYPE_CHECKING:
     from app.schema.customers.customers import Customer
@@ -47,24 +44,13 @@ class Recharge(Node):
         )
     )
     async def original_route_until(self, info: strawberry.Info) -> datetime | None:
-        until = await self._window(info)
-        return until if isinstance(until, datetime) else None
+        return (await resolvers.route_window(info.context, self.row)).until
 
     @strawberry.field(
         description="Whether what is left of it may only leave by original route now."
     )
     async def must_use_original_route(self, info: strawberry.Info) -> bool:
-        until = await self._window(info)
-        if until is True:
-            return True
-        return isinstance(until, datetime) and clock.now() < until
-
-    async def _window(self, info: strawberry.Info) -> datetime | bool | None:
-        if self.row.paid_at is None or self.row.customer_id is not None:
-            return None
-        partner = await info.context.loaders.partner.load(self.row.partner_id)
-        entity = partner.contracting_entity if partner else ContractingEntity.OTHER
-        return recharge_pool.original_route_until(entity, self.row.channel, self.row.paid_at)
+        return (await resolvers.route_window(info.context, self.row)).must_use_original_route
 
     @strawberry.field(description="The REFERRAL customer that recharged itself (else null).")
     async def customer(

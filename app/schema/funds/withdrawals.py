@@ -15,6 +15,7 @@ from app.schema.core.money import Money, money
 from app.schema.core.relay import Node
 from app.schema.funds.enums import WithdrawalRoute, WithdrawalStatus
 from app.schema.funds.recharges import Recharge
+from app.services.core.masking import mask_card_number
 
 
 @strawberry.type(description="The bank card a withdrawal pays (number masked).")
@@ -40,8 +41,11 @@ class Withdrawal(Node):
         row = self.row
         if not row.card_number:
             return None
-        masked = "*" * (len(row.card_number) - 4) + row.card_number[-4:]
-        return BankCard(holder=row.account_holder, bank_name=row.bank_name, card_number=masked)
+        return BankCard(
+            holder=row.account_holder,
+            bank_name=row.bank_name,
+            card_number=mask_card_number(row.card_number),
+        )
 
     @strawberry.field(description="The recharge returned to its payer (ORIGINAL_ROUTE).")
     async def recharge(self, info: strawberry.Info) -> Recharge | None:

@@ -14,7 +14,7 @@ A usage record: `{"sourceId", "resourceId", "customerId"?, "serviceType", "regio
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
@@ -32,6 +32,8 @@ from app.services.consumption.calendar import business_day, cycle_of
 from app.services.consumption.rating import RatingResult, rate_pending, serialize_rating
 from app.services.core import audit
 from app.services.core.context import ServiceContext
+from app.services.core.errors import DomainError, ErrorCode
+from app.settings import get_settings
 
 
 class UsageRecordKind(StrEnum):
@@ -102,6 +104,20 @@ def _resource_id(raw: Mapping[str, Any]) -> int:
         raise ValueError(
             str(error) if "missing" in str(error) else "resourceId is not an id"
         ) from error
+
+
+async def ingest_usage(ctx: ServiceContext, records: Sequence[Mapping[str, Any]]) -> IngestResult:
+    """The records of one API call (platform-side): at most `max_ingest_batch` of them
+    (files go through `consumption ingest`, batch by batch)."""
+    ctx.principal.require_platform()
+    limit = get_settings().max_ingest_batch
+    if len(records) > limit:
+        raise DomainError(
+            ErrorCode.BATCH_TOO_LARGE,
+            f"At most {limit} records per call; use `consumption ingest` for files.",
+            ["records"],
+        )
+    return await ingest_batch(ctx, records, first_line=0)
 
 
 async def ingest_batch(

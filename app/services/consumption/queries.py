@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
@@ -20,7 +20,7 @@ from sqlalchemy import Select, func, select
 
 from app.models import ConsumptionDayRollup, ConsumptionDetail, ConsumptionRollup
 from app.models.consumption.consumption import ROLLUP_SUMS
-from app.models.consumption.enums import DetailKind
+from app.models.consumption.enums import BillCycleStatus, DetailKind
 from app.models.customers.enums import BillingMode, ServiceType
 from app.models.partners.enums import PrincipalKind
 from app.services.consumption.calendar import current_cycle, parse_cycle
@@ -197,6 +197,16 @@ class SummaryRow:
 class Summary:
     cycles: list[CycleState]
     rows: list[SummaryRow]
+
+    @property
+    def final(self) -> bool:
+        """FINAL only when every cycle of the range is closed."""
+        return all(c.status is BillCycleStatus.FINAL for c in self.cycles)
+
+    @property
+    def as_of(self) -> datetime:
+        """When the numbers hold: the latest of the cycles' moments."""
+        return max(c.as_of for c in self.cycles)
 
 
 _DIMENSION = {

@@ -24,3 +24,8 @@ def mask_email(email: str) -> str:
     if not sep:
         return mask_name(email)
     return mask_name(local) + "@" + domain
+
+
+def mask_card_number(number: str) -> str:
+    """Keep the last 4 digits: 6222021234567890 -> ************7890."""
+    return "*" * (len(number) - 4) + number[-4:]

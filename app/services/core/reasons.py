@@ -1,4 +1,4 @@
-"""The free-text reasons that refusals, rejections and requests carry."""
+"""The free text that refusals, rejections and requests carry (reasons), and remarks."""
 
 from __future__ import annotations
 
@@ -21,3 +21,14 @@ def check_reason(reason: str, *, required: bool = True, field: str = "reason") -
             ErrorCode.INVALID_INPUT, f"A reason has at most {MAX_REASON} characters.", [field]
         )
     return reason
+
+
+def remark_errors(remark: str | None, maximum: int) -> list[DomainError]:
+    """`INVALID_INPUT` at `remark` if it is longer than `maximum` (None: not given)."""
+    if remark is None or len(remark) <= maximum:
+        return []
+    return [
+        DomainError(
+            ErrorCode.INVALID_INPUT, f"A remark has at most {maximum} characters.", ["remark"]
+        )
+    ]

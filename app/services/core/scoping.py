@@ -14,14 +14,19 @@ Another tenant's row is thereby exactly like a missing one.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ColumnElement, Select, false, select, true
 from sqlalchemy.orm import InstrumentedAttribute
 
 from app.models import Customer, Notification, Partner, PartnerUser
 from app.models.partners.enums import PrincipalKind
+from app.services.core.errors import DomainError, ErrorCode, FieldPath
 from app.services.core.principal import Principal
+
+if TYPE_CHECKING:
+    from app.services.core.context import ServiceContext
 
 
 def _customer_ids_of(principal: Principal) -> Select[Any]:
@@ -72,6 +77,28 @@ def visible(principal: Principal, model: type[Any]) -> ColumnElement[bool]:
     if principal.sees_only_managed_customers and customer_col is not None:
         condition = condition & customer_col.in_(_customer_ids_of(principal))
     return condition
+
+
+async def find_visible(
+    ctx: ServiceContext,
+    model: type[Any],
+    row_id: int | None,
+    not_found: str,
+    field: FieldPath = ("id",),
+    *,
+    where: Sequence[ColumnElement[bool]] = (),
+    lock: bool = False,
+) -> Any:
+    """The row `row_id` of `model` if the caller may see it (and it meets `where`), locked
+    for update when `lock`; otherwise NOT_FOUND (`not_found` at `field`) -- another tenant's
+    row, a missing one and a malformed id (None) all read the same."""
+    row = None
+    if row_id is not None:
+        stmt = select(model).where(visible(ctx.principal, model), model.id == row_id, *where)
+        row = await ctx.session.scalar(stmt.with_for_update() if lock else stmt)
+    if row is None:
+        raise DomainError(ErrorCode.NOT_FOUND, not_found, list(field))
+    return row
 
 
 def scoped(principal: Principal, model: type[Any], *columns: Any) -> Select[Any]:

@@ -12,12 +12,13 @@ from sqlalchemy import Select, select
 
 from app.models import CloudAccount, Customer
 from app.models.customers.enums import AssociationType, CustomerStatus
-from app.models.partners.enums import Role
+from app.models.partners.enums import PrincipalKind, Role
 from app.services.core import audit
 from app.services.core.context import ServiceContext
 from app.services.core.errors import DomainError, DomainErrors, ErrorCode, PermissionDenied
 from app.services.core.pagination import Direction, Ordering, Page, PageRequest, fetch_page
-from app.services.core.principal import Permission
+from app.services.core.principal import Permission, Principal
+from app.services.core.reasons import remark_errors
 from app.services.core.scoping import visible
 from app.services.funds.credit import in_arrears
 
@@ -53,6 +54,12 @@ class CustomerFilter:
     has_arrears: bool | None = None
 
     association_state: AssociationState = AssociationState.CURRENT
+
+
+def sees_partner_notes(principal: Principal) -> bool:
+    """A customer's labels and remark are the partner's own notes: a customer principal
+    never reads them."""
+    return principal.kind is not PrincipalKind.CUSTOMER
 
 
 def customer_select() -> Select[Any]:
@@ -181,14 +188,7 @@ def _validate_update(labels: list[str] | None, remark: str | None) -> list[str] 
                 )
             else:
                 cleaned.append(text)
-    if remark is not None and len(remark) > MAX_REMARK_LENGTH:
-        errors.append(
-            DomainError(
-                ErrorCode.INVALID_INPUT,
-                f"A remark has at most {MAX_REMARK_LENGTH} characters.",
-                ["remark"],
-            )
-        )
+    errors += remark_errors(remark, MAX_REMARK_LENGTH)
     if errors:
         raise DomainErrors(errors)
     return cleaned

@@ -21,6 +21,7 @@ from app import clock
 from app.models import CustomerAccount, PartnerAccount
 from app.models.funds.accounts import ZERO
 from app.services.core.context import ServiceContext
+from app.services.core.principal import Permission
 from app.services.core.scoping import visible
 
 
@@ -115,6 +116,8 @@ async def get_customer_positions(
 
 
 async def get_partner_accounts(ctx: ServiceContext, partner_ids: Sequence[int]) -> dict[int, Any]:
+    """Partner accounts by partner id: the partner's money (ADMIN, FINANCE, VIEWER)."""
+    ctx.principal.require(Permission.READ_FUNDS)
     rows = await ctx.session.execute(
         select(
             PartnerAccount.partner_id,

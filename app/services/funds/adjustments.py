@@ -13,6 +13,7 @@ from sqlalchemy import Select, select
 from app.models import Adjustment, Customer, Partner
 from app.models.customers.enums import AssociationType
 from app.models.funds.enums import AdjustmentKind, LedgerAccount, LedgerKind
+from app.models.partners.enums import PrincipalKind
 from app.services.core import audit
 from app.services.core.context import ServiceContext
 from app.services.core.errors import DomainError, DomainErrors, ErrorCode
@@ -20,7 +21,8 @@ from app.services.core.idempotency import idempotent
 from app.services.core.money import cents, check_amount, check_currency
 from app.services.core.pagination import Direction, Ordering, Page, PageRequest, fetch_page
 from app.services.core.principal import Permission
-from app.services.core.scoping import visible
+from app.services.core.reasons import remark_errors
+from app.services.core.scoping import find_visible, visible
 from app.services.funds import ledger, recharge_pool
 from app.services.funds.accounts import lock_customer_accounts, lock_partner_account
 from app.services.funds.credit import track_arrears
@@ -46,27 +48,14 @@ ADJUSTMENT_COLUMNS = (
 def validate(amount: Decimal, currency: str, remark: str) -> Decimal:
     """Input rules of an adjustment; the amount at scale 2."""
     errors = check_amount(amount) + check_currency(currency)
-    if len(remark) > MAX_REMARK_LENGTH:
-        errors.append(
-            DomainError(
-                ErrorCode.INVALID_INPUT,
-                f"A remark has at most {MAX_REMARK_LENGTH} characters.",
-                ["remark"],
-            )
-        )
+    errors += remark_errors(remark, MAX_REMARK_LENGTH)
     if errors:
         raise DomainErrors(errors)
     return cents(amount)
 
 
 async def _customer_for_adjustment(ctx: ServiceContext, customer_id: int | None) -> Customer:
-    customer = None
-    if customer_id is not None:
-        customer = await ctx.session.scalar(
-            select(Customer).where(visible(ctx.principal, Customer), Customer.id == customer_id)
-        )
-    if customer is None:
-        raise DomainError(ErrorCode.NOT_FOUND, "No such customer.", ["customerId"])
+    customer = await find_visible(ctx, Customer, customer_id, "No such customer.", ["customerId"])
     if customer.ended_at is not None:
         raise DomainError(
             ErrorCode.ASSOCIATION_ENDED,
@@ -263,6 +252,9 @@ async def list_adjustments(
 
 
 async def get_adjustments(ctx: ServiceContext, ids: Sequence[int]) -> dict[int, Any]:
+    """Adjustments by id; none for a customer (partner records, as `list_adjustments`)."""
+    if ctx.principal.kind is PrincipalKind.CUSTOMER:
+        return {}
     rows = await ctx.session.execute(
         select(*ADJUSTMENT_COLUMNS).where(
             visible(ctx.principal, Adjustment), Adjustment.id.in_(ids)

@@ -21,9 +21,9 @@ from app.services.core import audit
 from app.services.core.context import ServiceContext
 from app.services.core.errors import DomainError, DomainErrors, ErrorCode
 from app.services.core.jobs import job
-from app.services.core.money import cents, check_amount
+from app.services.core.money import cents, check_amount, check_currency
 from app.services.core.principal import Permission
-from app.services.core.scoping import visible
+from app.services.core.scoping import find_visible
 from app.services.funds import ledger
 from app.services.funds.accounts import lock_customer_accounts
 from app.services.funds.ledger import Leg
@@ -48,21 +48,18 @@ def track_arrears(account: CustomerAccount) -> None:
 
 
 async def set_credit_limit(
-    ctx: ServiceContext, customer_id: int | None, credit_limit: Decimal
+    ctx: ServiceContext, customer_id: int | None, credit_limit: Decimal, currency: str = "CNY"
 ) -> CustomerAccount:
     """Set (or clear, with 0) a RESELLER customer's credit limit (FINANCE, ADMIN)."""
     ctx.principal.require(Permission.FUNDS)
+    currency_errors = check_currency(currency)
+    if currency_errors:
+        raise DomainErrors(currency_errors)
     errors = check_amount(credit_limit, ["creditLimit"], allow_zero=True)
     if errors:
         raise DomainErrors(errors)
     limit = cents(credit_limit)
-    customer = None
-    if customer_id is not None:
-        customer = await ctx.session.scalar(
-            select(Customer).where(visible(ctx.principal, Customer), Customer.id == customer_id)
-        )
-    if customer is None:
-        raise DomainError(ErrorCode.NOT_FOUND, "No such customer.", ["customerId"])
+    customer = await find_visible(ctx, Customer, customer_id, "No such customer.", ["customerId"])
     if customer.ended_at is not None:
         raise DomainError(ErrorCode.ASSOCIATION_ENDED, "The association has ended.", ["customerId"])
     if customer.association_type is AssociationType.REFERRAL:

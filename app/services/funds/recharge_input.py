@@ -70,11 +70,16 @@ def create_key(
     return {"channel": channel.value, "amount": str(amount), "customer": customer_id}
 
 
-def checked_amount(amount: Decimal, currency: str) -> Decimal:
+def validate_payment(
+    amount: Decimal, currency: str, payment_reference: str, paid_at: datetime | None
+) -> tuple[Decimal, str]:
+    """Input rules of a payment confirmation or a bank transfer: the amount at scale 2 and
+    the trimmed reference (amount and currency first, then the date, then the reference)."""
     errors = check_amount(amount) + check_currency(currency)
     if errors:
         raise DomainErrors(errors)
-    return cents(amount)
+    validate_paid_at(paid_at)
+    return cents(amount), validate_reference(payment_reference)
 
 
 def confirm_key(
@@ -84,11 +89,10 @@ def confirm_key(
     paid_at: datetime | None = None,
     currency: str = "CNY",
 ) -> dict[str, Any]:
-    amount = checked_amount(amount, currency)
-    validate_paid_at(paid_at)
+    amount, reference = validate_payment(amount, currency, payment_reference, paid_at)
     return {
         "recharge": recharge_id,
-        "reference": validate_reference(payment_reference),
+        "reference": reference,
         "amount": str(amount),
         "paidAt": paid_at.isoformat() if paid_at else None,
     }
@@ -101,11 +105,10 @@ def transfer_key(
     currency: str = "CNY",
     paid_at: datetime | None = None,
 ) -> dict[str, Any]:
-    amount = checked_amount(amount, currency)
-    validate_paid_at(paid_at)
+    amount, reference = validate_payment(amount, currency, payment_reference, paid_at)
     return {
         "account": remittance_account_number,
-        "reference": validate_reference(payment_reference),
+        "reference": reference,
         "amount": str(amount),
         "paidAt": paid_at.isoformat() if paid_at else None,
     }

@@ -14,10 +14,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app import clock
 from app.clock import add_months
 from app.models import Recharge
 from app.models.funds.accounts import ZERO
@@ -106,15 +108,45 @@ def original_route_until(
 
 
 def in_window(entity: ContractingEntity, recharge: Recharge, now: datetime) -> bool:
-    """Whether money left of `recharge` may only leave by its original route now."""
-    assert recharge.paid_at is not None
-    until = original_route_until(entity, recharge.channel, recharge.paid_at)
-    if until is None:
-        return False
+    """Whether money left of a partner's `recharge` may only leave by its original route now."""
+    assert recharge.paid_at is not None and recharge.customer_id is None
+    return route_window(entity, recharge, now).must_use_original_route
+
+
+@dataclass(frozen=True, slots=True)
+class RouteWindow:
+    """A recharge's original-route window as of one moment."""
+
+    until: datetime | None
+    """The end of the window (exclusive); None when there is none or it never ends."""
+    must_use_original_route: bool
+    """Whether what is left of it may only leave by its original route now."""
+
+
+NO_WINDOW = RouteWindow(until=None, must_use_original_route=False)
+
+
+def has_route_window(recharge: Any) -> bool:
+    """Only a partner's own recharge that has arrived can have a window (a customer's own
+    recharge is the customer's money; an unpaid order holds none)."""
+    return recharge.paid_at is not None and recharge.customer_id is None
+
+
+def route_window(
+    entity: ContractingEntity | None, recharge: Any, now: datetime | None = None
+) -> RouteWindow:
+    """The original-route window of `recharge` (a row or a model) for a partner contracting
+    with `entity` (None: unknown, read as OTHER), as of `now` (default: the clock)."""
+    if not has_route_window(recharge):
+        return NO_WINDOW
+    until = original_route_until(
+        entity or ContractingEntity.OTHER, RechargeChannel(recharge.channel), recharge.paid_at
+    )
     if until is True:
-        return True
-    assert isinstance(until, datetime)
-    return now < until
+        return RouteWindow(until=None, must_use_original_route=True)
+    if not isinstance(until, datetime):
+        return NO_WINDOW
+    return RouteWindow(until=until, must_use_original_route=(now or clock.now()) < until)
 
 
 @dataclass(frozen=True, slots=True)

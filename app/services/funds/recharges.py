@@ -121,8 +121,9 @@ async def create_recharge(
     return recharge
 
 
-async def _credit(ctx: ServiceContext, recharge: Recharge) -> None:
-    """Book a confirmed recharge: external money into the partner's or customer's account."""
+async def _credit(ctx: ServiceContext, recharge: Recharge, action: str) -> None:
+    """Book a confirmed recharge -- external money into the partner's or customer's
+    account -- and audit it as `action`."""
     session = ctx.session
     reference = f"Recharge:{recharge.id}"
     if recharge.customer_id is None:
@@ -156,6 +157,14 @@ async def _credit(ctx: ServiceContext, recharge: Recharge) -> None:
         track_arrears(account)
     recharge.transaction_id = transaction.id
     await session.flush()
+    await audit.record(
+        ctx,
+        action,
+        "Recharge",
+        recharge.id,
+        partner_id=recharge.partner_id,
+        after={"paymentReference": recharge.payment_reference, "amount": recharge.amount},
+    )
 
 
 def _require_platform(ctx: ServiceContext) -> None:
@@ -220,15 +229,7 @@ async def confirm_recharge_payment(
     recharge.status = RechargeStatus.CONFIRMED
     recharge.payment_reference = reference
     recharge.paid_at = paid_at or clock.now()
-    await _credit(ctx, recharge)
-    await audit.record(
-        ctx,
-        "funds.confirm_recharge",
-        "Recharge",
-        recharge.id,
-        partner_id=recharge.partner_id,
-        after={"paymentReference": reference, "amount": recharge.amount},
-    )
+    await _credit(ctx, recharge, "funds.confirm_recharge")
     return recharge
 
 
@@ -278,15 +279,7 @@ async def record_bank_transfer(
     )
     ctx.session.add(recharge)
     await ctx.session.flush()
-    await _credit(ctx, recharge)
-    await audit.record(
-        ctx,
-        "funds.bank_transfer",
-        "Recharge",
-        recharge.id,
-        partner_id=partner.id,
-        after={"paymentReference": reference, "amount": recharge.amount},
-    )
+    await _credit(ctx, recharge, "funds.bank_transfer")
     return recharge
 
 

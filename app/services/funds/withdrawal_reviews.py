@@ -15,15 +15,29 @@ from app.models.funds.enums import LedgerAccount, LedgerKind, WithdrawalRoute, W
 from app.models.partners.enums import PrincipalKind
 from app.services.core import audit
 from app.services.core.context import ServiceContext
+from app.services.core.decisions import Decidable, decide
 from app.services.core.errors import DomainError, ErrorCode, PermissionDenied
 from app.services.core.idempotency import idempotent
 from app.services.core.principal import Permission
 from app.services.core.reasons import check_reason
-from app.services.core.scoping import visible
+from app.services.core.scoping import find_visible
 from app.services.funds import ledger, recharge_pool
 from app.services.funds.accounts import lock_partner_account
 from app.services.funds.ledger import Leg
 from app.services.funds.withdrawals import withdrawal_ids
+
+
+def _snapshot(withdrawal: Withdrawal) -> dict[str, Any]:
+    return {"status": withdrawal.status, "reason": withdrawal.reject_reason}
+
+
+REVIEW = Decidable(
+    "Withdrawal",
+    decided_at=("reviewed_at",),
+    reason="reject_reason",
+    snapshot=_snapshot,
+    audit_before=False,
+)
 
 
 async def _review(
@@ -62,10 +76,9 @@ async def _review(
 
 async def approve_withdrawal(ctx: ServiceContext, withdrawal_id: int | None) -> Withdrawal:
     withdrawal, _ = await _review(ctx, withdrawal_id, [WithdrawalStatus.SUBMITTED])
-    withdrawal.status = WithdrawalStatus.APPROVED
-    withdrawal.reviewed_at = clock.now()
-    await ctx.session.flush()
-    await _audit_status(ctx, withdrawal, "funds.approve_withdrawal")
+    await decide(
+        ctx, REVIEW, withdrawal, WithdrawalStatus.APPROVED, action="funds.approve_withdrawal"
+    )
     return withdrawal
 
 
@@ -105,11 +118,14 @@ async def reject_withdrawal(
             ],
             partner=account,
         )
-    withdrawal.status = WithdrawalStatus.REJECTED
-    withdrawal.reject_reason = reason
-    withdrawal.reviewed_at = clock.now()
-    await ctx.session.flush()
-    await _audit_status(ctx, withdrawal, "funds.reject_withdrawal")
+    await decide(
+        ctx,
+        REVIEW,
+        withdrawal,
+        WithdrawalStatus.REJECTED,
+        action="funds.reject_withdrawal",
+        reason=reason,
+    )
     return withdrawal
 
 
@@ -148,19 +164,15 @@ async def mark_withdrawal_paid(ctx: ServiceContext, withdrawal_id: int | None) -
 async def delete_withdrawal(ctx: ServiceContext, withdrawal_id: int | None) -> int:
     """Remove a rejected request from the partner's list (FINANCE, ADMIN)."""
     ctx.principal.require(Permission.FUNDS)
-    withdrawal = None
-    if withdrawal_id is not None:
-        withdrawal = await ctx.session.scalar(
-            select(Withdrawal)
-            .where(
-                visible(ctx.principal, Withdrawal),
-                Withdrawal.id == withdrawal_id,
-                Withdrawal.deleted_at.is_(None),
-            )
-            .with_for_update()
-        )
-    if withdrawal is None:
-        raise DomainError(ErrorCode.NOT_FOUND, "No such withdrawal.", ["withdrawalId"])
+    withdrawal = await find_visible(
+        ctx,
+        Withdrawal,
+        withdrawal_id,
+        "No such withdrawal.",
+        ["withdrawalId"],
+        where=[Withdrawal.deleted_at.is_(None)],
+        lock=True,
+    )
     if withdrawal.status is not WithdrawalStatus.REJECTED:
         raise DomainError(
             ErrorCode.INVALID_STATE,
@@ -180,5 +192,5 @@ async def _audit_status(ctx: ServiceContext, withdrawal: Withdrawal, action: str
         "Withdrawal",
         withdrawal.id,
         partner_id=withdrawal.partner_id,
-        after={"status": withdrawal.status, "reason": withdrawal.reject_reason},
+        after=_snapshot(withdrawal),
     )

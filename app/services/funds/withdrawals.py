@@ -319,6 +319,8 @@ class Withdrawable:
 
 
 async def withdrawable(ctx: ServiceContext, partner_id: int) -> Withdrawable:
+    """What `partner_id` could withdraw now (ADMIN, FINANCE, VIEWER: the partner's money)."""
+    ctx.principal.require(Permission.READ_FUNDS)
     partner = await ctx.session.get(Partner, partner_id)
     assert partner is not None
     split = await recharge_pool.split_by_route(

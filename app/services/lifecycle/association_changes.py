@@ -22,12 +22,13 @@ from app.models.customers.enums import AssociationType
 from app.models.lifecycle.enums import AssociationChangeKind, AssociationChangeStatus
 from app.services.core import audit, lapse
 from app.services.core.context import ServiceContext
+from app.services.core.decisions import Decidable, decide
 from app.services.core.errors import DomainError, DomainErrors, ErrorCode
 from app.services.core.jobs import job
 from app.services.core.pagination import Direction, Ordering, Page, PageRequest, fetch_page
 from app.services.core.principal import Permission
 from app.services.core.reasons import check_reason
-from app.services.core.scoping import visible
+from app.services.core.scoping import find_visible, visible
 from app.services.lifecycle.association_rules import (
     AssociationChange,
     Initiator,
@@ -157,21 +158,15 @@ async def request_association_type_switch(
     return await _request(ctx, customer_id, AssociationChangeKind.TYPE_SWITCH, to_type, reason)
 
 
+ANSWER = Decidable("AssociationChangeRequest", decided_at=("answered_at",), reason="decline_reason")
+
+
 async def _load_pending(ctx: ServiceContext, request_id: int | None) -> AssociationChangeRequest:
     ctx.principal.require_customer()
     await lock_customer_of(ctx, AssociationChangeRequest, request_id)
-    request = None
-    if request_id is not None:
-        request = await ctx.session.scalar(
-            select(AssociationChangeRequest)
-            .where(
-                visible(ctx.principal, AssociationChangeRequest),
-                AssociationChangeRequest.id == request_id,
-            )
-            .with_for_update()
-        )
-    if request is None:
-        raise DomainError(ErrorCode.NOT_FOUND, "No such request.", ["id"])
+    request = await find_visible(
+        ctx, AssociationChangeRequest, request_id, "No such request.", lock=True
+    )
     status = effective_status(request)
     if status is AssociationChangeStatus.EXPIRED:
         raise DomainError(ErrorCode.REQUEST_EXPIRED, "The request has expired.", ["id"])
@@ -193,18 +188,13 @@ async def confirm_association_change(ctx: ServiceContext, request_id: int | None
     else:
         assert request.to_type is not None
         await switch_association_type(ctx, customer, request.to_type)
-    request.status = AssociationChangeStatus.CONFIRMED
-    request.answered_at = clock.now()
-    await ctx.session.flush()
-    await audit.record(
+    await decide(
         ctx,
-        "association_change.confirm",
-        "AssociationChangeRequest",
-        request.id,
-        partner_id=request.partner_id,
-        before={"status": AssociationChangeStatus.PENDING},
+        ANSWER,
+        request,
+        AssociationChangeStatus.CONFIRMED,
+        action="association_change.confirm",
         after={
-            "status": request.status,
             "customer_id": customer.id,
             "association_type": customer.association_type,
             "ended_at": customer.ended_at,
@@ -219,18 +209,14 @@ async def decline_association_change(
     """The customer declines; nothing changes for the association."""
     reason = check_reason(reason, required=False)
     request = await _load_pending(ctx, request_id)
-    request.status = AssociationChangeStatus.DECLINED
-    request.answered_at = clock.now()
-    request.decline_reason = reason
-    await ctx.session.flush()
-    await audit.record(
+    await decide(
         ctx,
-        "association_change.decline",
-        "AssociationChangeRequest",
-        request.id,
-        partner_id=request.partner_id,
-        before={"status": AssociationChangeStatus.PENDING},
-        after={"status": request.status, "decline_reason": reason},
+        ANSWER,
+        request,
+        AssociationChangeStatus.DECLINED,
+        action="association_change.decline",
+        reason=reason,
+        after={"decline_reason": reason},
     )
     return request.id
 

@@ -23,11 +23,12 @@ from app.models.lifecycle.enums import AuthorizationScope, AuthorizationStatus
 from app.models.partners.enums import PrincipalKind
 from app.services.core import audit, lapse
 from app.services.core.context import ServiceContext
+from app.services.core.decisions import Decidable, decide
 from app.services.core.errors import DomainError, ErrorCode
 from app.services.core.jobs import job
 from app.services.core.pagination import Direction, Ordering, Page, PageRequest, fetch_page
 from app.services.core.principal import Permission
-from app.services.core.scoping import visible
+from app.services.core.scoping import find_visible, visible
 from app.services.lifecycle.association_changes import load_current_customer, lock_customer_of
 from app.services.lifecycle.association_rules import (
     on_association_ended,
@@ -134,38 +135,18 @@ async def _load(
     ctx: ServiceContext, authorization_id: int | None, allowed: Sequence[AuthorizationStatus]
 ) -> Authorization:
     await lock_customer_of(ctx, Authorization, authorization_id)
-    authorization = None
-    if authorization_id is not None:
-        authorization = await ctx.session.scalar(
-            select(Authorization)
-            .where(visible(ctx.principal, Authorization), Authorization.id == authorization_id)
-            .with_for_update()
-        )
-    if authorization is None:
-        raise DomainError(ErrorCode.NOT_FOUND, "No such authorization.", ["id"])
+    authorization = await find_visible(
+        ctx, Authorization, authorization_id, "No such authorization.", lock=True
+    )
     status = effective_status(authorization)
     if status not in allowed:
         raise DomainError(ErrorCode.INVALID_STATE, f"The authorization is {status.value}.", ["id"])
     return authorization
 
 
-async def _answer(
-    ctx: ServiceContext, authorization: Authorization, status: AuthorizationStatus, action: str
-) -> int:
-    before = _snapshot(authorization)
-    authorization.status = status
-    authorization.answered_at = clock.now()
-    await ctx.session.flush()
-    await audit.record(
-        ctx,
-        action,
-        "Authorization",
-        authorization.id,
-        partner_id=authorization.partner_id,
-        before=before,
-        after=_snapshot(authorization),
-    )
-    return authorization.id
+ANSWER = Decidable(
+    "Authorization", decided_at=("answered_at",), reason="rejection_reason", snapshot=_snapshot
+)
 
 
 async def approve_authorization(ctx: ServiceContext, authorization_id: int | None) -> int:
@@ -177,7 +158,10 @@ async def approve_authorization(ctx: ServiceContext, authorization_id: int | Non
         raise DomainError(
             ErrorCode.REFERRAL_MODE, "Only a RESELLER customer grants authorizations.", ["id"]
         )
-    return await _answer(ctx, authorization, AuthorizationStatus.ACTIVE, "authorization.approve")
+    await decide(
+        ctx, ANSWER, authorization, AuthorizationStatus.ACTIVE, action="authorization.approve"
+    )
+    return authorization.id
 
 
 async def reject_authorization(
@@ -188,8 +172,15 @@ async def reject_authorization(
     if len(reason.strip()) > MAX_TEXT:
         raise DomainError(ErrorCode.INVALID_INPUT, "At most 500 characters.", ["reason"])
     authorization = await _load(ctx, authorization_id, [AuthorizationStatus.PENDING])
-    authorization.rejection_reason = reason.strip()
-    return await _answer(ctx, authorization, AuthorizationStatus.REJECTED, "authorization.reject")
+    await decide(
+        ctx,
+        ANSWER,
+        authorization,
+        AuthorizationStatus.REJECTED,
+        action="authorization.reject",
+        reason=reason.strip(),
+    )
+    return authorization.id
 
 
 async def revoke_authorization(ctx: ServiceContext, authorization_id: int | None) -> int:

@@ -27,12 +27,13 @@ from app.models.lifecycle.enums import (
 )
 from app.services.core import audit
 from app.services.core.context import ServiceContext
+from app.services.core.decisions import Decidable, decide
 from app.services.core.errors import DomainError, DomainErrors, ErrorCode
 from app.services.core.jobs import job
 from app.services.core.pagination import Direction, Ordering, Page, PageRequest, fetch_page
 from app.services.core.principal import Permission
 from app.services.core.reasons import check_reason
-from app.services.core.scoping import visible
+from app.services.core.scoping import find_visible, visible
 from app.services.lifecycle import notifications
 from app.services.lifecycle.association_changes import load_current_customer, lock_customer_of
 from app.services.lifecycle.association_rules import (
@@ -91,20 +92,19 @@ async def file_disassociation_request(
     return request.id
 
 
+ANSWER = Decidable(
+    "DisassociationRequest",
+    decided_at=("answered_at",),
+    reason="rejection_reason",
+    decided_by="answered_by_id",
+)
+
+
 async def _load_pending(ctx: ServiceContext, request_id: int | None) -> DisassociationRequest:
     await lock_customer_of(ctx, DisassociationRequest, request_id)
-    request = None
-    if request_id is not None:
-        request = await ctx.session.scalar(
-            select(DisassociationRequest)
-            .where(
-                visible(ctx.principal, DisassociationRequest),
-                DisassociationRequest.id == request_id,
-            )
-            .with_for_update()
-        )
-    if request is None:
-        raise DomainError(ErrorCode.NOT_FOUND, "No such request.", ["id"])
+    request = await find_visible(
+        ctx, DisassociationRequest, request_id, "No such request.", lock=True
+    )
     if request.status is not DisassociationRequestStatus.PENDING:
         raise DomainError(
             ErrorCode.INVALID_STATE, f"The request is already {request.status.value}.", ["id"]
@@ -118,20 +118,14 @@ async def _approve(ctx: ServiceContext, request: DisassociationRequest, *, auto:
     if errors:
         raise DomainErrors(errors)
     await end_association(ctx, customer)
-    request.status = DisassociationRequestStatus.APPROVED
-    request.answered_at = clock.now()
-    request.answered_by_id = ctx.principal.user_id
-    request.auto_approved = auto
-    request.blocked_by = []
-    await ctx.session.flush()
-    await audit.record(
+    await decide(
         ctx,
-        "disassociation_request.auto_approve" if auto else "disassociation_request.approve",
-        "DisassociationRequest",
-        request.id,
-        partner_id=request.partner_id,
-        before={"status": DisassociationRequestStatus.PENDING},
-        after={"status": request.status, "customer_id": customer.id, "ended_at": customer.ended_at},
+        ANSWER,
+        request,
+        DisassociationRequestStatus.APPROVED,
+        action="disassociation_request.auto_approve" if auto else "disassociation_request.approve",
+        changes={"auto_approved": auto, "blocked_by": []},
+        after={"customer_id": customer.id, "ended_at": customer.ended_at},
     )
 
 
@@ -150,19 +144,14 @@ async def reject_disassociation_request(
     ctx.principal.require(Permission.ASSOCIATION)
     reason = check_reason(reason)
     request = await _load_pending(ctx, request_id)
-    request.status = DisassociationRequestStatus.REJECTED
-    request.answered_at = clock.now()
-    request.answered_by_id = ctx.principal.user_id
-    request.rejection_reason = reason
-    await ctx.session.flush()
-    await audit.record(
+    await decide(
         ctx,
-        "disassociation_request.reject",
-        "DisassociationRequest",
-        request.id,
-        partner_id=request.partner_id,
-        before={"status": DisassociationRequestStatus.PENDING},
-        after={"status": request.status, "rejection_reason": reason},
+        ANSWER,
+        request,
+        DisassociationRequestStatus.REJECTED,
+        action="disassociation_request.reject",
+        reason=reason,
+        after={"rejection_reason": reason},
     )
     return request.id
 

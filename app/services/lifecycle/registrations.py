@@ -21,12 +21,13 @@ from app.models import Invitation, Partner, Registration
 from app.models.lifecycle.enums import InvitationStatus, RegistrationStatus
 from app.services.core import audit, lapse
 from app.services.core.context import ServiceContext
+from app.services.core.decisions import Decidable, decide
 from app.services.core.errors import DomainError, ErrorCode
 from app.services.core.jobs import job
 from app.services.core.pagination import Direction, Ordering, Page, PageRequest, fetch_page
 from app.services.core.principal import Permission
 from app.services.core.reasons import check_reason
-from app.services.core.scoping import visible
+from app.services.core.scoping import find_visible, visible
 from app.services.lifecycle.company_registry import (
     CompanyKey,
     conflict_error,
@@ -65,17 +66,18 @@ def _snapshot(registration: Registration) -> dict[str, Any]:
     return {key: getattr(registration, key) for key in keys}
 
 
+REVIEW = Decidable(
+    "Registration",
+    decided_at=("reviewed_at", "updated_at"),
+    reason="rejection_reason",
+    snapshot=_snapshot,
+)
+
+
 async def _load(ctx: ServiceContext, registration_id: int | None) -> Registration:
-    registration = None
-    if registration_id is not None:
-        registration = await ctx.session.scalar(
-            select(Registration)
-            .where(visible(ctx.principal, Registration), Registration.id == registration_id)
-            .with_for_update()
-        )
-    if registration is None:
-        raise DomainError(ErrorCode.NOT_FOUND, "No such registration.", ["id"])
-    return registration
+    return await find_visible(
+        ctx, Registration, registration_id, "No such registration.", lock=True
+    )
 
 
 async def _check_limit(ctx: ServiceContext, partner_id: int) -> None:
@@ -243,20 +245,15 @@ async def approve_registration(ctx: ServiceContext, registration_id: int | None)
     await lock_company(ctx, key)
     if await is_company_taken(ctx, key, exclude_registration_id=registration.id):
         raise conflict_error()
-    before = _snapshot(registration)
     now = clock.now()
-    registration.status = RegistrationStatus.APPROVED
-    registration.reviewed_at = registration.updated_at = now
-    registration.expires_at = add_days(now, get_settings().registration_validity_days)
-    await ctx.session.flush()
-    await audit.record(
+    await decide(
         ctx,
-        "registration.approve",
-        "Registration",
-        registration.id,
-        partner_id=registration.partner_id,
-        before=before,
-        after=_snapshot(registration),
+        REVIEW,
+        registration,
+        RegistrationStatus.APPROVED,
+        action="registration.approve",
+        changes={"expires_at": add_days(now, get_settings().registration_validity_days)},
+        at=now,
     )
     return registration.id
 
@@ -265,19 +262,14 @@ async def reject_registration(ctx: ServiceContext, registration_id: int | None, 
     """Reject (PLATFORM) with a reason the partner sees."""
     reason = check_reason(reason)
     registration = await _review(ctx, registration_id)
-    before = _snapshot(registration)
-    registration.status = RegistrationStatus.REJECTED
-    registration.reviewed_at = registration.updated_at = clock.now()
-    registration.rejection_reason = reason
-    await ctx.session.flush()
-    await audit.record(
+    await decide(
         ctx,
-        "registration.reject",
-        "Registration",
-        registration.id,
-        partner_id=registration.partner_id,
-        before=before,
-        after={**_snapshot(registration), "rejection_reason": reason},
+        REVIEW,
+        registration,
+        RegistrationStatus.REJECTED,
+        action="registration.reject",
+        reason=reason,
+        after={"rejection_reason": reason},
     )
     return registration.id
 
