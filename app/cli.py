@@ -276,14 +276,14 @@ def _platform_work(name: str, cycle: str) -> Any:
             ctx = ServiceContext(session, Principal.system(), "cli")
             try:
                 if name == "close":
-                    from app.services.consumption.cycles import close_cycle
+                    from app.services.consumption.cycles import close_bill_cycle
 
-                    await close_cycle(ctx, cycle)
+                    await close_bill_cycle(ctx, cycle)
                     message = f"cycle {cycle} closed (FINAL)"
                 else:
-                    from app.services.consumption.percentile import rate_cycle
+                    from app.services.consumption.percentile import rate_bandwidth_percentile
 
-                    count = await rate_cycle(ctx, cycle)
+                    count = await rate_bandwidth_percentile(ctx, cycle)
                     message = f"{count} percentile bills written for {cycle}"
             except DomainError as error:
                 await session.rollback()

@@ -22,9 +22,9 @@ from app.clock import business_tz
 from app.models import BillCycle, Customer, Partner, Product, Resource, UsageRecord
 from app.models.customers.enums import AssociationType, BillingMode, ResourceStatus, ServiceType
 from app.services.consumption.calendar import business_day, cycle_of, cycle_start
-from app.services.consumption.cycles import close_cycle
+from app.services.consumption.cycles import close_bill_cycle
 from app.services.consumption.ingest import ingest_batch
-from app.services.consumption.percentile import rate_cycle
+from app.services.consumption.percentile import rate_bandwidth_percentile
 from app.services.core.context import ServiceContext
 from app.services.core.principal import Principal
 
@@ -95,10 +95,10 @@ async def seed_consumption(session: AsyncSession, partner: Partner) -> bool:
         await ingest_batch(ctx, _samples(bandwidth, previous, rng), rate=False)
     await ingest_batch(ctx, [], rate=True)
     if bandwidth is not None:
-        await rate_cycle(ctx, previous)
+        await rate_bandwidth_percentile(ctx, previous)
     oldest = _previous(current, 3)
     if await session.get(BillCycle, oldest) is None:
-        await close_cycle(ctx, oldest)
+        await close_bill_cycle(ctx, oldest)
     return True
 
 

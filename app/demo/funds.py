@@ -87,7 +87,7 @@ async def seed_funds(session: AsyncSession, partner: Partner, tag: str) -> None:
         )
     # one customer on a budget that it has overspent: it is in arrears
     owing = resellers[-1]
-    await credit.set_credit_limit(acting, owing.id, Decimal("5000.00"))
+    await credit.set_customer_credit_limit(acting, owing.id, Decimal("5000.00"))
     await credit.charge(platform, owing, Decimal("20000.00"), reference="demo consumption")
     await withdrawals.request_withdrawal(
         acting,

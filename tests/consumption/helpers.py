@@ -124,4 +124,4 @@ async def fund(session: AsyncSession, w: World, amount: str, credit_limit: str =
         ctx, w.customer.id, AdjustmentKind.ALLOCATE, Decimal(amount)
     )
     if Decimal(credit_limit):
-        await credit.set_credit_limit(ctx, w.customer.id, Decimal(credit_limit))
+        await credit.set_customer_credit_limit(ctx, w.customer.id, Decimal(credit_limit))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 
-from app.services.consumption.percentile import rate_cycle
+from app.services.consumption.percentile import rate_bandwidth_percentile
 from app.services.consumption.verify import verify
 from tests.consumption.helpers import at, ingest, world
 from tests.consumption.percentile_helpers import FIVE_MINUTES, MAY_1, bandwidth, samples
@@ -41,7 +41,7 @@ async def test_one_day_of_288_samples(client, session):
     await ingest(session, samples(resource, MAY_1, range(1, 289)))
 
     # when
-    assert await rate_cycle(platform(session), "2026-05") == 1
+    assert await rate_bandwidth_percentile(platform(session), "2026-05") == 1
 
     # then billable = 274 Mbps, the 274th sample; 274 x 75 x 1 / 31 = 662.903225806...
     bill = await bill_of(client, session, w, resource)
@@ -70,7 +70,7 @@ async def test_ties_take_the_earliest_of_the_equal_samples(client, session):
     await ingest(session, samples(resource, MAY_1, values))
 
     # when
-    await rate_cycle(platform(session), "2026-05")
+    await rate_bandwidth_percentile(platform(session), "2026-05")
 
     # then
     bill = await bill_of(client, session, w, resource)
@@ -89,7 +89,7 @@ async def test_missing_samples_and_days_without_traffic(client, session):
     await ingest(session, records)
 
     # when
-    await rate_cycle(platform(session), "2026-05")
+    await rate_bandwidth_percentile(platform(session), "2026-05")
 
     # then floor(172 x 5 %) = 8 discarded: the five 90s and three 80s; billable 80
     bill = await bill_of(client, session, w, resource)
@@ -109,13 +109,13 @@ async def test_resource_created_mid_month_pays_its_days_with_traffic(client, ses
     await ingest(session, records)
 
     # when
-    await rate_cycle(platform(session), "2026-05")
+    await rate_bandwidth_percentile(platform(session), "2026-05")
 
     # then 40 x 75 x 12 / 31
     bill = await bill_of(client, session, w, resource)
     assert bill["daysWithTraffic"] == 12
     assert Decimal(bill["amount"]["amount"]) == Decimal("1161.29032258")
-    assert await rate_cycle(platform(session), "2026-05") == 0  # idempotent
+    assert await rate_bandwidth_percentile(platform(session), "2026-05") == 0  # idempotent
     assert await verify(session) == []
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from app.models import ConsumptionCharge, ConsumptionDetail, CustomerAccount, LedgerEntry
 from app.models.consumption.enums import DetailKind
 from app.models.funds.enums import LedgerKind
-from app.services.consumption.cycles import close_cycle
+from app.services.consumption.cycles import close_bill_cycle
 from app.services.consumption.verify import verify
 from tests.consumption.helpers import (
     at,
@@ -155,7 +155,7 @@ async def test_late_record_of_a_closed_cycle_is_a_correction_in_the_open_cycle(s
     w = await world(session)
     may = date(2026, 5, 20)
     await ingest(session, [usage(w.resource, at(may, 1), "1")])
-    await close_cycle(platform(session), "2026-05")
+    await close_bill_cycle(platform(session), "2026-05")
 
     # when a late May record arrives
     await ingest(session, [usage(w.resource, at(may, 2), "2")])

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from app.models import ConsumptionCharge, ConsumptionDetail
 from app.services.consumption import queries as consumption_queries
-from app.services.consumption.cycles import close_cycle
+from app.services.consumption.cycles import close_bill_cycle
 from app.services.consumption.queries import ConsumptionFilter, GroupBy
 from app.services.consumption.verify import verify
 from app.services.funds.verify import verify as verify_funds
@@ -63,7 +63,7 @@ async def test_details_rollups_summaries_and_ledger_agree(database, batches, clo
                 ]
                 for index, batch in enumerate(batches):
                     if index == close_may_after:
-                        await close_cycle(platform(session), "2026-05")
+                        await close_bill_cycle(platform(session), "2026-05")
                     await ingest(
                         session,
                         [

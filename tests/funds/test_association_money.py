@@ -163,7 +163,9 @@ async def test_switch_to_referral_needs_credit_repaid(client, session, world):
     partner, admin = world
     customer = await make_customer(session, partner)
     finance = await make_user(session, partner, Role.FINANCE)
-    await credit.set_credit_limit(acting_as(session, finance), customer.id, Decimal("100.00"))
+    await credit.set_customer_credit_limit(
+        acting_as(session, finance), customer.id, Decimal("100.00")
+    )
     await credit.charge(platform(session), customer, Decimal("40.00"), reference="usage")
 
     refused = await start(

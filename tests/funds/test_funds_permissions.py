@@ -79,13 +79,13 @@ async def test_credit_limit_takes_only_cny(session):
 
     # when the limit is given in another currency
     with pytest.raises(DomainErrors) as refused:
-        await credit.set_credit_limit(
+        await credit.set_customer_credit_limit(
             acting_as(session, finance), customer.id, Decimal("100.00"), "USD"
         )
 
     # then
     assert [e.code for e in refused.value.errors] == [ErrorCode.CURRENCY_NOT_SUPPORTED]
-    account = await credit.set_credit_limit(
+    account = await credit.set_customer_credit_limit(
         acting_as(session, finance), customer.id, Decimal("100.00"), "CNY"
     )
     assert account.credit_limit == Decimal("100.00")
@@ -97,7 +97,7 @@ async def test_credit_limit_refuses_viewer_before_reading_input(session):
     customer = await make_customer(session, partner)
 
     with pytest.raises(PermissionDenied):
-        await credit.set_credit_limit(
+        await credit.set_customer_credit_limit(
             acting_as(session, viewer), customer.id, Decimal("100.00"), "USD"
         )
 

@@ -166,7 +166,7 @@ async def test_rejected_request_then_customer_pays_itself(client, session, world
 async def test_customer_pays_with_credit_and_gets_its_refund(client, session, world):
     customer, token = world.customer, await customer_token(session, world.customer)
     finance = acting_as(session, await make_user(session, world.partner, Role.FINANCE))
-    await credit.set_credit_limit(finance, customer.id, Decimal("500.00"))
+    await credit.set_customer_credit_limit(finance, customer.id, Decimal("500.00"))
     created = await create_own(client, token, customer, [new_line(world.products["ecs"])])
     paid = await act(client, token, PAY_OWN, created["order"]["id"], key="p")
     assert paid["userErrors"] == []

@@ -134,8 +134,10 @@ async def ingest_usage(ctx: RequestContext, input: IngestUsageInput) -> Outcome[
 
 
 async def close_bill_cycle(ctx: RequestContext, cycle: str) -> Outcome[Any]:
-    return await run_mutation(ctx, lambda: consumption_cycles.close_cycle(ctx.service, cycle))
+    return await run_mutation(ctx, lambda: consumption_cycles.close_bill_cycle(ctx.service, cycle))
 
 
 async def rate_bandwidth_percentile(ctx: RequestContext, cycle: str) -> Outcome[int]:
-    return await run_mutation(ctx, lambda: consumption_percentile.rate_cycle(ctx.service, cycle))
+    return await run_mutation(
+        ctx, lambda: consumption_percentile.rate_bandwidth_percentile(ctx.service, cycle)
+    )

@@ -71,14 +71,21 @@ async def update_customer(ctx: RequestContext, input: UpdateCustomerInput) -> Ou
     return await run_and_load(ctx, work, ctx.loaders.customer)
 
 
-async def set_customer_frozen(
-    ctx: RequestContext, global_id: str, frozen: bool, reason: str | None
+async def freeze_customer(ctx: RequestContext, global_id: str, reason: str | None) -> Outcome[Any]:
+    customer_id = parse_id(global_id, "Customer")
+    return await run_and_load(
+        ctx,
+        lambda: service.freeze_customer(ctx.service, customer_id, reason or ""),
+        ctx.loaders.customer,
+    )
+
+
+async def unfreeze_customer(
+    ctx: RequestContext, global_id: str, reason: str | None
 ) -> Outcome[Any]:
     customer_id = parse_id(global_id, "Customer")
     return await run_and_load(
         ctx,
-        lambda: service.set_customer_frozen(
-            ctx.service, customer_id, frozen=frozen, reason=reason or ""
-        ),
+        lambda: service.unfreeze_customer(ctx.service, customer_id, reason or ""),
         ctx.loaders.customer,
     )

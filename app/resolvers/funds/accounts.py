@@ -33,7 +33,7 @@ async def set_customer_credit_limit(
     customer_id = parse_id(input.customer_id, "Customer")
 
     async def work() -> int:
-        account = await credit.set_credit_limit(
+        account = await credit.set_customer_credit_limit(
             ctx.service, customer_id, input.credit_limit, input.currency
         )
         return account.customer_id

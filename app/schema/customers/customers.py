@@ -303,7 +303,7 @@ async def freeze_customer(
     info: strawberry.Info,
     input: Annotated[FreezeCustomerInput, strawberry.argument(description="Whom, and why.")],
 ) -> FreezeCustomerPayload:
-    outcome = await resolvers.set_customer_frozen(info.context, input.id, True, input.reason)
+    outcome = await resolvers.freeze_customer(info.context, input.id, input.reason)
     return FreezeCustomerPayload(
         customer=Customer.from_row(outcome.value) if outcome.value is not None else None,
         user_errors=user_errors(outcome.errors),
@@ -314,7 +314,7 @@ async def unfreeze_customer(
     info: strawberry.Info,
     input: Annotated[UnfreezeCustomerInput, strawberry.argument(description="Whom.")],
 ) -> UnfreezeCustomerPayload:
-    outcome = await resolvers.set_customer_frozen(info.context, input.id, False, input.reason)
+    outcome = await resolvers.unfreeze_customer(info.context, input.id, input.reason)
     return UnfreezeCustomerPayload(
         customer=Customer.from_row(outcome.value) if outcome.value is not None else None,
         user_errors=user_errors(outcome.errors),

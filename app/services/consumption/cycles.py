@@ -52,7 +52,7 @@ async def cycle_states(ctx: ServiceContext, cycles: Sequence[str]) -> dict[str, 
     }
 
 
-async def close_cycle(ctx: ServiceContext, cycle: str) -> BillCycle:
+async def close_bill_cycle(ctx: ServiceContext, cycle: str) -> BillCycle:
     """Close an ended cycle (PLATFORM): rate its pending usage and percentile bills, then
     mark it FINAL."""
     ctx.principal.require_platform()
@@ -67,7 +67,7 @@ async def close_cycle(ctx: ServiceContext, cycle: str) -> BillCycle:
             ErrorCode.CYCLE_CLOSED, f"The cycle {cycle} is already closed.", ["cycle"]
         )
     await consumption_rating.rate_pending(ctx)
-    await consumption_percentile.rate_cycle(ctx, cycle, only_missing=True)
+    await consumption_percentile.rate_bandwidth_percentile(ctx, cycle, only_missing=True)
     closed = BillCycle(cycle=cycle, status=BillCycleStatus.FINAL, closed_at=clock.now())
     ctx.session.add(closed)
     await ctx.session.flush()

@@ -62,7 +62,9 @@ def percentile_of(samples: list[tuple[datetime, Decimal]]) -> Percentile:
     return Percentile(n, discarded, mbps, at, len(days))
 
 
-async def rate_cycle(ctx: ServiceContext, cycle: str, *, only_missing: bool = True) -> int:
+async def rate_bandwidth_percentile(
+    ctx: ServiceContext, cycle: str, *, only_missing: bool = True
+) -> int:
     """Bill every 95th-percentile resource with samples in `cycle` (PLATFORM); returns how
     many bills were written."""
     ctx.principal.require_platform()

@@ -240,11 +240,20 @@ async def update_customer(
     return customer.id
 
 
-async def set_customer_frozen(
-    ctx: ServiceContext, customer_id: int | None, *, frozen: bool, reason: str = ""
+async def freeze_customer(ctx: ServiceContext, customer_id: int | None, reason: str = "") -> int:
+    """Freeze a customer's account (PLATFORM): it blocks association changes
+    (CUSTOMER_FROZEN)."""
+    return await _set_frozen(ctx, customer_id, frozen=True, reason=reason)
+
+
+async def unfreeze_customer(ctx: ServiceContext, customer_id: int | None, reason: str = "") -> int:
+    """Unfreeze a frozen customer's account (PLATFORM)."""
+    return await _set_frozen(ctx, customer_id, frozen=False, reason=reason)
+
+
+async def _set_frozen(
+    ctx: ServiceContext, customer_id: int | None, *, frozen: bool, reason: str
 ) -> int:
-    """Freeze or unfreeze a customer's account (PLATFORM). A frozen account blocks
-    association changes (CUSTOMER_FROZEN)."""
     ctx.principal.require_platform()
     reason = reason.strip()
     if len(reason) > MAX_REMARK_LENGTH:

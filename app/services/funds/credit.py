@@ -47,7 +47,7 @@ def track_arrears(account: CustomerAccount) -> None:
         account.arrears_since = None
 
 
-async def set_credit_limit(
+async def set_customer_credit_limit(
     ctx: ServiceContext, customer_id: int | None, credit_limit: Decimal, currency: str = "CNY"
 ) -> CustomerAccount:
     """Set (or clear, with 0) a RESELLER customer's credit limit (FINANCE, ADMIN)."""
