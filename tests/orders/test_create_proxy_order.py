@@ -26,7 +26,14 @@ from tests.factories import (
 )
 from tests.funds.helpers import acting_as
 from tests.lifecycle.factories import make_authorization
-from tests.orders.helpers import CREATE_PROXY, create_proxy, make_world, new_line, resource_line
+from tests.orders.helpers import (
+    CREATE_PROXY,
+    create_proxy,
+    make_world,
+    new_line,
+    resource_line,
+    resources_of,
+)
 
 
 @pytest.fixture
@@ -231,3 +238,12 @@ async def test_customer_token_cannot_proxy_order(client, session, world):
         token=token,
     )
     assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+
+async def test_on_demand_order_completes_at_once(client, session, world):
+    line = {"kind": "NEW", "productId": global_id("Product", world.products["ecs_od"])}
+    created = await create_proxy(client, world.sales, world.customer, [line])
+    assert created["userErrors"] == []
+    assert created["order"]["status"] == "COMPLETED"
+    (resource,) = await resources_of(session, world.customer)
+    assert resource.expires_at is None and resource.billing_mode.value == "ON_DEMAND"
