@@ -247,3 +247,30 @@ async def test_on_demand_order_completes_at_once(client, session, world):
     assert created["order"]["status"] == "COMPLETED"
     (resource,) = await resources_of(session, world.customer)
     assert resource.expires_at is None and resource.billing_mode.value == "ON_DEMAND"
+
+
+async def test_change_spec_needs_another_product_and_a_remaining_period(client, session, world):
+    # given a running ECS and one whose period is over
+    running = await make_resource(session, world.customer, product_id=world.products["ecs"])
+    lapsed = await make_resource(
+        session,
+        world.customer,
+        product_id=world.products["ecs"],
+        expires_at=clock.now() - timedelta(days=1),
+    )
+    xl = global_id("Product", world.products["ecs_xl"])
+    same = resource_line(
+        "CHANGE_SPEC",
+        global_id("Resource", running.id),
+        productId=global_id("Product", world.products["ecs"]),
+    )
+    over = resource_line("CHANGE_SPEC", global_id("Resource", lapsed.id), productId=xl)
+
+    # when
+    to_same = await create_proxy(client, world.sales, world.customer, [same], key="same")
+    after_end = await create_proxy(client, world.sales, world.customer, [over], key="over")
+
+    # then
+    assert errors_of(to_same) == [("INVALID_INPUT", ["input", "lines", "0", "productId"])]
+    assert errors_of(after_end) == [("INVALID_STATE", ["input", "lines", "0", "resourceId"])]
+    assert await session.scalar(select(func.count()).select_from(Order)) == 0

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.models import Order
-from tests.factories import global_id, gql
+from tests.factories import global_id, gql, make_customer, make_partner
 from tests.orders.helpers import make_world, new_line
 
 
@@ -56,4 +56,35 @@ async def test_quote_names_every_rule_and_writes_nothing(client, session, world)
     assert yearly["amountDue"]["amount"]["amount"] == "3672.00"
     assert monthly["amountDue"]["amount"]["amount"] == "300.00"
     assert result["quote"]["amountDue"]["amount"] == "3972.00"
+    assert await session.scalar(select(func.count()).select_from(Order)) == 0
+
+
+async def test_a_quote_for_no_visible_customer_or_no_lines_is_refused(client, session, world):
+    # given another partner's customer
+    stranger = await make_customer(session, await make_partner(session))
+    line = [new_line(world.products["ecs"])]
+
+    # when
+    async def quote(customer_id: str, lines: list) -> dict:
+        variables = {"input": {"customerId": customer_id, "lines": lines}}
+        body = await gql(client, QUOTE, variables, token=world.sales)
+        assert "errors" not in body, body
+        return body["data"]["orderQuote"]
+
+    foreign = await quote(global_id("Customer", stranger.id), line)
+    missing = await quote(global_id("Customer", 999_999), line)
+    empty = await quote(global_id("Customer", world.customer.id), [])
+
+    # then
+    for result in (foreign, missing, empty):
+        assert result["quote"] is None
+    assert [(e["code"], e["field"]) for e in foreign["userErrors"]] == [
+        ("NOT_FOUND", ["input", "customerId"])
+    ]
+    assert [(e["code"], e["field"]) for e in missing["userErrors"]] == [
+        ("NOT_FOUND", ["input", "customerId"])
+    ]
+    assert [(e["code"], e["field"]) for e in empty["userErrors"]] == [
+        ("INVALID_INPUT", ["input", "lines"])
+    ]
     assert await session.scalar(select(func.count()).select_from(Order)) == 0

@@ -15,10 +15,19 @@ from app.models.orders.enums import OrderStatus
 from app.models.partners.enums import CertificationStatus, Role
 from app.services.core.errors import DomainError, ErrorCode
 from app.services.orders import payments
-from tests.factories import global_id, gql, make_customer, make_partner, make_user, token_for
+from tests.factories import (
+    customer_token,
+    global_id,
+    gql,
+    make_customer,
+    make_partner,
+    make_user,
+    token_for,
+)
 from tests.funds.helpers import assert_books_balance
 from tests.lifecycle.factories import make_authorization
 from tests.orders.helpers import (
+    CANCEL,
     PAY,
     allocatable,
     create_proxy,
@@ -246,3 +255,42 @@ async def test_a_refused_call_has_no_items(client, session, world):
     assert errors(bad_key["userErrors"]) == [("INVALID_INPUT", ["input", "idempotencyKey"])]
     assert too_many["items"] == []
     assert errors(too_many["userErrors"]) == [("INVALID_INPUT", ["input", "orderIds"])]
+
+
+async def test_a_cancelled_order_cannot_be_paid(client, session, world):
+    order_id = await order(client, world, 1, "cancelled")
+    body = await gql(
+        client,
+        CANCEL,
+        {"input": {"orderId": order_id, "idempotencyKey": "c"}},
+        token=world.sales,
+    )
+    assert body["data"]["cancelOrder"]["userErrors"] == []
+
+    result = await pay(client, world.finance, [order_id], key="pay")
+
+    assert errors(result["userErrors"]) == [("INVALID_STATE", ["input", "orderIds", "0"])]
+    assert "CANCELLED" in result["userErrors"][0]["message"]
+    assert await allocatable(client, world.finance) == "1000.00"
+
+
+async def test_the_same_key_for_other_orders_is_refused(client, session, world):
+    first_id, second_id = await order(client, world, 1, "a"), await order(client, world, 1, "b")
+    assert (await pay(client, world.finance, [first_id], key="same"))["userErrors"] == []
+
+    other = await pay(client, world.finance, [second_id], key="same")
+
+    assert errors(other["userErrors"]) == [("IDEMPOTENCY_KEY_REUSED", ["input", "idempotencyKey"])]
+    assert other["orders"] == []
+    assert await session.scalar(select(func.count()).select_from(OrderPayment)) == 1
+
+
+async def test_a_customer_token_cannot_pay_orders(client, session, world):
+    order_id = await order(client, world)
+    token = await customer_token(session, world.customer)
+
+    body = await gql(
+        client, PAY, {"input": {"orderIds": [order_id], "idempotencyKey": "k"}}, token=token
+    )
+
+    assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"

@@ -6,7 +6,16 @@ from __future__ import annotations
 import pytest
 
 from tests.factories import customer_token, global_id, gql
-from tests.orders.helpers import CREATE_OWN, REQUEST, errors, make_world, new_line, order
+from tests.orders.helpers import (
+    CREATE_OWN,
+    REQUEST,
+    act,
+    create_own,
+    errors,
+    make_world,
+    new_line,
+    order,
+)
 
 
 @pytest.fixture
@@ -64,3 +73,55 @@ async def test_reject_partner_payment_answers_per_item(client, session, world):
     ]
     assert result["orders"] == [{"id": own_id}]
     assert errors(result["userErrors"]) == [("INVALID_STATE", ["input", "orderIds", "0"])]
+
+
+async def reject(client, token, order_ids, reason="No.", key="r") -> dict:
+    variables = {"input": {"orderIds": order_ids, "reason": reason, "idempotencyKey": key}}
+    return await gql(client, REJECT_ITEMS, variables, token=token)
+
+
+async def test_batch_limits_and_a_blank_key(client, session, world):
+    order_id = await order(client, world, 1, "a")
+
+    too_many = await reject(client, world.finance, [global_id("Order", n) for n in range(1, 52)])
+    twice = await reject(client, world.finance, [order_id, order_id], key="twice")
+    blank = await reject(client, world.finance, [order_id], key=" ")
+
+    for body in (too_many, twice, blank):
+        assert body["data"]["rejectPartnerPayment"]["items"] == []
+    assert errors(too_many["data"]["rejectPartnerPayment"]["userErrors"]) == [
+        ("INVALID_INPUT", ["input", "orderIds"])
+    ]
+    assert errors(twice["data"]["rejectPartnerPayment"]["userErrors"]) == [
+        ("INVALID_INPUT", ["input", "orderIds"])
+    ]
+    assert errors(blank["data"]["rejectPartnerPayment"]["userErrors"]) == [
+        ("INVALID_INPUT", ["input", "idempotencyKey"])
+    ]
+
+
+async def test_a_customer_cannot_reject(client, session, world):
+    order_id = await order(client, world, 1, "a")
+    token = await customer_token(session, world.customer)
+
+    body = await reject(client, token, [order_id])
+
+    assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+
+async def test_the_same_key_with_another_reason_is_refused(client, session, world):
+    # given a rejected request
+    token = await customer_token(session, world.customer)
+    own = await create_own(client, token, world.customer, [new_line(world.products["ecs"])])
+    own_id = own["order"]["id"]
+    await act(client, token, REQUEST, own_id)
+    first = await reject(client, world.finance, [own_id], reason="Budget", key="same")
+    assert first["data"]["rejectPartnerPayment"]["userErrors"] == []
+
+    # when the key is sent again with another reason
+    other = await reject(client, world.finance, [own_id], reason="Other", key="same")
+
+    # then
+    assert errors(other["data"]["rejectPartnerPayment"]["userErrors"]) == [
+        ("IDEMPOTENCY_KEY_REUSED", ["input", "idempotencyKey"])
+    ]

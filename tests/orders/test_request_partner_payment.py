@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from app import clock
 from app.models.lifecycle.enums import AssociationChangeKind
 from app.services.lifecycle.association_rules import (
     AssociationChange,
@@ -12,14 +13,16 @@ from app.services.lifecycle.association_rules import (
     Stage,
     association_change_blockers,
 )
-from tests.factories import customer_token, gql, make_customer
+from tests.factories import customer_token, global_id, gql, make_customer
 from tests.funds.helpers import assert_books_balance, platform
 from tests.orders.helpers import (
+    CANCEL,
     REJECT,
     REQUEST,
     act,
     allocatable,
     create_own,
+    errors,
     make_world,
     new_line,
     pay,
@@ -103,3 +106,50 @@ async def test_request_rules(client, session, world, referral):
         token=world.sales,
     )
     assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+
+async def test_a_missing_or_cancelled_order_cannot_be_asked_for(client, session, world, referral):
+    customer, token = referral
+    created = await create_own(client, token, customer, [new_line(world.products["ecs"])])
+    order_id = created["order"]["id"]
+    assert (await act(client, token, CANCEL, order_id, key="cancel"))["userErrors"] == []
+
+    cancelled = await act(client, token, REQUEST, order_id, key="ask")
+    missing = await act(client, token, REQUEST, global_id("Order", 999_999), key="missing")
+
+    assert errors(cancelled["userErrors"]) == [("INVALID_STATE", ["input", "orderId"])]
+    assert errors(missing["userErrors"]) == [("NOT_FOUND", ["input", "orderId"])]
+
+
+async def test_an_ended_association_cannot_ask(client, session, world, referral):
+    customer, token = referral
+    created = await create_own(client, token, customer, [new_line(world.products["ecs"])])
+    customer.ended_at = clock.now()
+    await session.flush()
+
+    asked = await act(client, token, REQUEST, created["order"]["id"])
+
+    assert errors(asked["userErrors"]) == [("ASSOCIATION_ENDED", ["input", "orderId"])]
+
+
+async def test_the_customer_asks_again_after_a_rejection(client, session, world, referral):
+    # given a request the partner rejected
+    customer, token = referral
+    created = await create_own(client, token, customer, [new_line(world.products["ecs"])])
+    order_id = created["order"]["id"]
+    await act(client, token, REQUEST, order_id)
+    body = await gql(
+        client,
+        REJECT,
+        {"input": {"orderIds": [order_id], "reason": "Later", "idempotencyKey": "r"}},
+        token=world.finance,
+    )
+    assert body["data"]["rejectPartnerPayment"]["userErrors"] == []
+
+    # when the customer asks again
+    again = await act(client, token, REQUEST, order_id, key="again")
+
+    # then the order awaits the partner's payment once more
+    assert again["userErrors"] == []
+    assert again["order"]["awaitingPartnerPayment"] is True
+    assert again["order"]["partnerPaymentStatus"] == "REQUESTED"
