@@ -56,7 +56,7 @@ async def test_demo_orders(seeded_cli_database):
 
 async def test_demo_orders_on_postgresql(db, session):
     if db.dialect != "postgresql":
-        pytest.skip("on SQLite the seeded template is this database's kind: test_demo_orders")
+        pytest.skip("on SQLite, test_demo_orders covers the seed through the SQLite template")
 
     first = await seed(db)
     again = await seed(db)
