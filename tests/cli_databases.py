@@ -3,8 +3,10 @@
 Migrating a fresh file and running `seed-demo` took most of each CLI test's time. A session
 builds two templates through the console itself — `migrate`, then `seed-demo` on a copy — and
 each test gets its own copy (`shutil.copy`), so tests stay isolated from each other and still
-run the commands they are about against a file of their own. A test that checks `migrate` or
-`seed-demo` on an empty database asks for `empty_cli_database` and runs them itself.
+run the commands they are about against a file of their own. The seeded template keeps what its
+`seed-demo` printed (`seed_output`), so a test about seeding twice takes the template's run as
+the first and seeds its copy once more. A test that needs a database without even the schema
+asks for `empty_cli_database`.
 
 The console tests always use SQLite files (the commands are run as an operator would, against
 a file of their own), whatever `TEST_DATABASE_URL` says.
@@ -47,6 +49,7 @@ def _close_journal(path: Path) -> None:
 class Templates:
     migrated: Path
     seeded: Path
+    seed_output: str  # what the template's one `seed-demo` printed
 
 
 @pytest.fixture(scope="session")
@@ -60,21 +63,26 @@ def cli_templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Template
         _close_journal(migrated)
         shutil.copy(migrated, seeded)
         patch.setattr(settings, "database_url", _url(seeded))
-        run("seed-demo")
+        seed_output = run("seed-demo")
         _close_journal(seeded)
-    yield Templates(migrated=migrated, seeded=seeded)
+    yield Templates(migrated=migrated, seeded=seeded, seed_output=seed_output)
 
 
 @dataclass(frozen=True)
 class CliDatabase:
     path: Path
+    seed_output: str = ""  # what `seed-demo` printed when this file's data was seeded
+
+    @property
+    def url(self) -> str:
+        return _url(self.path)
 
 
-def _use(path: Path, monkeypatch: pytest.MonkeyPatch) -> CliDatabase:
+def _use(path: Path, monkeypatch: pytest.MonkeyPatch, seed_output: str = "") -> CliDatabase:
     """Point the process's settings at `path` for one test (the cached settings object is
     patched, not replaced, so later tests still share the session's settings)."""
     monkeypatch.setattr(get_settings(), "database_url", _url(path))
-    return CliDatabase(path)
+    return CliDatabase(path, seed_output)
 
 
 @pytest.fixture
@@ -97,7 +105,8 @@ def migrated_cli_database(
 def seeded_cli_database(
     cli_templates: Templates, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> CliDatabase:
-    """A copy of a file on which `migrate` and then `seed-demo` have run."""
+    """A copy of a file on which `migrate` and then `seed-demo` have run (what that
+    `seed-demo` printed is its `seed_output`)."""
     path = tmp_path / "cli.db"
     shutil.copy(cli_templates.seeded, path)
-    return _use(path, monkeypatch)
+    return _use(path, monkeypatch, cli_templates.seed_output)

@@ -196,6 +196,6 @@ async def seed_orders(session: AsyncSession, partner: Partner) -> bool:
             Principal(kind=PrincipalKind.CUSTOMER, cloud_account_id=referral.cloud_account_id),
             request_id="seed-demo",
         )
-        own = await orders.create_customer_order(customer_ctx, referral.id, [_new(ecs, months=1)])
+        own = await orders.create_order(customer_ctx, referral.id, [_new(ecs, months=1)])
         await order_payments.request_partner_payment(customer_ctx, own.id)
     return True

@@ -71,3 +71,20 @@ def test_a_mutations_schema_resolver_lives_in_its_domain(name: str, module: str)
 
 def test_tests_use_the_same_domain_words() -> None:
     assert subpackages(ROOT / "tests") == DOMAINS | {CORE}
+
+
+def defines(folder: Path, function: str) -> bool:
+    pattern = re.compile(rf"^(async )?def {function}\(", re.M)
+    return any(pattern.search(p.read_text(encoding="utf-8")) for p in folder.rglob("*.py"))
+
+
+@pytest.mark.parametrize("name, module", mutation_fields())
+def test_a_mutation_is_found_by_its_name_in_every_layer_of_its_domain(
+    name: str, module: str
+) -> None:
+    # given the domain its schema lives in
+    domain, function = module.split(".")[2], snake(name)
+    # then its resolver, its service and its test file use the same word and name
+    assert defines(ROOT / "app" / "resolvers" / domain, function), (name, "resolver")
+    assert defines(ROOT / "app" / "services" / domain, function), (name, "service")
+    assert (ROOT / "tests" / domain / f"test_{function}.py").exists(), (name, "test file")

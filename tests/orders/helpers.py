@@ -181,3 +181,44 @@ async def resources_of(session, customer) -> list[Resource]:
             .execution_options(populate_existing=True)
         )
     )
+
+
+async def create_own(client, token, customer, lines, key="own-1") -> dict:
+    body = await gql(
+        client,
+        CREATE_OWN,
+        {
+            "input": {
+                "customerId": global_id("Customer", customer.id),
+                "lines": lines,
+                "idempotencyKey": key,
+            }
+        },
+        token=token,
+    )
+    assert "errors" not in body, body
+    return body["data"]["createOrder"]
+
+
+async def act(client, token, document, order_id, key="act-1") -> dict:
+    body = await gql(
+        client, document, {"input": {"orderId": order_id, "idempotencyKey": key}}, token=token
+    )
+    assert "errors" not in body, body
+    return next(iter(body["data"].values()))
+
+
+async def order(client, world, months=1, key=None) -> str:
+    created = await create_proxy(
+        client,
+        world.sales,
+        world.customer,
+        [new_line(world.products["ecs"], count=months)],
+        key=key or f"o-{months}-{id(world)}",
+    )
+    assert created["userErrors"] == [], created
+    return created["order"]["id"]
+
+
+def errors(entries) -> list[tuple[str, list[str]]]:
+    return [(e["code"], e["field"]) for e in entries]

@@ -26,7 +26,14 @@ from tests.factories import (
 )
 from tests.funds.helpers import acting_as
 from tests.lifecycle.factories import make_authorization
-from tests.orders.helpers import CREATE_PROXY, create_proxy, make_world, new_line, resource_line
+from tests.orders.helpers import (
+    CREATE_PROXY,
+    create_proxy,
+    make_world,
+    new_line,
+    resource_line,
+    resources_of,
+)
 
 
 @pytest.fixture
@@ -231,3 +238,39 @@ async def test_customer_token_cannot_proxy_order(client, session, world):
         token=token,
     )
     assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+
+async def test_on_demand_order_completes_at_once(client, session, world):
+    line = {"kind": "NEW", "productId": global_id("Product", world.products["ecs_od"])}
+    created = await create_proxy(client, world.sales, world.customer, [line])
+    assert created["userErrors"] == []
+    assert created["order"]["status"] == "COMPLETED"
+    (resource,) = await resources_of(session, world.customer)
+    assert resource.expires_at is None and resource.billing_mode.value == "ON_DEMAND"
+
+
+async def test_change_spec_needs_another_product_and_a_remaining_period(client, session, world):
+    # given a running ECS and one whose period is over
+    running = await make_resource(session, world.customer, product_id=world.products["ecs"])
+    lapsed = await make_resource(
+        session,
+        world.customer,
+        product_id=world.products["ecs"],
+        expires_at=clock.now() - timedelta(days=1),
+    )
+    xl = global_id("Product", world.products["ecs_xl"])
+    same = resource_line(
+        "CHANGE_SPEC",
+        global_id("Resource", running.id),
+        productId=global_id("Product", world.products["ecs"]),
+    )
+    over = resource_line("CHANGE_SPEC", global_id("Resource", lapsed.id), productId=xl)
+
+    # when
+    to_same = await create_proxy(client, world.sales, world.customer, [same], key="same")
+    after_end = await create_proxy(client, world.sales, world.customer, [over], key="over")
+
+    # then
+    assert errors_of(to_same) == [("INVALID_INPUT", ["input", "lines", "0", "productId"])]
+    assert errors_of(after_end) == [("INVALID_STATE", ["input", "lines", "0", "resourceId"])]
+    assert await session.scalar(select(func.count()).select_from(Order)) == 0

@@ -132,16 +132,14 @@ async def create_order(
 ) -> Outcome[Any]:
     customer_id, line_inputs = parse_optional_id(customer_gid, "Customer"), to_lines(lines)
     outcome = await run_once(
-        lambda: service.create_customer_order.once(ctx.service, key, customer_id, line_inputs)
+        lambda: service.create_order.once(ctx.service, key, customer_id, line_inputs)
     )
     return await _load_order(ctx, outcome)
 
 
 async def pay_order(ctx: RequestContext, order_gid: str, key: str) -> Outcome[Any]:
     order_id = parse_optional_id(order_gid, "Order")
-    outcome = await run_once(
-        lambda: payments.pay_order_as_customer.once(ctx.service, key, order_id)
-    )
+    outcome = await run_once(lambda: payments.pay_order.once(ctx.service, key, order_id))
     return await _load_order(ctx, outcome)
 
 
@@ -173,7 +171,7 @@ async def reject_partner_payment(
 ) -> LoadedBulk:
     order_ids = [parse_optional_id(g, "Order") for g in order_gids]
     result = await run_bulk_once(
-        lambda: payments.reject_partner_payments.once(ctx.service, key, order_ids, reason),
+        lambda: payments.reject_partner_payment.once(ctx.service, key, order_ids, reason),
         "orderIds",
         len(order_ids),
     )

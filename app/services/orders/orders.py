@@ -179,7 +179,7 @@ async def create_proxy_order(
 
 
 @idempotent("createOrder", bind=_create_key, ids=ids_of_order)
-async def create_customer_order(
+async def create_order(
     ctx: ServiceContext, customer_id: int | None, lines: Sequence[LineInput]
 ) -> Order:
     """A customer's own order (CUSTOMER, for one of its current associations); it pays

@@ -232,7 +232,7 @@ async def _record_payment(
 
 
 @idempotent("payOrder", bind=order_key, ids=ids_of_order)
-async def pay_order_as_customer(ctx: ServiceContext, order_id: int | None) -> Order:
+async def pay_order(ctx: ServiceContext, order_id: int | None) -> Order:
     """The customer pays its own order from its account (cash, then credit).
 
     Not while the order awaits its partner's payment (after a rejection it may);
@@ -330,7 +330,7 @@ def _reject_key(order_ids: Sequence[int | None], reason: str) -> dict[str, Any]:
 
 
 @idempotent("rejectPartnerPayment", bind=_reject_key, ids=BulkResult.stored)
-async def reject_partner_payments(
+async def reject_partner_payment(
     ctx: ServiceContext, order_ids: Sequence[int | None], reason: str
 ) -> BulkResult:
     """The partner declines to pay customers' requests (FINANCE, ADMIN; up to 50), each on
