@@ -3,6 +3,7 @@ mutation's schema, resolver, service and test under its domain's word (docs/arch
 
 from __future__ import annotations
 
+import ast
 import re
 from pathlib import Path
 
@@ -88,3 +89,25 @@ def test_a_mutation_is_found_by_its_name_in_every_layer_of_its_domain(
     assert defines(ROOT / "app" / "resolvers" / domain, function), (name, "resolver")
     assert defines(ROOT / "app" / "services" / domain, function), (name, "service")
     assert (ROOT / "tests" / domain / f"test_{function}.py").exists(), (name, "test file")
+
+
+def runtime_imports(path: Path) -> set[str]:
+    """Modules a file imports when it runs (not those under `if TYPE_CHECKING:`)."""
+    found = set()
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.ImportFrom) and node.module:
+            found.add(node.module)
+        elif isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+    return found
+
+
+def test_resolvers_name_schema_types_only_for_type_hints() -> None:
+    # Data flows one way: the schema calls resolvers; a resolver may name the schema's input
+    # types in its annotations (under TYPE_CHECKING) but never imports the schema at run time.
+    offenders = {}
+    for path in (ROOT / "app" / "resolvers").rglob("*.py"):
+        schema_imports = sorted(m for m in runtime_imports(path) if m.startswith("app.schema"))
+        if schema_imports:
+            offenders[str(path.relative_to(ROOT))] = schema_imports
+    assert offenders == {}
