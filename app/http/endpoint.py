@@ -7,6 +7,7 @@ savepoint inside it, and the request commits at the end unless something unexpec
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import time
@@ -15,7 +16,7 @@ from typing import Any
 
 import orjson
 import strawberry
-from graphql import OperationType
+from graphql import GraphQLError, OperationType
 from starlette.background import BackgroundTask
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
@@ -25,6 +26,7 @@ from strawberry.types.graphql import OperationType as StrawberryOperationType
 
 from app.context import RequestContext
 from app.db import Database
+from app.http.auth import AnonymousGate, authenticate, bearer_token
 from app.http.budget import BudgetRefusal, QueryBudget
 from app.http.documents import DocumentInspector
 from app.http.errors import error_body, format_error, is_unexpected
@@ -56,25 +58,6 @@ def new_request_id(request: Request) -> str:
     return uuid.uuid4().hex
 
 
-def missing_token() -> HttpError:
-    return HttpError(
-        401,
-        "Send `Authorization: Bearer <token>` (create one with `python -m app create-token`).",
-        {"WWW-Authenticate": "Bearer"},
-    )
-
-
-def bearer_token(request: Request) -> str | None:
-    """The token of an `Authorization: Bearer <token>` header; None without the header."""
-    header = request.headers.get("authorization")
-    if header is None:
-        return None
-    scheme, _, raw = header.partition(" ")
-    if scheme.lower() != "bearer" or not raw.strip():
-        raise missing_token()
-    return raw.strip()
-
-
 def _dumps(body: Any) -> bytes:
     """Compact UTF-8 JSON; text that is not valid Unicode (a lone surrogate a client sent in
     a string and an error message repeats) is escaped instead of failing the response."""
@@ -93,6 +76,17 @@ def _json_response(body: Any, status: int, media_type: str, request_id: str) -> 
     )
 
 
+def commits(data: dict[str, Any] | None, errors: list[GraphQLError]) -> bool:
+    """Whether the request's unit of work commits.
+
+    It commits what the answer reports: nothing unexpected happened, and there is `data`. When
+    an error nulls `data` (a non-null root field failed: FORBIDDEN, BAD_USER_INPUT), the client
+    sees no result of any field, so nothing of the request is kept either: a mutation that ran
+    before the failed one in the same document is rolled back with it.
+    """
+    return data is not None and not any(is_unexpected(e) for e in errors)
+
+
 class GraphQLEndpoint:
     """ASGI endpoint for GET/POST /graphql (and GraphiQL for browsers)."""
 
@@ -106,6 +100,12 @@ class GraphQLEndpoint:
             getattr(schema, "validation_limits", ()),
         )
         self.budget = QueryBudget(schema._schema, self.documents, settings)
+        self.anonymous = AnonymousGate(
+            schema._schema,
+            self.documents,
+            settings.max_tokens,
+            getattr(schema, "validation_limits", ()),
+        )
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         started = time.perf_counter()
@@ -141,10 +141,21 @@ class GraphQLEndpoint:
             response.headers.update(error.headers)
             return response
 
+    def _request_errors(
+        self, errors: list[GraphQLError], media_type: str, request_id: str
+    ) -> Response:
+        """A document refused before execution, answered with its parse/validation errors."""
+        body = {"errors": [format_error(e, request_id) for e in errors]}
+        status = 400 if media_type == GRAPHQL_RESPONSE_JSON else 200
+        return _json_response(body, status, media_type, request_id)
+
     async def _touch(self, token_id: int) -> None:
-        async with self.database.session(write=True) as session:
+        session = self.database.session(write=True)
+        try:
             await tokens.touch(session, token_id)
-            await session.commit()
+            await session.end(commit=True)
+        finally:
+            await session.end(commit=False)  # a no-op once committed
 
     async def _execute(
         self,
@@ -165,21 +176,16 @@ class GraphQLEndpoint:
             response.headers["Allow"] = "POST"
             return response
         allowed = ALLOWED_ON_GET if request.method == "GET" else ALLOWED_ON_POST
+        if raw_token is None:
+            refused = self.anonymous.check(params.query, params.operation_name)
+            if refused is not None:
+                return self._request_errors(refused.errors, media_type, request_id)
         session = self.database.session(write=operation is OperationType.MUTATION)
         try:
             if raw_token is None:
-                if not self.documents.runs_without_token(params.query, params.operation_name):
-                    raise missing_token()
-                found: tuple[Principal, bool] | None = (Principal.anonymous(), False)
+                principal, touch_due = Principal.anonymous(), False
             else:
-                found = await tokens.authenticate(session, raw_token)
-            if found is None:
-                raise HttpError(
-                    401,
-                    "The token is unknown or revoked.",
-                    {"WWW-Authenticate": 'Bearer error="invalid_token"'},
-                )
-            principal, touch_due = found
+                principal, touch_due = await authenticate(session, raw_token)
             admission = self.budget.admit(
                 principal, params.query, params.operation_name, params.variables
             )
@@ -193,15 +199,10 @@ class GraphQLEndpoint:
                 operation_extensions=params.extensions,
             )
             errors = result.errors or []
-            if any(is_unexpected(e) for e in errors):
-                await session.rollback()
-            else:
-                await session.commit()
+            await session.end(commit=commits(result.data, errors))
         except HttpError:
-            await session.rollback()
             raise
         except BudgetRefusal as refusal:
-            await session.rollback()
             body = error_body(refusal.message, refusal.code, request_id)
             body["extensions"] = {"cost": refusal.cost}
             if refusal.code == "THROTTLED":
@@ -212,7 +213,6 @@ class GraphQLEndpoint:
             return _json_response(body, status, media_type, request_id)
         except OPERATION_ERRORS as exc:
             # No operation by that name, or not allowed over this method: a request error.
-            await session.rollback()
             if isinstance(exc, InvalidOperationTypeError):
                 status, message = 405, exc.as_http_error_reason(request.method)
             elif isinstance(exc, CannotGetOperationTypeError):
@@ -222,12 +222,15 @@ class GraphQLEndpoint:
             body = error_body(message, "BAD_REQUEST", request_id)
             return _json_response(body, status, media_type, request_id)
         except Exception:
-            await session.rollback()
             log.exception("request %s failed", request_id)
             body = error_body("Unexpected error.", "INTERNAL_SERVER_ERROR", request_id)
             return _json_response(body, 500, media_type, request_id)
         finally:
-            await session.close()
+            # Whatever happened (a refusal, a bug, the client going away and this task being
+            # cancelled), the unit of work ends: statements in flight finish, then it rolls
+            # back unless it was committed above. Shielded, so a cancellation can't cut it.
+            with contextlib.suppress(Exception):
+                await session.end(commit=False)
 
         body: dict[str, Any] = {}
         if errors:
