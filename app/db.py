@@ -3,14 +3,23 @@
 One `AsyncSession` per request (the request owns the unit of work). DataLoaders of different
 kinds dispatch their batches as concurrent tasks and graphql-core resolves root fields
 concurrently, so the request's session serializes its statements with a per-session lock.
+
+graphql-core also *cancels* sibling resolvers when an error nulls their parent (its
+`gather_with_cancel`), and a client that goes away cancels the whole request. A statement
+cancelled mid-flight leaves its connection in an unknown state, which SQLAlchemy answers by
+invalidating it: the transaction is dead (`PendingRollbackError` at the request's commit, a
+500 for an error that was the client's). So a statement, once asked for, runs to its end in a
+task of its own, shielded from the caller's cancellation; the caller that was cancelled stops
+waiting, the connection stays consistent, and `end()` waits for every statement still in
+flight before it commits or rolls back the unit of work.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -18,6 +27,7 @@ from sqlalchemy.ext.asyncio import (
     AsyncConnection,
     AsyncEngine,
     AsyncSession,
+    AsyncSessionTransaction,
     create_async_engine,
 )
 
@@ -25,67 +35,135 @@ from app.settings import Settings
 
 WRITE_OPTION = "partner_console_write"
 
+T = TypeVar("T")
+
+
+class UnitOfWorkEnded(RuntimeError):
+    """A statement asked for after the request's unit of work ended (a stray loader batch)."""
+
+
+class SerializedTransaction(AsyncSessionTransaction):
+    """A SAVEPOINT whose begin, commit and rollback are statements of the serialized session."""
+
+    session: SerializedSession
+
+    async def start(self, is_ctxmanager: bool = False) -> AsyncSessionTransaction:
+        return await self.session.run_statement(AsyncSessionTransaction.start, self, is_ctxmanager)
+
+    async def commit(self) -> None:
+        await self.session.run_statement(AsyncSessionTransaction.commit, self)
+
+    async def rollback(self) -> None:
+        await self.session.run_statement(AsyncSessionTransaction.rollback, self)
+
+    async def __aexit__(self, type_: Any, value: Any, traceback: Any) -> None:
+        await self.session.run_statement(
+            AsyncSessionTransaction.__aexit__, self, type_, value, traceback
+        )
+
 
 class SerializedSession(AsyncSession):
-    """An AsyncSession that never runs two statements at once.
+    """An AsyncSession that never runs two statements at once, and never abandons one.
 
-    The lock is re-entrant per task (`scalars()` calls `execute()` internally) and shared by
-    every awaitable entry point that touches the connection.
+    Every awaitable entry point that touches the connection runs through `run_statement`: in a
+    task of its own that holds the session's lock for the statement's whole life, shielded from
+    the caller's cancellation. The lock is re-entrant for that task (`scalars()` calls
+    `execute()` internally). `end()` closes the unit of work.
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._lock = asyncio.Lock()
         self._owner: asyncio.Task[Any] | None = None
+        self._in_flight: set[asyncio.Future[Any]] = set()
+        self._ended = False
+        self._ending: asyncio.Future[None] | None = None
 
-    @asynccontextmanager
-    async def exclusive(self) -> AsyncIterator[None]:
-        task = asyncio.current_task()
-        if self._owner is task:
-            yield
-            return
+    async def run_statement(self, fn: Callable[..., Awaitable[T]], *args: Any, **kwargs: Any) -> T:
+        """Run `fn(*args, **kwargs)` alone on the connection and to its end."""
+        if asyncio.current_task() is self._owner:
+            return await fn(*args, **kwargs)
+        if self._ended:
+            raise UnitOfWorkEnded("The request's unit of work has ended.")
+        statement = asyncio.ensure_future(self._exclusive(fn, args, kwargs))
+        self._in_flight.add(statement)
+        statement.add_done_callback(self._in_flight.discard)
+        # A cancelled caller stops waiting; the statement finishes and releases the lock.
+        return await asyncio.shield(statement)
+
+    async def _exclusive(self, fn: Callable[..., Awaitable[T]], args: Any, kwargs: Any) -> T:
         async with self._lock:
-            self._owner = task
+            self._owner = asyncio.current_task()
             try:
-                yield
+                return await fn(*args, **kwargs)
             finally:
                 self._owner = None
 
+    async def settle(self) -> None:
+        """Wait until no statement is in flight (those of cancelled callers included)."""
+        while self._in_flight:
+            await asyncio.gather(*list(self._in_flight), return_exceptions=True)
+
+    def end(self, *, commit: bool) -> asyncio.Future[None]:
+        """End the unit of work: wait for the statements in flight, refuse new ones, then
+        commit (or roll back) and close. Shielded from the caller's cancellation; idempotent
+        (a second call waits for the first, whatever it asked)."""
+        if self._ending is None:
+            self._ending = asyncio.ensure_future(self._end(commit))
+        return asyncio.shield(self._ending)
+
+    async def _end(self, commit: bool) -> None:
+        try:
+            await self.settle()
+            self._ended = True
+            if commit:
+                try:
+                    await self._exclusive(AsyncSession.commit, (self,), {})
+                except BaseException:
+                    await self._exclusive(AsyncSession.rollback, (self,), {})
+                    raise
+            else:
+                await self._exclusive(AsyncSession.rollback, (self,), {})
+        finally:
+            self._ended = True
+            await self._exclusive(AsyncSession.close, (self,), {})
+
+    def begin_nested(self) -> SerializedTransaction:
+        return SerializedTransaction(self, nested=True)
+
     async def execute(self, *args: Any, **kwargs: Any) -> Any:
-        async with self.exclusive():
-            return await super().execute(*args, **kwargs)
+        return await self.run_statement(super().execute, *args, **kwargs)
 
     async def scalar(self, *args: Any, **kwargs: Any) -> Any:
-        async with self.exclusive():
-            return await super().scalar(*args, **kwargs)
+        return await self.run_statement(super().scalar, *args, **kwargs)
 
     async def scalars(self, *args: Any, **kwargs: Any) -> Any:
-        async with self.exclusive():
-            return await super().scalars(*args, **kwargs)
+        return await self.run_statement(super().scalars, *args, **kwargs)
 
     async def get(self, *args: Any, **kwargs: Any) -> Any:
-        async with self.exclusive():
-            return await super().get(*args, **kwargs)
+        return await self.run_statement(super().get, *args, **kwargs)
 
     async def flush(self, *args: Any, **kwargs: Any) -> None:
-        async with self.exclusive():
-            await super().flush(*args, **kwargs)
+        await self.run_statement(super().flush, *args, **kwargs)
 
     async def refresh(self, *args: Any, **kwargs: Any) -> None:
-        async with self.exclusive():
-            await super().refresh(*args, **kwargs)
+        await self.run_statement(super().refresh, *args, **kwargs)
 
     async def delete(self, *args: Any, **kwargs: Any) -> None:
-        async with self.exclusive():
-            await super().delete(*args, **kwargs)
+        await self.run_statement(super().delete, *args, **kwargs)
 
     async def commit(self) -> None:
-        async with self.exclusive():
-            await super().commit()
+        await self.run_statement(super().commit)
 
     async def rollback(self) -> None:
-        async with self.exclusive():
-            await super().rollback()
+        await self.run_statement(super().rollback)
+
+    async def close(self) -> None:
+        if self._ending is not None:
+            await asyncio.shield(self._ending)
+            return
+        await self.settle()
+        await self.run_statement(super().close)
 
 
 def _configure_sqlite(engine: AsyncEngine) -> None:

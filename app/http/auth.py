@@ -1,19 +1,54 @@
-"""Bearer-token authentication, shared by /graphql and the exports.
+"""Who is calling: the bearer token (shared by /graphql and the exports), and what a caller
+without one may run.
 
 `Authorization: Bearer <token>`; a missing header or an unknown/revoked token is HTTP 401
 with a `WWW-Authenticate` challenge (DESIGN.md: Auth and tenancy).
+
+Without a token nothing runs but introspection. The gate decides before execution, from the
+document alone, and it is sound rather than hopeful: an anonymous operation executes only when
+the operation that would run was selected and every field it selects at its root, through
+every fragment and inline fragment, is `__schema`, `__type` or `__typename`. A document that
+fails to parse or validate is answered with its errors (they describe the public schema,
+nothing else) without executing; a document that can't be inspected, or whose operation can't
+be selected, does not run. That keeps GraphiQL's docs and the GraphQL-over-HTTP conformance
+checks working before a token is pasted, and nothing else.
+
+`acceptInvitation` is no exception: per DOMAIN.md a customer accepts signed in (its CUSTOMER
+token) or through the vendor's sign-up flow (PLATFORM), so the invitation token is never the
+only credential, and an anonymous call is refused here like any other mutation: one answer,
+401, whatever invitation token it carries.
 """
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
 
+from graphql import (
+    ASTValidationRule,
+    DocumentNode,
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLError,
+    GraphQLSchema,
+    InlineFragmentNode,
+    OperationDefinitionNode,
+    SelectionSetNode,
+    parse,
+    specified_rules,
+    validate,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 
+from app.http.documents import DocumentInspector
 from app.http.negotiation import HttpError
 from app.services.core.principal import Principal
 from app.services.partners import tokens
+
+META_FIELDS = frozenset({"__typename", "__schema", "__type"})
 
 
 def new_request_id(request: Request) -> str:
@@ -67,3 +102,88 @@ async def authenticate(session: AsyncSession, raw_token: str | None) -> tuple[Pr
 def http_error_code(error: HttpError) -> str:
     """The GraphQL-style error code of a request-level HTTP error."""
     return "UNAUTHENTICATED" if error.status == 401 else "BAD_REQUEST"
+
+
+@dataclass(frozen=True, slots=True)
+class Refused:
+    """The anonymous document is answered with these errors and not executed."""
+
+    errors: list[GraphQLError]
+
+
+class AnonymousGate:
+    """Decides, before execution, what a request without a token gets."""
+
+    def __init__(
+        self,
+        schema: GraphQLSchema,
+        documents: DocumentInspector,
+        max_tokens: int,
+        extra_rules: Sequence[type[ASTValidationRule]] = (),
+    ) -> None:
+        self._schema = schema
+        self._documents = documents
+        self._max_tokens = max_tokens
+        self._rules = [*specified_rules, *extra_rules]
+
+    def check(self, query: str, operation_name: str | None) -> Refused | None:
+        """None if the operation may run anonymously (it only introspects); `Refused` with
+        the document's errors if it fails to parse or validate; raises 401 otherwise."""
+        document = self._documents.parse(query)
+        if document is None:
+            try:
+                document = parse(query, max_tokens=self._max_tokens)
+            except GraphQLError as error:
+                return Refused([error])
+            # It parses, but the inspector would not look at it (too large): never run it.
+            raise missing_token()
+        if not self._documents.is_valid(query):
+            errors = list(validate(self._schema, document, self._rules))
+            if errors:
+                return Refused(errors)
+            raise missing_token()  # the inspector and this gate disagree: don't run it
+        operation = _selected_operation(document, operation_name)
+        if operation is None or not introspection_only(operation, document):
+            raise missing_token()
+        return None
+
+
+def _selected_operation(document: DocumentNode, name: str | None) -> OperationDefinitionNode | None:
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    if name is None:
+        return operations[0] if len(operations) == 1 else None
+    named = [o for o in operations if o.name is not None and o.name.value == name]
+    return named[0] if len(named) == 1 else None
+
+
+def introspection_only(operation: OperationDefinitionNode, document: DocumentNode) -> bool:
+    """True if every root field `operation` selects, through any fragment, is a meta field.
+
+    Each fragment is walked once (a fragment spread twice, or in a cycle, costs nothing more),
+    so the walk is linear in the document; a spread of an unknown fragment is not meta.
+    """
+    fragments = {
+        d.name.value: d.selection_set
+        for d in document.definitions
+        if isinstance(d, FragmentDefinitionNode)
+    }
+    pending: list[SelectionSetNode] = [operation.selection_set]
+    seen: set[str] = set()
+    while pending:
+        for selection in pending.pop().selections:
+            if isinstance(selection, FieldNode):
+                if selection.name.value not in META_FIELDS:
+                    return False
+            elif isinstance(selection, InlineFragmentNode):
+                pending.append(selection.selection_set)
+            elif isinstance(selection, FragmentSpreadNode):
+                name = selection.name.value
+                if name in seen:
+                    continue
+                seen.add(name)
+                if name not in fragments:
+                    return False
+                pending.append(fragments[name])
+            else:  # a selection kind this walk does not know: not provably meta
+                return False
+    return True

@@ -1,11 +1,8 @@
 """Looking at a GraphQL document before executing it (cached, bounded).
 
-The endpoint needs two answers ahead of execution: the operation type (SQLite takes its
-write lock up front for mutations; GET may not mutate) and whether an anonymous request may
-run it. Without a token only documents that touch no data run: introspection-only
-operations (`__typename`, `__schema`, `__type`) and documents that fail to parse or validate
-(their errors describe the public schema, nothing else). That keeps GraphiQL's docs and the
-GraphQL-over-HTTP conformance checks working before a token is pasted.
+The endpoint needs answers ahead of execution: the operation type (SQLite takes its write
+lock up front for mutations; GET may not mutate), and for a request without a token the
+parsed, validated document that `app/http/auth.py` checks is introspection only.
 """
 
 from __future__ import annotations
@@ -16,14 +13,10 @@ from functools import lru_cache
 from graphql import (
     ASTValidationRule,
     DocumentNode,
-    FieldNode,
-    FragmentSpreadNode,
     GraphQLError,
     GraphQLSchema,
-    InlineFragmentNode,
     OperationDefinitionNode,
     OperationType,
-    SelectionSetNode,
     get_operation_ast,
     parse,
     specified_rules,
@@ -70,38 +63,3 @@ class DocumentInspector:
     def operation_type(self, query: str, name: str | None) -> OperationType | None:
         operation = self.operation(query, name)
         return None if operation is None else operation.operation
-
-    def runs_without_token(self, query: str, name: str | None) -> bool:
-        """True if executing touches no data: it fails before execution or only introspects."""
-        document = self.parse(query)
-        if document is None:
-            return True
-        operation = get_operation_ast(document, name)
-        if operation is None or not self._valid(query):
-            return True
-        fragments = {
-            d.name.value: d.selection_set
-            for d in document.definitions
-            if d.kind == "fragment_definition"  # type: ignore[attr-defined]
-        }
-        return _only_meta(operation.selection_set, fragments, set())
-
-
-def _only_meta(
-    selections: SelectionSetNode, fragments: dict[str, SelectionSetNode], seen: set[str]
-) -> bool:
-    for selection in selections.selections:
-        if isinstance(selection, FieldNode):
-            if selection.name.value not in META_FIELDS:
-                return False
-        elif isinstance(selection, InlineFragmentNode):
-            if not _only_meta(selection.selection_set, fragments, seen):
-                return False
-        elif isinstance(selection, FragmentSpreadNode):
-            name = selection.name.value
-            if name in seen:
-                continue
-            seen.add(name)
-            if name not in fragments or not _only_meta(fragments[name], fragments, seen):
-                return False
-    return True

@@ -7,6 +7,7 @@ savepoint inside it, and the request commits at the end unless something unexpec
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import time
@@ -14,7 +15,7 @@ from typing import Any
 
 import orjson
 import strawberry
-from graphql import OperationType
+from graphql import GraphQLError, OperationType
 from starlette.background import BackgroundTask
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
@@ -24,7 +25,13 @@ from strawberry.types.graphql import OperationType as StrawberryOperationType
 
 from app.context import RequestContext
 from app.db import Database
-from app.http.auth import authenticate, bearer_token, http_error_code, new_request_id
+from app.http.auth import (
+    AnonymousGate,
+    authenticate,
+    bearer_token,
+    http_error_code,
+    new_request_id,
+)
 from app.http.budget import BudgetRefusal, QueryBudget
 from app.http.documents import DocumentInspector
 from app.http.errors import error_body, format_error, is_unexpected
@@ -66,6 +73,17 @@ def _json_response(body: Any, status: int, media_type: str, request_id: str) -> 
     )
 
 
+def commits(data: dict[str, Any] | None, errors: list[GraphQLError]) -> bool:
+    """Whether the request's unit of work commits.
+
+    It commits what the answer reports: nothing unexpected happened, and there is `data`. When
+    an error nulls `data` (a non-null root field failed: FORBIDDEN, BAD_USER_INPUT), the client
+    sees no result of any field, so nothing of the request is kept either: a mutation that ran
+    before the failed one in the same document is rolled back with it.
+    """
+    return data is not None and not any(is_unexpected(e) for e in errors)
+
+
 class GraphQLEndpoint:
     """ASGI endpoint for GET/POST /graphql (and GraphiQL for browsers)."""
 
@@ -79,6 +97,12 @@ class GraphQLEndpoint:
             getattr(schema, "validation_limits", ()),
         )
         self.budget = QueryBudget(schema._schema, self.documents, settings)
+        self.anonymous = AnonymousGate(
+            schema._schema,
+            self.documents,
+            settings.max_tokens,
+            getattr(schema, "validation_limits", ()),
+        )
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         started = time.perf_counter()
@@ -113,10 +137,21 @@ class GraphQLEndpoint:
             response.headers.update(error.headers)
             return response
 
+    def _request_errors(
+        self, errors: list[GraphQLError], media_type: str, request_id: str
+    ) -> Response:
+        """A document refused before execution, answered with its parse/validation errors."""
+        body = {"errors": [format_error(e, request_id) for e in errors]}
+        status = 400 if media_type == GRAPHQL_RESPONSE_JSON else 200
+        return _json_response(body, status, media_type, request_id)
+
     async def _touch(self, token_id: int) -> None:
-        async with self.database.session(write=True) as session:
+        session = self.database.session(write=True)
+        try:
             await tokens.touch(session, token_id)
-            await session.commit()
+            await session.end(commit=True)
+        finally:
+            await session.end(commit=False)  # a no-op once committed
 
     async def _execute(
         self,
@@ -137,11 +172,13 @@ class GraphQLEndpoint:
             response.headers["Allow"] = "POST"
             return response
         allowed = ALLOWED_ON_GET if request.method == "GET" else ALLOWED_ON_POST
+        if raw_token is None:
+            refused = self.anonymous.check(params.query, params.operation_name)
+            if refused is not None:
+                return self._request_errors(refused.errors, media_type, request_id)
         session = self.database.session(write=operation is OperationType.MUTATION)
         try:
-            if raw_token is None and self.documents.runs_without_token(
-                params.query, params.operation_name
-            ):
+            if raw_token is None:
                 principal, touch_due = Principal.anonymous(), False
             else:
                 principal, touch_due = await authenticate(session, raw_token)
@@ -158,15 +195,10 @@ class GraphQLEndpoint:
                 operation_extensions=params.extensions,
             )
             errors = result.errors or []
-            if any(is_unexpected(e) for e in errors):
-                await session.rollback()
-            else:
-                await session.commit()
+            await session.end(commit=commits(result.data, errors))
         except HttpError:
-            await session.rollback()
             raise
         except BudgetRefusal as refusal:
-            await session.rollback()
             body = error_body(refusal.message, refusal.code, request_id)
             body["extensions"] = {"cost": refusal.cost}
             if refusal.code == "THROTTLED":
@@ -177,7 +209,6 @@ class GraphQLEndpoint:
             return _json_response(body, status, media_type, request_id)
         except OPERATION_ERRORS as exc:
             # No operation by that name, or not allowed over this method: a request error.
-            await session.rollback()
             if isinstance(exc, InvalidOperationTypeError):
                 status, message = 405, exc.as_http_error_reason(request.method)
             elif isinstance(exc, CannotGetOperationTypeError):
@@ -187,12 +218,15 @@ class GraphQLEndpoint:
             body = error_body(message, "BAD_REQUEST", request_id)
             return _json_response(body, status, media_type, request_id)
         except Exception:
-            await session.rollback()
             log.exception("request %s failed", request_id)
             body = error_body("Unexpected error.", "INTERNAL_SERVER_ERROR", request_id)
             return _json_response(body, 500, media_type, request_id)
         finally:
-            await session.close()
+            # Whatever happened (a refusal, a bug, the client going away and this task being
+            # cancelled), the unit of work ends: statements in flight finish, then it rolls
+            # back unless it was committed above. Shielded, so a cancellation can't cut it.
+            with contextlib.suppress(Exception):
+                await session.end(commit=False)
 
         body: dict[str, Any] = {}
         if errors:

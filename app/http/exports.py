@@ -30,7 +30,12 @@ from starlette.responses import JSONResponse, Response, StreamingResponse
 
 from app.db import Database
 from app.globalid import to_global_id
-from app.http.auth import authenticate, bearer_token, http_error_code, new_request_id
+from app.http.auth import (
+    authenticate,
+    bearer_token,
+    http_error_code,
+    new_request_id,
+)
 from app.http.errors import error_body
 from app.http.negotiation import HttpError
 from app.http.parquet import DECIMAL_COLUMNS, parquet_chunks

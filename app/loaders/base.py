@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable, Hashable, Sequence
 from typing import Any
 
@@ -11,7 +12,17 @@ BatchById = Callable[[Sequence[Any]], Awaitable[dict[Any, Any]]]
 
 
 class RowLoader(DataLoader):
-    """A DataLoader of rows by id that can be primed with rows a list already fetched."""
+    """A DataLoader of rows by id that can be primed with rows a list already fetched.
+
+    A load is shielded: graphql-core cancels the resolvers beside a field whose error nulls
+    their parent, and cancelling a resolver that awaits the loader's cached future would
+    cancel that future itself, for every other field of the request waiting on the same key
+    and every later load of it (a CancelledError out of a healthy field). The caller that is
+    cancelled stops waiting; the batch and its future live on.
+    """
+
+    def load(self, key: Any) -> asyncio.Future[Any]:
+        return asyncio.shield(super().load(key))
 
     def prime_many(self, rows: Sequence[Any]) -> None:
         for row in rows:

@@ -212,6 +212,9 @@ async def accept_invitation(
     """
     kind = ctx.principal.kind
     if kind is PrincipalKind.CUSTOMER:
+        # a signed-in cloud account: never a principal of no account (what an anonymous
+        # request would carry), so the invitation token alone is never looked up
+        ctx.principal.require_customer()
         if new_account is not None:
             raise _bad("A signed-in customer accepts as its own account; omit `newAccount`.")
     elif kind is PrincipalKind.PLATFORM:
