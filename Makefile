@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test check format migrate seed-demo schema serve jobs clean
+.PHONY: run test check format migrate seed-demo schema serve jobs conformance clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -42,6 +42,9 @@ schema: $(STAMP)  ## write schema.graphql from the code
 
 jobs: $(STAMP)
 	$(BIN)/python -m app jobs run-due
+
+conformance: $(STAMP)  ## the GraphQL-over-HTTP audits (npm graphql-http) against a started server
+	PYTHON=$(CURDIR)/$(BIN)/python bash conformance/run.sh
 
 clean:
 	rm -rf $(VENV) partner_console.db*
