@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse
 from starlette.routing import Mount, Route
@@ -18,6 +19,7 @@ from app.http.endpoint import GraphQLEndpoint
 from app.http.exports import ConsumptionExport
 from app.http.graphiql import ASSETS as GRAPHIQL_ASSETS
 from app.http.parquet import prepare_parquet
+from app.http.request_id import RequestIdMiddleware
 from app.schema import schema
 from app.settings import Settings, get_settings
 
@@ -64,6 +66,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
             Route("/exports/consumption-details.parquet", ConsumptionExport(db, "parquet")),
             Mount("/graphiql", StaticFiles(directory=GRAPHIQL_ASSETS), name="graphiql"),
         ],
+        middleware=[Middleware(RequestIdMiddleware)],
         lifespan=lifespan,
     )
     app.state.database = db

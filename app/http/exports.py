@@ -37,12 +37,10 @@ from app.http.auth import (
     new_request_id,
 )
 from app.http.errors import error_body
+from app.http.export_params import parse_export_params
 from app.http.negotiation import HttpError
 from app.http.parquet import DECIMAL_COLUMNS, parquet_chunks
 from app.models import ConsumptionDetail
-from app.models.consumption.enums import DetailKind
-from app.models.customers.enums import BillingMode, ServiceType
-from app.resolvers.core.ids import parse_id
 from app.services.consumption import exports
 from app.services.consumption.queries import ConsumptionFilter
 from app.services.core.context import ServiceContext
@@ -153,50 +151,9 @@ def _values(row: Any) -> dict[str, Any]:
     }
 
 
-def _enum_list(request: Request, name: str, enum: Any) -> tuple[Any, ...] | None:
-    values = request.query_params.getlist(name)
-    if not values:
-        return None
-    try:
-        return tuple(enum(v) for v in values)
-    except ValueError as error:
-        raise BadRequest(f"{name}: {error}") from error
-
-
-def _id_list(request: Request, name: str, type_name: str) -> tuple[int, ...] | None:
-    values = request.query_params.getlist(name)
-    if not values:
-        return None
-    ids = tuple(parse_id(v, type_name) for v in values)
-    if any(i is None for i in ids):
-        raise BadRequest(f"{name} holds a value that is not a {type_name} id.")
-    return ids  # type: ignore[return-value]
-
-
 def parse_filter(request: Request) -> tuple[ConsumptionFilter, int]:
-    """The export's filter and its resume point from the query string."""
-    q = request.query_params
-    after = 0
-    if q.get("after"):
-        raw = q["after"]
-        parsed = int(raw) if raw.isdigit() else parse_id(raw, "ConsumptionDetail")
-        if parsed is None:
-            raise BadRequest("after is not a consumption detail id.")
-        after = parsed
-    regions = q.getlist("region")
-    return (
-        ConsumptionFilter(
-            cycle_from=q.get("cycleFrom"),
-            cycle_to=q.get("cycleTo"),
-            customer_ids=_id_list(request, "customerId", "Customer"),
-            service_types=_enum_list(request, "serviceType", ServiceType),
-            regions=tuple(regions) if regions else None,
-            billing_modes=_enum_list(request, "billingMode", BillingMode),
-            resource_ids=_id_list(request, "resourceId", "Resource"),
-            kinds=_enum_list(request, "kind", DetailKind),
-        ),
-        after,
-    )
+    """The export's filter and its resume point from the query string (all validated)."""
+    return parse_export_params(request.query_params)
 
 
 class ConsumptionExport:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,6 +11,9 @@ from starlette.requests import Request
 
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
 JSON = "application/json"
+# Deeper than any real request (variables nest as deep as the input types, at most ~10);
+# deeper bodies are refused before graphql-core or a recursive walk ever sees them.
+MAX_JSON_DEPTH = 64
 
 
 class HttpError(Exception):
@@ -74,13 +78,50 @@ def wants_html(request: Request) -> bool:
     return "text/html" in accept and "query" not in request.query_params
 
 
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if math.isinf(value):
+        raise ValueError(f"{text} is beyond a JSON number's range")
+    return value
+
+
+def _too_deep(value: Any) -> bool:
+    """Whether arrays and objects nest deeper than MAX_JSON_DEPTH (a walk without recursion
+    over the decoded value; the query text is one string, so this is cheap)."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict | list):
+            if depth > MAX_JSON_DEPTH:
+                return True
+            children = item.values() if isinstance(item, dict) else item
+            stack.extend((child, depth + 1) for child in children)
+    return False
+
+
+def parse_json(text: str | bytes, what: str) -> Any:
+    """Strict JSON: no NaN or Infinity (they are not JSON, and no GraphQL value), no number
+    beyond a float's range, at most MAX_JSON_DEPTH levels deep; an `HttpError` 400 else."""
+    too_deep = HttpError(400, f"{what} nests deeper than {MAX_JSON_DEPTH} levels.")
+    try:
+        value = json.loads(text, parse_constant=_refuse_constant, parse_float=_finite_float)
+    except RecursionError:  # the decoder's own guard, far deeper than ours
+        raise too_deep from None
+    except ValueError as exc:
+        raise HttpError(400, f"{what} is not valid JSON ({exc}).") from exc
+    if _too_deep(value):
+        raise too_deep
+    return value
+
+
 def _json_param(raw: str | None, name: str) -> dict[str, Any] | None:
     if raw in (None, ""):
         return None
-    try:
-        value = json.loads(raw)
-    except ValueError as exc:
-        raise HttpError(400, f"`{name}` is not valid JSON.") from exc
+    value = parse_json(raw, f"`{name}`")
     if value is not None and not isinstance(value, dict):
         raise HttpError(400, f"`{name}` must be a JSON object.")
     return value
@@ -117,10 +158,7 @@ async def read_params(request: Request) -> GraphQLParams:
     if content_type != JSON:
         raise HttpError(415, "Send the request body as `application/json`.")
     body = await request.body()
-    try:
-        data = json.loads(body)
-    except ValueError as exc:
-        raise HttpError(400, "The request body is not valid JSON.") from exc
+    data = parse_json(body, "The request body")
     if isinstance(data, list):
         raise HttpError(400, "Batched requests are not supported; send one operation per request.")
     if not isinstance(data, dict):

@@ -19,6 +19,7 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
 from app.schema.core.execution import PlainObjectExecutor
+from app.schema.core.input_rules import InputHygiene
 from app.schema.core.scalars import SCALARS
 from app.schema.roots import Mutation, Query
 from app.settings import Settings, get_settings
@@ -50,6 +51,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
         lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
         lambda: ParserCache(maxsize=settings.document_cache_size),
         lambda: AddValidationRules(limits),
+        InputHygiene,  # refused text in variables and literals, scalar errors with their path
         lambda: ValidationCache(maxsize=settings.document_cache_size),
     ]
     built = PartnerConsoleSchema(

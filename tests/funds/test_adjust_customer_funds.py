@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from app.models import Adjustment, AuditEvent, IdempotencyKey, LedgerEntry
 from app.models.customers.enums import AssociationType
 from app.models.partners.enums import CertificationStatus, Role
+from tests.core.input_helpers import assert_malformed_input
 from tests.factories import (
     customer_token,
     global_id,
@@ -150,7 +151,6 @@ async def test_retrieve_more_than_the_customer_holds(client, session, world):
     [
         ("0", "CNY", "INVALID_INPUT", ["input", "amount"]),
         ("-5.00", "CNY", "INVALID_INPUT", ["input", "amount"]),
-        ("1.234", "CNY", "INVALID_INPUT", ["input", "amount"]),
         ("10000000.01", "CNY", "AMOUNT_LIMITED", ["input", "amount"]),
         ("10.00", "USD", "CURRENCY_NOT_SUPPORTED", ["input", "currency"]),
     ],
@@ -175,6 +175,21 @@ async def test_non_numbers_are_rejected_by_the_scalar(client, session, world, am
 
     assert "data" not in body or body["data"] is None
     assert body["errors"]
+
+
+@pytest.mark.parametrize(
+    "amount", ["1.234", "1e3", "1_000", "\uff11\uff10\uff10", " 5", "5.", ".5"]
+)
+async def test_malformed_amounts_are_refused_before_the_rules(client, session, world, amount):
+    # given
+    _partner, customer, token = world
+
+    # when: well-formed amounts have at most 2 decimals, ASCII digits, no exponent
+    body = await gql(client, ADJUST, adjust_input(customer, amount=amount), token=token)
+
+    # then
+    assert_malformed_input(body, "$input", ".amount", "Amount")
+    assert await session.scalar(select(func.count()).select_from(IdempotencyKey)) == 0
 
 
 async def test_referral_customer(client, session, world):

@@ -13,6 +13,7 @@ from app.models.customers.enums import AssociationType
 from app.models.funds.enums import LedgerKind
 from app.models.partners.enums import Role
 from tests.conftest import NOW
+from tests.core.input_helpers import assert_malformed_input
 from tests.factories import (
     customer_token,
     global_id,
@@ -256,7 +257,7 @@ async def test_confirmation_with_a_bad_amount(client, session, world):
         client, CONFIRM, confirm_input(ordered["id"], amount="100.001"), token=platform
     )
 
-    assert errors_of(body, "confirmRechargePayment") == [("INVALID_INPUT", ["input", "amount"])]
+    assert_malformed_input(body, "$input", ".amount", "at most 2 decimals")
     assert await count(session, LedgerEntry) == 0
 
 

@@ -13,6 +13,7 @@ from app.models.customers.enums import AssociationType
 from app.models.funds.enums import LedgerKind
 from app.models.partners.enums import Role
 from app.services.funds import credit
+from tests.core.input_helpers import assert_malformed_input
 from tests.factories import (
     customer_token,
     global_id,
@@ -160,8 +161,6 @@ async def test_the_wechat_cap_does_not_apply_to_other_channels(client, session, 
         ("ALIPAY", "0", "CNY", "INVALID_INPUT", ["input", "amount"]),
         ("ALIPAY", "0.00", "CNY", "INVALID_INPUT", ["input", "amount"]),
         ("ALIPAY", "-10.00", "CNY", "INVALID_INPUT", ["input", "amount"]),
-        ("ALIPAY", "10.001", "CNY", "INVALID_INPUT", ["input", "amount"]),
-        ("WECHAT", "0.005", "CNY", "INVALID_INPUT", ["input", "amount"]),
         ("ALIPAY", "10000000.01", "CNY", "AMOUNT_LIMITED", ["input", "amount"]),
         ("ALIPAY", "10.00", "USD", "CURRENCY_NOT_SUPPORTED", ["input", "currency"]),
         ("ALIPAY", "10.00", "cny", "CURRENCY_NOT_SUPPORTED", ["input", "currency"]),
@@ -176,6 +175,22 @@ async def test_bad_orders(client, session, world, channel, amount, currency, cod
 
     # then
     assert errors_of(body, "createRecharge")[0] == (code, field)
+    assert await count(session, Recharge) == 0
+    assert await count(session, IdempotencyKey) == 0
+
+
+@pytest.mark.parametrize(("channel", "amount"), [("ALIPAY", "10.001"), ("WECHAT", "0.005")])
+async def test_amounts_with_more_than_two_decimals_are_malformed(
+    client, session, world, channel, amount
+):
+    # given
+    _, token, _ = world
+
+    # when
+    body = await gql(client, CREATE, create_input(channel, amount), token=token)
+
+    # then
+    assert_malformed_input(body, "$input", ".amount", "at most 2 decimals")
     assert await count(session, Recharge) == 0
     assert await count(session, IdempotencyKey) == 0
 

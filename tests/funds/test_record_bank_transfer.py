@@ -6,6 +6,7 @@ import pytest
 
 from app.models import IdempotencyKey, LedgerEntry, LedgerTransaction, Recharge
 from app.models.partners.enums import Role
+from tests.core.input_helpers import assert_malformed_input
 from tests.factories import (
     gql,
     make_partner,
@@ -142,7 +143,6 @@ async def test_partner_cannot_record_a_bank_transfer(client, session, world, rol
     [
         ("0", "CNY", "b", "INVALID_INPUT", ["input", "amount"]),
         ("-1.00", "CNY", "b", "INVALID_INPUT", ["input", "amount"]),
-        ("1.001", "CNY", "b", "INVALID_INPUT", ["input", "amount"]),
         ("10000000.01", "CNY", "b", "AMOUNT_LIMITED", ["input", "amount"]),
         ("1.00", "USD", "b", "CURRENCY_NOT_SUPPORTED", ["input", "currency"]),
         ("1.00", "CNY", " ", "INVALID_INPUT", ["input", "paymentReference"]),
@@ -159,6 +159,16 @@ async def test_bad_bank_transfers(client, session, world, amount, currency, refe
     )
 
     assert errors_of(body, "recordBankTransfer")[0] == (code, field)
+    assert await count(session, Recharge) == 0
+    assert await count(session, IdempotencyKey) == 0
+
+
+async def test_an_amount_with_three_decimals_is_malformed(client, session, world):
+    partner, _token, platform = world
+
+    body = await gql(client, BANK_TRANSFER, transfer_input(partner, "b", "1.001"), token=platform)
+
+    assert_malformed_input(body, "$input", ".amount", "at most 2 decimals")
     assert await count(session, Recharge) == 0
     assert await count(session, IdempotencyKey) == 0
 

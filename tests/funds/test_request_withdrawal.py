@@ -12,6 +12,7 @@ from app.models.customers.enums import AssociationType
 from app.models.funds.enums import LedgerKind
 from app.models.partners.enums import Role
 from tests.conftest import NOW
+from tests.core.input_helpers import assert_malformed_input
 from tests.factories import (
     customer_token,
     global_id,
@@ -254,7 +255,6 @@ async def test_rejected_incentive_rebate_frees_the_incentive(client, session, wo
     [
         ("0", "CNY", "INVALID_INPUT", ["input", "amount"]),
         ("-1.00", "CNY", "INVALID_INPUT", ["input", "amount"]),
-        ("1.001", "CNY", "INVALID_INPUT", ["input", "amount"]),
         ("10000000.01", "CNY", "AMOUNT_LIMITED", ["input", "amount"]),
         ("1.00", "USD", "CURRENCY_NOT_SUPPORTED", ["input", "currency"]),
     ],
@@ -269,6 +269,16 @@ async def test_bad_amounts(client, session, world, amount, currency, code, field
     ):
         body = await gql(client, REQUEST, variables, token=token)
         assert errors_of(body, "requestWithdrawal")[0] == (code, field)
+    assert await session.scalar(select(func.count()).select_from(Withdrawal)) == 0
+
+
+async def test_an_amount_with_three_decimals_is_malformed(client, session, world):
+    partner, token, _ = world
+    paid = await recharge(session, partner, "1000.00", channel=BANK)
+
+    for variables in (request_input(amount="1.001"), original_route(paid, "1.001")):
+        body = await gql(client, REQUEST, variables, token=token)
+        assert_malformed_input(body, "$input", ".amount", "at most 2 decimals")
     assert await session.scalar(select(func.count()).select_from(Withdrawal)) == 0
 
 

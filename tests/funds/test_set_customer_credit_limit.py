@@ -10,6 +10,7 @@ from sqlalchemy import select
 from app.models import AuditEvent
 from app.models.customers.enums import AssociationType
 from app.models.partners.enums import Role
+from tests.core.input_helpers import assert_malformed_input
 from tests.factories import (
     customer_token,
     global_id,
@@ -116,8 +117,6 @@ async def test_zero_clears_the_limit(client, session, world, zero):
     [
         ("-0.01", "CNY", "INVALID_INPUT", ["input", "creditLimit"]),
         ("-500.00", "CNY", "INVALID_INPUT", ["input", "creditLimit"]),
-        ("1.234", "CNY", "INVALID_INPUT", ["input", "creditLimit"]),
-        ("0.001", "CNY", "INVALID_INPUT", ["input", "creditLimit"]),
         ("10000000.01", "CNY", "AMOUNT_LIMITED", ["input", "creditLimit"]),
         ("100.00", "USD", "CURRENCY_NOT_SUPPORTED", ["input", "currency"]),
     ],
@@ -135,6 +134,20 @@ async def test_bad_limits(client, session, world, limit, currency, code, field):
     # then
     assert errors_of(body) == [(code, field)]
     assert body["data"]["setCustomerCreditLimit"]["customer"] is None
+    assert (await position(client, token, customer))["creditLimit"] == "200.00"
+
+
+@pytest.mark.parametrize("limit", ["1.234", "0.001"])
+async def test_limits_with_more_than_two_decimals_are_malformed(client, session, world, limit):
+    # given
+    _partner, customer, token = world
+    await set_limit(client, token, customer, "200.00")
+
+    # when
+    body = await gql(client, SET_LIMIT, limit_input(customer, limit), token=token)
+
+    # then
+    assert_malformed_input(body, "$input", ".creditLimit", "at most 2 decimals")
     assert (await position(client, token, customer))["creditLimit"] == "200.00"
 
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.models import AuditEvent, Registration
 from app.models.lifecycle.enums import RegistrationStatus
 from app.models.partners.enums import CertificationStatus, Role
 from app.services.lifecycle.company_registry import CONFLICT_MESSAGE
+from tests.core.input_helpers import assert_malformed_input
 from tests.factories import (
     customer_token,
     gql,
@@ -95,7 +96,7 @@ async def test_every_invalid_field_is_reported(client, session):
                 "contactEmail": "not-an-email",
                 "contactPhone": "12",
                 "creditCode": "123",
-                "expectedMonthlySpend": "-1.005",
+                "expectedMonthlySpend": "-1.00",
                 "note": "x" * 501,
             }
         },
@@ -112,6 +113,24 @@ async def test_every_invalid_field_is_reported(client, session):
         ("INVALID_INPUT", "expectedMonthlySpend"),
         ("INVALID_INPUT", "note"),
     }
+
+
+@pytest.mark.parametrize("spend", ["-1.005", "2e4", "20,000", "\uff12\uff10\uff10\uff10\uff10"])
+async def test_a_malformed_expected_spend_is_refused_before_the_rules(client, session, spend):
+    # given
+    _, token = await sales_token(session)
+
+    # when
+    body = await gql(
+        client,
+        SUBMIT,
+        {"input": company(expectedMonthlySpend=spend)},
+        token=token,
+    )
+
+    # then
+    assert_malformed_input(body, "$input", ".expectedMonthlySpend", "Amount")
+    assert await session.scalar(select(func.count()).select_from(Registration)) == 0
 
 
 async def test_an_expired_certification_cannot_register(client, session, frozen_clock):

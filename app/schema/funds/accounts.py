@@ -10,6 +10,7 @@ import strawberry
 from app.resolvers.funds import accounts as resolvers
 from app.schema.core.errors import UserError
 from app.schema.core.money import Money, money
+from app.schema.core.scalars import Amount
 from app.services.funds.accounts import CustomerPosition
 
 if TYPE_CHECKING:
@@ -99,7 +100,7 @@ class PartnerAccount:
 @strawberry.input(description="A customer's new credit limit (0 clears it).")
 class SetCustomerCreditLimitInput:
     customer_id: strawberry.ID = strawberry.field(description="A RESELLER customer.")
-    credit_limit: Decimal = strawberry.field(description="Zero or more, at most 2 decimals.")
+    credit_limit: Amount = strawberry.field(description="Zero or more, at most 2 decimals.")
     currency: str = strawberry.field(default="CNY", description="Must be CNY.")
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
@@ -14,6 +13,7 @@ from app.resolvers.partners import partners as partner_resolvers
 from app.schema.core.errors import UserError
 from app.schema.core.money import Money, money
 from app.schema.core.relay import DateTimeRange, Node
+from app.schema.core.scalars import Amount
 from app.schema.funds.enums import AdjustmentInputKind, AdjustmentKind
 from app.schema.partners.partners import PartnerUser
 
@@ -79,7 +79,7 @@ class AdjustmentRecordFilter:
 class AdjustCustomerFundsInput:
     customer_id: strawberry.ID = strawberry.field(description="The customer.")
     kind: AdjustmentInputKind = strawberry.field(description="ALLOCATE or RETRIEVE.")
-    amount: Decimal = strawberry.field(description="Greater than 0, at most 2 decimals.")
+    amount: Amount = strawberry.field(description="Greater than 0, at most 2 decimals.")
     currency: str = strawberry.field(default="CNY", description="Must be CNY.")
     remark: str = strawberry.field(default="", description="Note, at most 200 characters.")
     idempotency_key: str = strawberry.field(

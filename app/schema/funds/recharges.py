@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
@@ -13,6 +12,7 @@ from app.resolvers.funds import recharges as resolvers
 from app.schema.core.errors import UserError
 from app.schema.core.money import Money, money
 from app.schema.core.relay import Node
+from app.schema.core.scalars import Amount
 from app.schema.funds.enums import RechargeChannel, RechargeStatus
 
 if TYPE_CHECKING:
@@ -96,7 +96,7 @@ class RechargeFilter:
 @strawberry.input(description="Order an online recharge.")
 class CreateRechargeInput:
     channel: RechargeChannel = strawberry.field(description="ALIPAY, WECHAT or UNIONPAY.")
-    amount: Decimal = strawberry.field(description="Greater than 0, at most 2 decimals.")
+    amount: Amount = strawberry.field(description="Greater than 0, at most 2 decimals.")
     currency: str = strawberry.field(default="CNY", description="Must be CNY.")
     customer_id: strawberry.ID | None = strawberry.field(
         default=None,
@@ -109,7 +109,7 @@ class CreateRechargeInput:
 class ConfirmRechargePaymentInput:
     recharge_id: strawberry.ID = strawberry.field(description="The recharge order.")
     payment_reference: str = strawberry.field(description="The channel's payment reference.")
-    amount: Decimal = strawberry.field(description="Amount paid; must equal the order.")
+    amount: Amount = strawberry.field(description="Amount paid; must equal the order.")
     currency: str = strawberry.field(default="CNY", description="Must be CNY.")
     paid_at: datetime | None = strawberry.field(
         default=None, description="When it was paid (default: now)."
@@ -122,7 +122,7 @@ class RecordBankTransferInput:
     remittance_account: str = strawberry.field(
         description="The partner's dedicated remittance account number."
     )
-    amount: Decimal = strawberry.field(description="Amount received.")
+    amount: Amount = strawberry.field(description="Amount received.")
     currency: str = strawberry.field(default="CNY", description="Must be CNY.")
     payment_reference: str = strawberry.field(description="The bank's transfer reference.")
     paid_at: datetime | None = strawberry.field(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal
 from typing import Annotated, Any
 
 import strawberry
@@ -13,6 +12,7 @@ from app.resolvers.funds import withdrawals as resolvers
 from app.schema.core.errors import UserError
 from app.schema.core.money import Money, money
 from app.schema.core.relay import Node
+from app.schema.core.scalars import Amount
 from app.schema.funds.enums import WithdrawalRoute, WithdrawalStatus
 from app.schema.funds.recharges import Recharge
 from app.services.core.masking import mask_card_number
@@ -89,7 +89,7 @@ class BankCardInput:
 @strawberry.input(description="Ask to withdraw money.")
 class RequestWithdrawalInput:
     route: WithdrawalRoute = strawberry.field(description="How it leaves.")
-    amount: Decimal = strawberry.field(description="Greater than 0, at most 2 decimals.")
+    amount: Amount = strawberry.field(description="Greater than 0, at most 2 decimals.")
     currency: str = strawberry.field(default="CNY", description="Must be CNY.")
     recharge_id: strawberry.ID | None = strawberry.field(
         default=None, description="ORIGINAL_ROUTE: the recharge to return."

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
@@ -14,6 +13,7 @@ from app.schema.core.enums import OrderDirection
 from app.schema.core.errors import UserError, user_errors
 from app.schema.core.money import Money
 from app.schema.core.relay import DateTimeRange, Node
+from app.schema.core.scalars import Amount
 from app.schema.lifecycle.enums import RegistrationOrderField, RegistrationStatus
 from app.schema.partners.partners import Partner, PartnerUser
 from app.services.lifecycle.registrations import effective_status
@@ -134,7 +134,7 @@ class SubmitRegistrationInput:
     )
     industry: str | None = strawberry.field(default=None, description="Industry.")
     region: str | None = strawberry.field(default=None, description="Region.")
-    expected_monthly_spend: Decimal | None = strawberry.field(
+    expected_monthly_spend: Amount | None = strawberry.field(
         default=None, description="Expected monthly spend in CNY (at most 2 decimals)."
     )
     note: str | None = strawberry.field(default=None, description="Note (at most 500 characters).")
@@ -152,7 +152,7 @@ class UpdateRegistrationInput:
     contact_phone: str | None = strawberry.field(default=None, description="Contact phone.")
     industry: str | None = strawberry.field(default=None, description="Industry.")
     region: str | None = strawberry.field(default=None, description="Region.")
-    expected_monthly_spend: Decimal | None = strawberry.field(
+    expected_monthly_spend: Amount | None = strawberry.field(
         default=None, description="Expected monthly spend in CNY."
     )
     note: str | None = strawberry.field(default=None, description="Note.")

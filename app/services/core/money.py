@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 
 from app.services.core.errors import DomainError, ErrorCode, FieldPath
 from app.settings import get_settings
@@ -19,7 +19,17 @@ def round_cents(value: Decimal) -> Decimal:
 def check_amount(
     amount: Decimal, field: FieldPath = ("amount",), *, allow_zero: bool = False
 ) -> list[DomainError]:
-    """Errors of an amount input: positive (or zero), at most 2 decimals, at most the cap."""
+    """Errors of an amount input: positive (or zero), at most 2 decimals, at most the cap.
+
+    Total for any Decimal (the API's `Amount` scalar already bounds the shape; the CLI and
+    jobs may not): the checks run at a precision no input reaches, so a huge or exotic value
+    is a userError, never `InvalidOperation`.
+    """
+    with localcontext(prec=1000):
+        return _amount_errors(amount, field, allow_zero)
+
+
+def _amount_errors(amount: Decimal, field: FieldPath, allow_zero: bool) -> list[DomainError]:
     errors = []
     try:
         finite = amount.is_finite()
@@ -30,7 +40,7 @@ def check_amount(
     if amount < 0 or (amount == 0 and not allow_zero):
         bound = "zero or more" if allow_zero else "greater than zero"
         errors.append(DomainError(ErrorCode.INVALID_INPUT, f"The amount must be {bound}.", field))
-    if amount != amount.quantize(CENT, rounding=ROUND_HALF_UP):
+    if amount.adjusted() < 900 and amount != amount.quantize(CENT, rounding=ROUND_HALF_UP):
         errors.append(
             DomainError(ErrorCode.INVALID_INPUT, "The amount has at most 2 decimal places.", field)
         )

@@ -11,9 +11,10 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -21,6 +22,7 @@ from sqlalchemy import ColumnElement, Select, and_, func, literal_column, or_, s
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.services.core.errors import BadRequest
+from app.services.core.text import text_problem
 from app.settings import get_settings
 
 
@@ -94,10 +96,15 @@ def _encode_value(value: Any) -> Any:
 
 
 MAX_ID = 2**63 - 1
+MIN_INT = -(2**63)
+MAX_CURSOR_LENGTH = 1024  # a real cursor is well under 200 characters
+_BASE64URL = re.compile(r"[A-Za-z0-9_-]*", re.ASCII)
 
 
 def _decode_value(ordering: Ordering, value: Any) -> Any:
-    """The sort value, checked against the ordering's column (a tampered cursor is refused)."""
+    """The sort value, checked against the ordering's column (a tampered cursor is refused):
+    of the column's type, within what the database stores (64-bit integers, text without NUL
+    or lone surrogates, dates and times a UTC column can hold)."""
     if value is None:
         if ordering.nullable:
             return None
@@ -109,14 +116,18 @@ def _decode_value(ordering: Ordering, value: Any) -> Any:
         moment = datetime.fromisoformat(value["t"])
         if moment.tzinfo is None:
             raise ValueError("naive timestamp")
-        return moment
+        return moment.astimezone(UTC)  # OverflowError beyond year 1-9999 in UTC
     if expected is date:
         if not (isinstance(value, dict) and set(value) == {"d"} and isinstance(value["d"], str)):
             raise ValueError("not a date")
         return date.fromisoformat(value["d"])
     if expected is str and isinstance(value, str):
+        if text_problem(value):
+            raise ValueError("text the column cannot hold")
         return value
     if expected is int and isinstance(value, int) and not isinstance(value, bool):
+        if not MIN_INT <= value <= MAX_ID:
+            raise ValueError("integer beyond 64 bits")
         return value
     raise ValueError("wrong sort value type")
 
@@ -131,14 +142,29 @@ def encode_cursor(ordering: Ordering, sort_value: Any, row_id: int) -> str:
 def decode_cursor(ordering: Ordering, cursor: str) -> tuple[Any, int]:
     """The (sort value, id) inside `cursor`; `BadRequest` if it is malformed or foreign."""
     try:
+        if len(cursor) > MAX_CURSOR_LENGTH or not _BASE64URL.fullmatch(cursor):
+            raise ValueError("not base64url")
         padded = cursor + "=" * (-len(cursor) % 4)
-        tag, value, row_id = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        decoded = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        if not isinstance(decoded, list) or len(decoded) != 3:
+            raise ValueError("not a cursor")
+        tag, value, row_id = decoded
         if not isinstance(row_id, int) or isinstance(row_id, bool) or not 0 < row_id <= MAX_ID:
             raise ValueError("bad id")
+        if not isinstance(tag, str):
+            raise ValueError("bad tag")
         if tag == ordering.cursor_tag:
             value = _decode_value(ordering, value)
-    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError) as exc:
-        raise BadRequest(f"Malformed cursor {cursor!r}.") from exc
+    except (
+        ValueError,
+        TypeError,
+        OverflowError,
+        RecursionError,
+        binascii.Error,
+        UnicodeDecodeError,
+    ) as exc:
+        shown = cursor if len(cursor) <= 80 else cursor[:77] + "..."
+        raise BadRequest(f"Malformed cursor {shown!r}.") from exc
     if tag != ordering.cursor_tag:
         raise BadRequest(
             f"The cursor {cursor!r} belongs to another ordering; "
