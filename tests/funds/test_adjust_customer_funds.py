@@ -355,7 +355,9 @@ async def test_another_partners_same_key_is_independent(client, session, world):
     other_token = await token_for(session, await make_user(session, other, Role.FINANCE))
 
     mine = await gql(client, ADJUST, adjust_input(customer, key="shared"), token=token)
-    theirs = await gql(client, ADJUST, adjust_input(other_customer, key="shared"), token=other_token)
+    theirs = await gql(
+        client, ADJUST, adjust_input(other_customer, key="shared"), token=other_token
+    )
 
     assert theirs["data"]["adjustCustomerFunds"]["userErrors"] == []
     assert (
