@@ -353,12 +353,21 @@ async def cancel_order(ctx: ServiceContext, order_id: int | None) -> Order:
 async def close_unpaid_orders(ctx: ServiceContext) -> str:
     """Store CLOSED on orders left unpaid past their `close_at` (reads show it already)."""
     now = clock.now()
-    result = await ctx.session.execute(
+    closed = await ctx.session.execute(
         update(Order)
         .where(Order.status == OrderStatus.PENDING_PAYMENT, Order.close_at <= now)
         .values(status=OrderStatus.CLOSED, closed_at=Order.close_at)
+        .returning(Order.id, Order.partner_id)
     )
-    return f"{result.rowcount or 0} unpaid orders closed"  # type: ignore[attr-defined]
+    count = await audit.record_each(
+        ctx,
+        "order.close",
+        "Order",
+        closed.tuples().all(),
+        before={"status": OrderStatus.PENDING_PAYMENT},
+        after={"status": OrderStatus.CLOSED},
+    )
+    return f"{count} unpaid orders closed"
 
 
 @register_blocker
