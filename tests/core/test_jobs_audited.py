@@ -181,3 +181,24 @@ async def test_run_due_audits_under_the_jobs_name(db, session, frozen_clock):
     )
     assert event is not None and event.request_id == "job:resources.expire"
     assert event.after == {"status": "EXPIRED"} and event.partner_id == customer.partner_id
+
+
+async def test_a_blocked_auto_approval_is_audited_once_per_change_of_reasons(session):
+    # given an overdue request of a customer in arrears (which blocks a disassociation)
+    customer = await make_customer(session, await make_partner(session))
+    await credit.charge(platform(session), customer, Decimal("10.00"), reference="test:owing")
+    await make_disassociation_request(session, customer, filed_at=clock.now() - timedelta(days=16))
+    job = load_registry()["disassociation_requests.auto_approve"]
+    ctx = ServiceContext(session, Principal.system(), request_id="job:block")
+
+    # when the job runs twice
+    first = await job.run(ctx)
+    await job.run(ctx)
+    await session.flush()
+
+    # then the block is one event
+    actions = (
+        await session.scalars(select(AuditEvent.action).where(AuditEvent.request_id == "job:block"))
+    ).all()
+    assert "1 blocked" in first
+    assert actions == ["disassociation_request.block"]
