@@ -172,7 +172,7 @@ async def expire_resources(ctx: ServiceContext) -> str:
         ctx,
         "resource.expire",
         "Resource",
-        expired.tuples().all(),
+        expired.all(),
         before={"status": ResourceStatus.ACTIVE},
         after={"status": ResourceStatus.EXPIRED},
     )

@@ -191,7 +191,7 @@ async def _audit_resources(
         ctx,
         action,
         "Resource",
-        changed.tuples().all(),
+        changed.all(),
         before={"status": before} if before is not None else None,
         after={"status": after},
     )

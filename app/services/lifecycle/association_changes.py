@@ -290,7 +290,7 @@ async def expire_association_changes(ctx: ServiceContext) -> str:
         ctx,
         "association_change.expire",
         "AssociationChangeRequest",
-        expired.tuples().all(),
+        expired.all(),
         before={"status": AssociationChangeStatus.PENDING},
         after={"status": AssociationChangeStatus.EXPIRED},
     )

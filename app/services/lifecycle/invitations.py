@@ -375,7 +375,7 @@ async def expire_invitations(ctx: ServiceContext) -> str:
         ctx,
         "invitation.expire",
         "Invitation",
-        expired.tuples().all(),
+        expired.all(),
         before={"status": InvitationStatus.SENT},
         after={"status": InvitationStatus.EXPIRED},
     )

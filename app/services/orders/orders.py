@@ -363,7 +363,7 @@ async def close_unpaid_orders(ctx: ServiceContext) -> str:
         ctx,
         "order.close",
         "Order",
-        closed.tuples().all(),
+        closed.all(),
         before={"status": OrderStatus.PENDING_PAYMENT},
         after={"status": OrderStatus.CLOSED},
     )
