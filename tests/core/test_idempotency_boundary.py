@@ -26,7 +26,13 @@ def _bind(value: int, *, note: str = "") -> dict[str, Any]:
     return {"value": value, "note": note}
 
 
-@idempotent("testDouble", bind=_bind, ids=lambda doubled: {"doubled": doubled})
+async def _authorize(ctx: ServiceContext, value: int, *, note: str = "") -> None:
+    return None
+
+
+@idempotent(
+    "testDouble", bind=_bind, authorize=_authorize, ids=lambda doubled: {"doubled": doubled}
+)
 async def double(ctx: ServiceContext, value: int, *, note: str = "") -> int:
     calls.append(value)
     if value == 13:

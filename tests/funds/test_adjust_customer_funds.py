@@ -344,7 +344,8 @@ async def test_invalid_input_stores_no_key(client, session, world):
     assert body["data"]["adjustCustomerFunds"]["userErrors"] == []
 
 
-async def test_keys_belong_to_their_principal(client, session, world):
+async def test_keys_belong_to_the_partner_not_the_user(client, session, world):
+    # issue 12: a retry under another user of the same partner replays (it used to run again)
     partner, customer, token = world
     admin = await make_user(session, partner, Role.ADMIN)
 
@@ -355,9 +356,31 @@ async def test_keys_belong_to_their_principal(client, session, world):
 
     assert (
         mine["data"]["adjustCustomerFunds"]["adjustment"]["id"]
+        == theirs["data"]["adjustCustomerFunds"]["adjustment"]["id"]
+    )
+    assert theirs["data"]["adjustCustomerFunds"]["userErrors"] == []
+    assert await partner_allocatable(client, token) == "900.00"
+
+
+async def test_another_partners_same_key_is_independent(client, session, world):
+    _partner, customer, token = world
+    other = await make_partner(session)
+    other_customer = await make_customer(session, other)
+    await recharge(session, other, "1000.00")
+    other_token = await token_for(session, await make_user(session, other, Role.FINANCE))
+
+    mine = await gql(client, ADJUST, adjust_input(customer, key="shared"), token=token)
+    theirs = await gql(
+        client, ADJUST, adjust_input(other_customer, key="shared"), token=other_token
+    )
+
+    assert theirs["data"]["adjustCustomerFunds"]["userErrors"] == []
+    assert (
+        mine["data"]["adjustCustomerFunds"]["adjustment"]["id"]
         != theirs["data"]["adjustCustomerFunds"]["adjustment"]["id"]
     )
-    assert await partner_allocatable(client, token) == "800.00"
+    assert await partner_allocatable(client, token) == "900.00"
+    assert await partner_allocatable(client, other_token) == "900.00"
 
 
 async def test_expired_keys_are_forgotten(client, session, world, frozen_clock):

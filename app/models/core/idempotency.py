@@ -1,4 +1,4 @@
-"""Stored outcomes of idempotent mutations, per principal and key."""
+"""Stored outcomes of idempotent mutations, per tenant and key."""
 
 from __future__ import annotations
 
@@ -13,16 +13,19 @@ from app.models.core.types import UTCDateTime
 
 
 class IdempotencyKey(Base):
-    """The first outcome of (principal, key): object ids and userErrors, replayed on retry."""
+    """The first outcome of (scope, key): object ids and userErrors, replayed on retry.
+
+    `scope` is the tenant the key belongs to: `partner:<id>`, `customer:<cloud account id>`
+    or `platform` (`app.services.core.idempotency.tenant_scope`)."""
 
     __tablename__ = "idempotency_keys"
     __table_args__ = (
-        UniqueConstraint("principal", "key"),
+        UniqueConstraint("scope", "key"),
         Index("ix_idempotency_keys_expires", "expires_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    principal: Mapped[str] = mapped_column(String(64))
+    scope: Mapped[str] = mapped_column(String(64))
     key: Mapped[str] = mapped_column(String(100))
     operation: Mapped[str] = mapped_column(String(64))
     request_hash: Mapped[str] = mapped_column(String(64))

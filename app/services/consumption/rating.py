@@ -45,6 +45,7 @@ from app.models.consumption.enums import DetailKind
 from app.models.customers.enums import BillingMode
 from app.services.consumption.calendar import current_cycle, cycle_of, round8, today
 from app.services.consumption.rollups import DetailDelta, apply, delta_of
+from app.services.core import audit
 from app.services.core.context import ServiceContext
 from app.services.core.errors import DomainError, ErrorCode
 from app.services.core.jobs import job
@@ -159,11 +160,15 @@ async def settle(ctx: ServiceContext, batch: ChargeBatch) -> RatingResult:
             credit_part = min(credit_left, to_charge - cash_part)
             splits = split_payment([s.amount for s in shares], cash_part, credit_part)
             if to_charge > 0:
-                await credit.charge(
+                reference = f"Consumption:{customer_id}:{day.isoformat()}"
+                await credit.charge(ctx, customers[customer_id], to_charge, reference=reference)
+                await audit.record(
                     ctx,
-                    customers[customer_id],
-                    to_charge,
-                    reference=f"Consumption:{customer_id}:{day.isoformat()}",
+                    "consumption.charge",
+                    "Customer",
+                    customer_id,
+                    partner_id=partner_id,
+                    after={"day": day, "amount": to_charge, "reference": reference},
                 )
                 result.charges += 1
                 result.charged += to_charge

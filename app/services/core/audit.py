@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
@@ -51,3 +52,26 @@ async def record(
     )
     ctx.session.add(event)
     return event
+
+
+async def record_each(
+    ctx: ServiceContext,
+    action: str,
+    object_type: str,
+    changed: Iterable[tuple[int, int | None]],
+    *,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> int:
+    """One event per changed object, given as `(object id, partner id)` rows (what a job's
+    `UPDATE ... RETURNING id, partner_id` answers); returns how many were written.
+
+    Jobs run as the system principal (`Principal.system()`, kind PLATFORM, no user) with the
+    request id `job:<name>`, so their events read as the platform's and name the job."""
+    written = 0
+    for object_id, partner_id in changed:
+        await record(
+            ctx, action, object_type, object_id, partner_id=partner_id, before=before, after=after
+        )
+        written += 1
+    return written

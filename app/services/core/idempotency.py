@@ -1,17 +1,30 @@
 """Idempotent mutations (DESIGN.md > Storage > Idempotency).
 
-Keys are scoped by principal: the partner user (whichever of its tokens), the cloud account
-of a customer principal, or the platform token; two users of one partner never share a key.
-Once execution begins, the first outcome -- the ids of the
-objects and the userErrors -- is stored and replayed for the same key, with the objects
-re-read; input that fails validation stores nothing; the same key with a different input is
-`IDEMPOTENCY_KEY_REUSED`. A unique constraint makes a concurrent duplicate wait for the first
-one's transaction and then replay it (PostgreSQL); on SQLite writers are serialized anyway.
+Keys belong to the tenant, not to the user or token: the partner (any of its users and
+tokens), the customer (its cloud account) for customer principals, or the platform. A retry
+under another user of the same partner, or after a token rotation, replays instead of moving
+money twice; another tenant's same key is independent.
 
-A service function opts in with `@idempotent(operation, bind=..., ids=...)`: called plainly
-(`fn(ctx, ...)`, from the CLI, a job or the demo) it runs as before; `fn.once(ctx, key, ...)`
-is the mutation's single entry point -- it checks the key, validates and binds the input
-(`bind`, which raises to store nothing), claims the key and runs the function at most once.
+The line between validation and execution is the one a partner draws:
+
+1. validation stores nothing, so a corrected retry with the same key runs: a malformed key
+   or value (`bind`), a role that may not do this (`PermissionDenied`, checked before any
+   replay, so a VIEWER never receives FINANCE's outcome) and ids that resolve to nothing the
+   caller may see (`authorize`, `NOT_FOUND`);
+2. once execution begins, the first outcome -- the ids of the objects and the userErrors of
+   a business rule (insufficient funds, a wrong state) -- is stored and replayed for the same
+   key; the payload re-reads the objects through the caller's own loaders, so a replay shows
+   only what this caller may see;
+3. the same key with a different input, or on another mutation, is `IDEMPOTENCY_KEY_REUSED`.
+
+A unique constraint on (scope, key) makes a concurrent duplicate wait for the first one's
+transaction and then replay it (PostgreSQL); on SQLite writers are serialized anyway.
+
+A service function opts in with `@idempotent(operation, bind=..., authorize=..., ids=...)`:
+called plainly (`fn(ctx, ...)`, from the CLI, a job or the demo) it runs as before;
+`fn.once(ctx, key, ...)` is the mutation's single entry point -- it checks the key, validates
+and binds the input (`bind`), checks the caller's permission and resolves the ids it names
+(`authorize`), then claims the key and runs the function at most once.
 """
 
 from __future__ import annotations
@@ -34,6 +47,7 @@ from app.services.core.context import ServiceContext
 from app.services.core.errors import DomainError, DomainErrors, ErrorCode
 from app.services.core.jobs import job
 from app.services.core.principal import Principal
+from app.services.core.scoping import visible
 from app.settings import get_settings
 
 MAX_KEY_LENGTH = 100
@@ -47,13 +61,36 @@ class IdempotentOutcome:
     replayed: bool = False
 
 
-def principal_scope(principal: Principal) -> str:
-    """Who a key belongs to: the partner user, the cloud account, or the platform token."""
+def tenant_scope(principal: Principal) -> str:
+    """Whom a key belongs to: the partner, the customer (its cloud account), the platform."""
     if principal.kind is PrincipalKind.PARTNER_USER:
-        return f"user:{principal.user_id}"
+        if principal.partner_id is None:
+            raise ValueError("a partner user without a partner has no idempotency scope")
+        return f"partner:{principal.partner_id}"
     if principal.kind is PrincipalKind.CUSTOMER:
-        return f"cloud-account:{principal.cloud_account_id}"
-    return f"platform:{principal.token_id}"
+        if principal.cloud_account_id is None:
+            raise ValueError("a customer principal without a cloud account has no scope")
+        return f"customer:{principal.cloud_account_id}"
+    return "platform"
+
+
+async def resolve(
+    ctx: ServiceContext,
+    model: type[Any],
+    row_id: int | None,
+    field: list[Any],
+    message: str,
+    *conditions: Any,
+) -> None:
+    """Raise `NOT_FOUND` at `field` unless `row_id` names a `model` row the caller may see
+    (and that meets `conditions`): the `authorize` step's id check, which stores nothing."""
+    found = None
+    if row_id is not None:
+        found = await ctx.session.scalar(
+            select(model.id).where(visible(ctx.principal, model), model.id == row_id, *conditions)
+        )
+    if found is None:
+        raise DomainError(ErrorCode.NOT_FOUND, message, field)
 
 
 def fingerprint(operation: str, values: dict[str, Any]) -> str:
@@ -84,26 +121,27 @@ async def run(
     values: dict[str, Any],
     work: Callable[[], Awaitable[Ids | IdempotentOutcome]],
 ) -> IdempotentOutcome:
-    """Run `work` once per (principal, key); replay its first outcome afterwards.
+    """Run `work` once per (tenant, key); replay its first outcome afterwards.
 
-    `values` is the validated input (without the key) that the key is bound to. Anything but
-    a `DomainError` (a permission failure, a bug) stores nothing and propagates.
+    `values` is the validated input (without the key) that the key is bound to; the caller
+    has been authorized for it. Anything but a `DomainError` (a permission failure, a bug)
+    stores nothing and propagates.
     """
     session = ctx.session
-    scope = principal_scope(ctx.principal)
+    scope = tenant_scope(ctx.principal)
     request_hash = fingerprint(operation, values)
     now = clock.now()
     outer = await session.begin_nested()
     try:
         await session.execute(
             delete(IdempotencyKey).where(
-                IdempotencyKey.principal == scope,
+                IdempotencyKey.scope == scope,
                 IdempotencyKey.key == key,
                 IdempotencyKey.expires_at <= now,
             )
         )
         row = IdempotencyKey(
-            principal=scope,
+            scope=scope,
             key=key,
             operation=operation,
             request_hash=request_hash,
@@ -116,7 +154,7 @@ async def run(
             await session.flush()
         except IntegrityError:
             await claim.rollback()
-            return await _replay(ctx, scope, key, request_hash, outer)
+            return await _replay(ctx, scope, key, operation, request_hash, outer)
         await claim.commit()
 
         outcome = IdempotentOutcome()
@@ -153,10 +191,10 @@ async def run(
 
 
 async def _replay(
-    ctx: ServiceContext, scope: str, key: str, request_hash: str, outer: Any
+    ctx: ServiceContext, scope: str, key: str, operation: str, request_hash: str, outer: Any
 ) -> IdempotentOutcome:
     existing = await ctx.session.scalar(
-        select(IdempotencyKey).where(IdempotencyKey.principal == scope, IdempotencyKey.key == key)
+        select(IdempotencyKey).where(IdempotencyKey.scope == scope, IdempotencyKey.key == key)
     )
     await outer.commit()
     if existing is None or existing.outcome is None:
@@ -166,10 +204,10 @@ async def _replay(
             "A call with this idempotency key is still in progress; retry shortly.",
             ["idempotencyKey"],
         )
-    if existing.request_hash != request_hash:
+    if existing.operation != operation or existing.request_hash != request_hash:
         raise DomainError(
             ErrorCode.IDEMPOTENCY_KEY_REUSED,
-            "This idempotency key was already used with a different input.",
+            "This idempotency key was already used with a different input or mutation.",
             ["idempotencyKey"],
         )
     return IdempotentOutcome(
@@ -191,10 +229,12 @@ class Idempotent(Generic[P, R]):
         fn: Callable[Concatenate[ServiceContext, P], Awaitable[R]],
         operation: str,
         bind: Callable[P, dict[str, Any]],
+        authorize: Callable[Concatenate[ServiceContext, P], Awaitable[None]],
         ids: Callable[[R], Ids | IdempotentOutcome],
     ) -> None:
         functools.update_wrapper(self, fn)
         self.fn, self.operation, self.bind, self.ids = fn, operation, bind, ids
+        self.authorize = authorize
 
     async def __call__(self, ctx: ServiceContext, *args: P.args, **kwargs: P.kwargs) -> R:
         return await self.fn(ctx, *args, **kwargs)
@@ -202,15 +242,17 @@ class Idempotent(Generic[P, R]):
     async def once(
         self, ctx: ServiceContext, idempotency_key: str, *args: P.args, **kwargs: P.kwargs
     ) -> IdempotentOutcome:
-        """Run at most once per (principal, key) and return the first outcome.
+        """Run at most once per (tenant, key) and return the first outcome.
 
-        A bad key or input raises (`DomainError(s)`) and stores nothing; so does anything
-        that is not a `DomainError` (a permission failure, a bug).
+        A bad key or input, a permission failure or an id the caller cannot see raises
+        before the key is claimed or replayed, and stores nothing; so does anything that is
+        not a `DomainError` (a bug).
         """
         key_errors = check_key(idempotency_key)
         if key_errors:
             raise DomainErrors(key_errors)
         values = self.bind(*args, **kwargs)
+        await self.authorize(ctx, *args, **kwargs)
 
         async def work() -> Ids | IdempotentOutcome:
             return self.ids(await self.fn(ctx, *args, **kwargs))
@@ -222,13 +264,16 @@ def idempotent(
     operation: str,
     *,
     bind: Callable[P, dict[str, Any]],
+    authorize: Callable[Concatenate[ServiceContext, P], Awaitable[None]],
     ids: Callable[[R], Ids | IdempotentOutcome],
 ) -> Callable[[Callable[Concatenate[ServiceContext, P], Awaitable[R]]], Idempotent[P, R]]:
     """Decorate a service function: `bind` takes its arguments (without `ctx`), validates
-    them and returns what the key is bound to; `ids` turns its result into what is stored."""
+    them and returns what the key is bound to; `authorize` takes `ctx` and the arguments,
+    checks the caller's permission and that the ids it names resolve to something the
+    caller may see (raising stores nothing); `ids` turns its result into what is stored."""
 
     def decorate(fn: Callable[Concatenate[ServiceContext, P], Awaitable[R]]) -> Idempotent[P, R]:
-        return Idempotent(fn, operation, bind, ids)
+        return Idempotent(fn, operation, bind, authorize, ids)
 
     return decorate
 

@@ -13,6 +13,7 @@ from sqlalchemy import Select, select, update
 from app import clock
 from app.models import Resource
 from app.models.customers.enums import BillingMode, ResourceStatus, ServiceType
+from app.services.core import audit
 from app.services.core.context import ServiceContext
 from app.services.core.jobs import job
 from app.services.core.pagination import (
@@ -157,7 +158,7 @@ async def get_resources(ctx: ServiceContext, ids: Sequence[int]) -> dict[int, An
 @job("resources.expire", every=timedelta(minutes=5))
 async def expire_resources(ctx: ServiceContext) -> str:
     """Yearly/monthly resources whose term has ended become EXPIRED."""
-    result = await ctx.session.execute(
+    expired = await ctx.session.execute(
         update(Resource)
         .where(
             Resource.billing_mode == BillingMode.YEARLY_MONTHLY,
@@ -165,5 +166,14 @@ async def expire_resources(ctx: ServiceContext) -> str:
             Resource.expires_at <= clock.now(),
         )
         .values(status=ResourceStatus.EXPIRED)
+        .returning(Resource.id, Resource.partner_id)
     )
-    return f"{result.rowcount or 0} resources expired"  # type: ignore[attr-defined]
+    count = await audit.record_each(
+        ctx,
+        "resource.expire",
+        "Resource",
+        expired.all(),
+        before={"status": ResourceStatus.ACTIVE},
+        after={"status": ResourceStatus.EXPIRED},
+    )
+    return f"{count} resources expired"

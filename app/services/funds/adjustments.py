@@ -17,7 +17,7 @@ from app.models.partners.enums import PrincipalKind
 from app.services.core import audit
 from app.services.core.context import ServiceContext
 from app.services.core.errors import DomainError, DomainErrors, ErrorCode
-from app.services.core.idempotency import idempotent
+from app.services.core.idempotency import idempotent, resolve
 from app.services.core.money import cents, check_amount, check_currency
 from app.services.core.pagination import Direction, Ordering, Page, PageRequest, fetch_page
 from app.services.core.principal import Permission
@@ -86,11 +86,31 @@ def _adjust_key(
     }
 
 
+async def _authorize_adjust(
+    ctx: ServiceContext,
+    customer_id: int | None,
+    kind: AdjustmentKind,
+    amount: Decimal,
+    remark: str = "",
+    currency: str = "CNY",
+) -> None:
+    _require_adjustable(ctx, kind)
+    await resolve(ctx, Customer, customer_id, ["customerId"], "No such customer.")
+
+
+def _require_adjustable(ctx: ServiceContext, kind: AdjustmentKind) -> None:
+    ctx.principal.require(Permission.FUNDS)
+    if kind is AdjustmentKind.UNBIND_RETRIEVE:
+        raise DomainError(
+            ErrorCode.INVALID_INPUT, "UNBIND_RETRIEVE happens only on disassociation.", ["kind"]
+        )
+
+
 def _adjust_ids(adjustment: Adjustment) -> dict[str, int | None]:
     return {"adjustment": adjustment.id, "customer": adjustment.customer_id}
 
 
-@idempotent("adjustCustomerFunds", bind=_adjust_key, ids=_adjust_ids)
+@idempotent("adjustCustomerFunds", bind=_adjust_key, authorize=_authorize_adjust, ids=_adjust_ids)
 async def adjust_customer_funds(
     ctx: ServiceContext,
     customer_id: int | None,
@@ -106,12 +126,8 @@ async def adjust_customer_funds(
     whose certification lapsed (only registering, ordering and allocating are barred), so it
     can gather its money to withdraw it.
     """
-    ctx.principal.require(Permission.FUNDS)
+    _require_adjustable(ctx, kind)
     amount = cents(amount)
-    if kind is AdjustmentKind.UNBIND_RETRIEVE:
-        raise DomainError(
-            ErrorCode.INVALID_INPUT, "UNBIND_RETRIEVE happens only on disassociation.", ["kind"]
-        )
     partner_id = ctx.principal.partner_id
     assert partner_id is not None
     customer = await _customer_for_adjustment(ctx, customer_id)

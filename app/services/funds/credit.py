@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import ColumnElement, exists, select, update
 
@@ -138,6 +139,10 @@ async def apply_arrears_to_resources(ctx: ServiceContext) -> str:
         update(Resource)
         .where(on_demand, Resource.status == ResourceStatus.ACTIVE, Resource.customer_id.in_(owing))
         .values(status=ResourceStatus.GRACE_PERIOD, arrears_grace_started_at=now)
+        .returning(Resource.id, Resource.partner_id)
+    )
+    grace_count = await _audit_resources(
+        ctx, "resource.arrears_grace", graced, ResourceStatus.ACTIVE, ResourceStatus.GRACE_PERIOD
     )
     freeze_before = now - timedelta(days=get_settings().arrears_freeze_after_days)
     long_owing = owing.where(CustomerAccount.arrears_since <= freeze_before)
@@ -150,6 +155,10 @@ async def apply_arrears_to_resources(ctx: ServiceContext) -> str:
             Resource.customer_id.in_(long_owing),
         )
         .values(status=ResourceStatus.FROZEN)
+        .returning(Resource.id, Resource.partner_id)
+    )
+    frozen_count = await _audit_resources(
+        ctx, "resource.arrears_freeze", frozen, ResourceStatus.GRACE_PERIOD, ResourceStatus.FROZEN
     )
     restored = await ctx.session.execute(
         update(Resource)
@@ -160,8 +169,26 @@ async def apply_arrears_to_resources(ctx: ServiceContext) -> str:
             Resource.customer_id.not_in(owing),
         )
         .values(status=ResourceStatus.ACTIVE, arrears_grace_started_at=None)
+        .returning(Resource.id, Resource.partner_id)
     )
-    return (
-        f"{graced.rowcount or 0} to grace period, {frozen.rowcount or 0} frozen, "  # type: ignore[attr-defined]
-        f"{restored.rowcount or 0} reactivated"  # type: ignore[attr-defined]
+    restored_count = await _audit_resources(
+        ctx, "resource.arrears_restore", restored, None, ResourceStatus.ACTIVE
+    )
+    return f"{grace_count} to grace period, {frozen_count} frozen, {restored_count} reactivated"
+
+
+async def _audit_resources(
+    ctx: ServiceContext,
+    action: str,
+    changed: Any,
+    before: ResourceStatus | None,
+    after: ResourceStatus,
+) -> int:
+    return await audit.record_each(
+        ctx,
+        action,
+        "Resource",
+        changed.all(),
+        before={"status": before} if before is not None else None,
+        after={"status": after},
     )

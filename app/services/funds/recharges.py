@@ -18,7 +18,7 @@ from app.models.partners.enums import PrincipalKind
 from app.services.core import audit
 from app.services.core.context import ServiceContext
 from app.services.core.errors import DomainError, DomainErrors, ErrorCode, PermissionDenied
-from app.services.core.idempotency import idempotent
+from app.services.core.idempotency import idempotent, resolve
 from app.services.core.money import cents, check_amount, check_currency
 from app.services.core.pagination import Direction, Ordering, Page, PageRequest, fetch_page
 from app.services.core.principal import Permission, can_read_funds
@@ -67,11 +67,61 @@ async def _own_referral_customer(ctx: ServiceContext, customer_id: int | None) -
     return customer
 
 
+async def _authorize_create(
+    ctx: ServiceContext,
+    channel: RechargeChannel,
+    amount: Decimal,
+    *,
+    customer_id: int | None = None,
+    currency: str = "CNY",
+) -> None:
+    if ctx.principal.kind is PrincipalKind.CUSTOMER:
+        await resolve(ctx, Customer, customer_id, ["customerId"], "No such current association.")
+    else:
+        _require_partner_recharge(ctx, customer_id)
+
+
+def _require_partner_recharge(ctx: ServiceContext, customer_id: int | None) -> None:
+    ctx.principal.require(Permission.FUNDS)
+    if customer_id is not None:
+        raise DomainError(
+            ErrorCode.INVALID_INPUT,
+            "A partner recharges its own account; `customerId` is for a REFERRAL "
+            "customer recharging itself.",
+            ["customerId"],
+        )
+
+
+async def _authorize_confirm(
+    ctx: ServiceContext, recharge_id: int | None, *_: Any, **__: Any
+) -> None:
+    _require_platform(ctx)
+    await resolve(ctx, Recharge, recharge_id, ["rechargeId"], "No such recharge.")
+
+
+async def _authorize_transfer(
+    ctx: ServiceContext, remittance_account_number: str, *_: Any, **__: Any
+) -> None:
+    _require_platform(ctx)
+    await _remittance_partner(ctx, remittance_account_number)
+
+
+async def _remittance_partner(ctx: ServiceContext, remittance_account_number: str) -> Partner:
+    partner = await ctx.session.scalar(
+        select(Partner).where(Partner.remittance_account_number == remittance_account_number)
+    )
+    if partner is None:
+        raise DomainError(
+            ErrorCode.NOT_FOUND, "No partner has that remittance account.", ["remittanceAccount"]
+        )
+    return partner
+
+
 def _recharge_ids(recharge: Recharge) -> dict[str, int | None]:
     return {"recharge": recharge.id}
 
 
-@idempotent("createRecharge", bind=create_key, ids=_recharge_ids)
+@idempotent("createRecharge", bind=create_key, authorize=_authorize_create, ids=_recharge_ids)
 async def create_recharge(
     ctx: ServiceContext,
     channel: RechargeChannel,
@@ -90,15 +140,8 @@ async def create_recharge(
         customer = await _own_referral_customer(ctx, customer_id)
         partner_id = customer.partner_id
     else:
-        principal.require(Permission.FUNDS)
+        _require_partner_recharge(ctx, customer_id)
         assert principal.partner_id is not None
-        if customer_id is not None:
-            raise DomainError(
-                ErrorCode.INVALID_INPUT,
-                "A partner recharges its own account; `customerId` is for a REFERRAL "
-                "customer recharging itself.",
-                ["customerId"],
-            )
         partner_id = principal.partner_id
     recharge = Recharge(
         partner_id=partner_id,
@@ -180,7 +223,9 @@ async def _reference_taken(
     )
 
 
-@idempotent("confirmRechargePayment", bind=confirm_key, ids=_recharge_ids)
+@idempotent(
+    "confirmRechargePayment", bind=confirm_key, authorize=_authorize_confirm, ids=_recharge_ids
+)
 async def confirm_recharge_payment(
     ctx: ServiceContext,
     recharge_id: int | None,
@@ -233,7 +278,9 @@ async def confirm_recharge_payment(
     return recharge
 
 
-@idempotent("recordBankTransfer", bind=transfer_key, ids=_recharge_ids)
+@idempotent(
+    "recordBankTransfer", bind=transfer_key, authorize=_authorize_transfer, ids=_recharge_ids
+)
 async def record_bank_transfer(
     ctx: ServiceContext,
     remittance_account_number: str,
@@ -253,13 +300,7 @@ async def record_bank_transfer(
         raise DomainErrors(errors)
     amount = cents(amount)
     reference = validate_reference(payment_reference)
-    partner = await ctx.session.scalar(
-        select(Partner).where(Partner.remittance_account_number == remittance_account_number)
-    )
-    if partner is None:
-        raise DomainError(
-            ErrorCode.NOT_FOUND, "No partner has that remittance account.", ["remittanceAccount"]
-        )
+    partner = await _remittance_partner(ctx, remittance_account_number)
     existing = await _reference_taken(ctx, RechargeChannel.BANK_TRANSFER, reference)
     if existing is not None:
         if existing.partner_id == partner.id and existing.amount == cents(amount):

@@ -17,7 +17,7 @@ from app.services.core import audit
 from app.services.core.context import ServiceContext
 from app.services.core.decisions import Decidable, decide
 from app.services.core.errors import DomainError, ErrorCode, PermissionDenied
-from app.services.core.idempotency import idempotent
+from app.services.core.idempotency import idempotent, resolve
 from app.services.core.principal import Permission
 from app.services.core.reasons import check_reason
 from app.services.core.scoping import find_visible
@@ -44,8 +44,7 @@ async def _review(
     ctx: ServiceContext, withdrawal_id: int | None, allowed: Sequence[WithdrawalStatus]
 ) -> tuple[Withdrawal, Any]:
     """Lock (partner account, then) the withdrawal for a platform decision."""
-    if ctx.principal.kind is not PrincipalKind.PLATFORM:
-        raise PermissionDenied("Only the platform reviews withdrawals.")
+    _require_reviewer(ctx)
     found = None
     if withdrawal_id is not None:
         found = await ctx.session.scalar(
@@ -74,6 +73,25 @@ async def _review(
     return withdrawal, account
 
 
+def _require_reviewer(ctx: ServiceContext) -> None:
+    if ctx.principal.kind is not PrincipalKind.PLATFORM:
+        raise PermissionDenied("Only the platform reviews withdrawals.")
+
+
+async def _authorize_review(
+    ctx: ServiceContext, withdrawal_id: int | None, *_: Any, **__: Any
+) -> None:
+    _require_reviewer(ctx)
+    await resolve(
+        ctx,
+        Withdrawal,
+        withdrawal_id,
+        ["withdrawalId"],
+        "No such withdrawal.",
+        Withdrawal.deleted_at.is_(None),
+    )
+
+
 async def approve_withdrawal(ctx: ServiceContext, withdrawal_id: int | None) -> Withdrawal:
     withdrawal, _ = await _review(ctx, withdrawal_id, [WithdrawalStatus.SUBMITTED])
     await decide(
@@ -90,7 +108,7 @@ def _paid_key(withdrawal_id: int | None) -> dict[str, Any]:
     return {"withdrawal": withdrawal_id}
 
 
-@idempotent("rejectWithdrawal", bind=_reject_key, ids=withdrawal_ids)
+@idempotent("rejectWithdrawal", bind=_reject_key, authorize=_authorize_review, ids=withdrawal_ids)
 async def reject_withdrawal(
     ctx: ServiceContext, withdrawal_id: int | None, reason: str
 ) -> Withdrawal:
@@ -129,7 +147,7 @@ async def reject_withdrawal(
     return withdrawal
 
 
-@idempotent("markWithdrawalPaid", bind=_paid_key, ids=withdrawal_ids)
+@idempotent("markWithdrawalPaid", bind=_paid_key, authorize=_authorize_review, ids=withdrawal_ids)
 async def mark_withdrawal_paid(ctx: ServiceContext, withdrawal_id: int | None) -> Withdrawal:
     """The money has left (PLATFORM): held cash, or incentive, goes out of the system."""
     withdrawal, account = await _review(ctx, withdrawal_id, [WithdrawalStatus.APPROVED])

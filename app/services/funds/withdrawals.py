@@ -29,7 +29,7 @@ from app.models.funds.enums import (
 from app.services.core import audit
 from app.services.core.context import ServiceContext
 from app.services.core.errors import DomainError, DomainErrors, ErrorCode
-from app.services.core.idempotency import idempotent
+from app.services.core.idempotency import idempotent, resolve
 from app.services.core.money import cents, check_amount, check_currency
 from app.services.core.pagination import Direction, Ordering, Page, PageRequest, fetch_page
 from app.services.core.principal import Permission, can_read_funds
@@ -145,12 +145,36 @@ def _request_key(
     }
 
 
+async def _authorize_request(
+    ctx: ServiceContext,
+    route: WithdrawalRoute,
+    amount: Decimal,
+    *,
+    recharge_id: int | None = None,
+    card: BankCard | None = None,
+    currency: str = "CNY",
+) -> None:
+    ctx.principal.require(Permission.FUNDS)
+    if route is WithdrawalRoute.ORIGINAL_ROUTE:
+        # The partner's own recharge (a customer's own recharge is not the partner's money).
+        await resolve(
+            ctx,
+            Recharge,
+            recharge_id,
+            ["rechargeId"],
+            "No such recharge.",
+            Recharge.customer_id.is_(None),
+        )
+
+
 def withdrawal_ids(withdrawal: Withdrawal) -> dict[str, int | None]:
     """What a withdrawal mutation's idempotency key stores."""
     return {"withdrawal": withdrawal.id}
 
 
-@idempotent("requestWithdrawal", bind=_request_key, ids=withdrawal_ids)
+@idempotent(
+    "requestWithdrawal", bind=_request_key, authorize=_authorize_request, ids=withdrawal_ids
+)
 async def request_withdrawal(
     ctx: ServiceContext,
     route: WithdrawalRoute,

@@ -262,13 +262,22 @@ async def get_association_changes(ctx: ServiceContext, ids: Sequence[int]) -> di
 @job("association_changes.expire", every=timedelta(minutes=5))
 async def expire_association_changes(ctx: ServiceContext) -> str:
     """Partner requests left unanswered past their deadline become EXPIRED."""
-    result = await ctx.session.execute(
+    expired = await ctx.session.execute(
         update(AssociationChangeRequest)
         .where(
             AssociationChangeRequest.status == AssociationChangeStatus.PENDING,
             AssociationChangeRequest.expires_at <= clock.now(),
         )
         .values(status=AssociationChangeStatus.EXPIRED)
+        .returning(AssociationChangeRequest.id, AssociationChangeRequest.partner_id)
         .execution_options(synchronize_session=False)
     )
-    return f"{result.rowcount or 0} association change requests expired"  # type: ignore[attr-defined]
+    count = await audit.record_each(
+        ctx,
+        "association_change.expire",
+        "AssociationChangeRequest",
+        expired.all(),
+        before={"status": AssociationChangeStatus.PENDING},
+        after={"status": AssociationChangeStatus.EXPIRED},
+    )
+    return f"{count} association change requests expired"

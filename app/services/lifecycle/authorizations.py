@@ -308,10 +308,29 @@ async def end_authorizations_on_referral(
 @job("authorizations.expire", every=timedelta(minutes=5))
 async def expire_authorizations(ctx: ServiceContext) -> str:
     """Pending and active authorizations past their end become EXPIRED."""
-    result = await ctx.session.execute(
-        update(Authorization)
-        .where(Authorization.status.in_(LAPSING), Authorization.ends_at <= clock.now())
-        .values(status=AuthorizationStatus.EXPIRED)
-        .execution_options(synchronize_session=False)
-    )
-    return f"{result.rowcount or 0} authorizations expired"  # type: ignore[attr-defined]
+    lapsed = (
+        await ctx.session.execute(
+            select(Authorization.id, Authorization.partner_id, Authorization.status)
+            .where(Authorization.status.in_(LAPSING), Authorization.ends_at <= clock.now())
+            .order_by(Authorization.id)
+            .with_for_update()
+        )
+    ).all()
+    if lapsed:
+        await ctx.session.execute(
+            update(Authorization)
+            .where(Authorization.id.in_([row.id for row in lapsed]))
+            .values(status=AuthorizationStatus.EXPIRED)
+            .execution_options(synchronize_session=False)
+        )
+    for row in lapsed:
+        await audit.record(
+            ctx,
+            "authorization.expire",
+            "Authorization",
+            row.id,
+            partner_id=row.partner_id,
+            before={"status": row.status},
+            after={"status": AuthorizationStatus.EXPIRED},
+        )
+    return f"{len(lapsed)} authorizations expired"

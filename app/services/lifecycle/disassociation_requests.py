@@ -225,7 +225,18 @@ async def auto_approve_disassociation_requests(ctx: ServiceContext) -> str:
             await savepoint.rollback()
             errors = failure.errors if isinstance(failure, DomainErrors) else [failure]
             request = await _load_pending(ctx, request_id)
-            request.blocked_by = sorted({e.code.value for e in errors})
+            blocked_by = sorted({e.code.value for e in errors})
+            if blocked_by != request.blocked_by:
+                await audit.record(
+                    ctx,
+                    "disassociation_request.block",
+                    "DisassociationRequest",
+                    request.id,
+                    partner_id=request.partner_id,
+                    before={"blockedBy": request.blocked_by},
+                    after={"blockedBy": blocked_by},
+                )
+            request.blocked_by = blocked_by
             if request.blocked_notified_at is None:
                 await _notify_blocked(ctx, request)
             await ctx.session.flush()

@@ -364,10 +364,19 @@ async def get_invitations(ctx: ServiceContext, ids: Sequence[int]) -> dict[int, 
 @job("invitations.expire", every=timedelta(minutes=5))
 async def expire_invitations(ctx: ServiceContext) -> str:
     """Open invitations past their link's end become EXPIRED."""
-    result = await ctx.session.execute(
+    expired = await ctx.session.execute(
         update(Invitation)
         .where(Invitation.status == InvitationStatus.SENT, Invitation.expires_at <= clock.now())
         .values(status=InvitationStatus.EXPIRED)
+        .returning(Invitation.id, Invitation.partner_id)
         .execution_options(synchronize_session=False)
     )
-    return f"{result.rowcount or 0} invitations expired"  # type: ignore[attr-defined]
+    count = await audit.record_each(
+        ctx,
+        "invitation.expire",
+        "Invitation",
+        expired.all(),
+        before={"status": InvitationStatus.SENT},
+        after={"status": InvitationStatus.EXPIRED},
+    )
+    return f"{count} invitations expired"

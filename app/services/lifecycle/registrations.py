@@ -333,8 +333,8 @@ async def expire_registrations(ctx: ServiceContext) -> str:
     """Approved registrations past their validity become EXPIRED; their invitations die."""
     now = clock.now()
     lapsed = (
-        await ctx.session.scalars(
-            select(Registration.id)
+        await ctx.session.execute(
+            select(Registration.id, Registration.partner_id)
             .where(
                 Registration.status == RegistrationStatus.APPROVED,
                 Registration.expires_at <= now,
@@ -343,13 +343,22 @@ async def expire_registrations(ctx: ServiceContext) -> str:
             .with_for_update(skip_locked=True)
         )
     ).all()
-    if lapsed:
+    ids = [row.id for row in lapsed]
+    if ids:
         # Registrations first, then their invitations: the lock order of every writer.
         await ctx.session.execute(
             update(Registration)
-            .where(Registration.id.in_(lapsed))
+            .where(Registration.id.in_(ids))
             .values(status=RegistrationStatus.EXPIRED, updated_at=now)
             .execution_options(synchronize_session=False)
         )
-        await end_open_invitations(ctx, lapsed, InvitationStatus.EXPIRED)
+        await end_open_invitations(ctx, ids, InvitationStatus.EXPIRED)
+    await audit.record_each(
+        ctx,
+        "registration.expire",
+        "Registration",
+        [(row.id, row.partner_id) for row in lapsed],
+        before={"status": RegistrationStatus.APPROVED},
+        after={"status": RegistrationStatus.EXPIRED},
+    )
     return f"{len(lapsed)} registrations expired"

@@ -27,7 +27,7 @@ from app.models.partners.enums import PrincipalKind
 from app.services.core import audit, lapse
 from app.services.core.context import ServiceContext
 from app.services.core.errors import DomainError, ErrorCode, PermissionDenied
-from app.services.core.idempotency import idempotent
+from app.services.core.idempotency import idempotent, resolve
 from app.services.core.jobs import job
 from app.services.core.principal import Permission
 from app.services.core.scoping import visible
@@ -142,12 +142,34 @@ def _create_key(customer_id: int | None, lines: Sequence[LineInput]) -> dict[str
     return {"customer": customer_id, "lines": [line.key() for line in lines]}
 
 
+async def _authorize_proxy(
+    ctx: ServiceContext, customer_id: int | None, lines: Sequence[LineInput]
+) -> None:
+    ctx.principal.require(Permission.PROXY_ORDER)
+    await _check_lines(ctx, customer_id, lines)
+
+
+async def _authorize_own(
+    ctx: ServiceContext, customer_id: int | None, lines: Sequence[LineInput]
+) -> None:
+    ctx.principal.require_customer()
+    await _check_lines(ctx, customer_id, lines)
+
+
+async def _check_lines(
+    ctx: ServiceContext, customer_id: int | None, lines: Sequence[LineInput]
+) -> None:
+    """An order's input: a customer the caller sees, lines naming products and resources
+    that exist, in a valid shape (the checks of `price_lines`; reads only)."""
+    await price_lines(ctx, await _customer(ctx, customer_id), lines)
+
+
 def ids_of_order(order: Order) -> dict[str, int | None]:
     """What an order mutation's idempotency key stores: the order's id."""
     return {"order": order.id}
 
 
-@idempotent("createProxyOrder", bind=_create_key, ids=ids_of_order)
+@idempotent("createProxyOrder", bind=_create_key, authorize=_authorize_proxy, ids=ids_of_order)
 async def create_proxy_order(
     ctx: ServiceContext, customer_id: int | None, lines: Sequence[LineInput]
 ) -> Order:
@@ -178,7 +200,7 @@ async def create_proxy_order(
     return await _create(ctx, customer, priced, OrderSource.PROXY)
 
 
-@idempotent("createOrder", bind=_create_key, ids=ids_of_order)
+@idempotent("createOrder", bind=_create_key, authorize=_authorize_own, ids=ids_of_order)
 async def create_order(
     ctx: ServiceContext, customer_id: int | None, lines: Sequence[LineInput]
 ) -> Order:
@@ -289,13 +311,27 @@ def order_key(order_id: int | None) -> dict[str, Any]:
     return {"order": order_id}
 
 
-@idempotent("cancelOrder", bind=order_key, ids=ids_of_order)
-async def cancel_order(ctx: ServiceContext, order_id: int | None) -> Order:
-    """Cancel an unpaid order: the partner (ADMIN, SALES) or the customer itself."""
+async def resolve_order(ctx: ServiceContext, order_id: int | None) -> None:
+    """`NOT_FOUND` (storing nothing) unless the caller sees this order."""
+    await resolve(ctx, Order, order_id, ["orderId"], "No such order.")
+
+
+def _require_canceller(ctx: ServiceContext) -> None:
     if ctx.principal.kind is PrincipalKind.PARTNER_USER:
         ctx.principal.require(Permission.PROXY_ORDER)
     elif ctx.principal.kind is not PrincipalKind.CUSTOMER:
         raise PermissionDenied("Only the partner or the customer cancels an order.")
+
+
+async def _authorize_cancel(ctx: ServiceContext, order_id: int | None) -> None:
+    _require_canceller(ctx)
+    await resolve_order(ctx, order_id)
+
+
+@idempotent("cancelOrder", bind=order_key, authorize=_authorize_cancel, ids=ids_of_order)
+async def cancel_order(ctx: ServiceContext, order_id: int | None) -> Order:
+    """Cancel an unpaid order: the partner (ADMIN, SALES) or the customer itself."""
+    _require_canceller(ctx)
     order = await _lock_order(ctx, order_id, ["orderId"])
     require_pending(order, ["orderId"])
     order.status = OrderStatus.CANCELLED
@@ -317,12 +353,21 @@ async def cancel_order(ctx: ServiceContext, order_id: int | None) -> Order:
 async def close_unpaid_orders(ctx: ServiceContext) -> str:
     """Store CLOSED on orders left unpaid past their `close_at` (reads show it already)."""
     now = clock.now()
-    result = await ctx.session.execute(
+    closed = await ctx.session.execute(
         update(Order)
         .where(Order.status == OrderStatus.PENDING_PAYMENT, Order.close_at <= now)
         .values(status=OrderStatus.CLOSED, closed_at=Order.close_at)
+        .returning(Order.id, Order.partner_id)
     )
-    return f"{result.rowcount or 0} unpaid orders closed"  # type: ignore[attr-defined]
+    count = await audit.record_each(
+        ctx,
+        "order.close",
+        "Order",
+        closed.all(),
+        before={"status": OrderStatus.PENDING_PAYMENT},
+        after={"status": OrderStatus.CLOSED},
+    )
+    return f"{count} unpaid orders closed"
 
 
 @register_blocker

@@ -59,6 +59,7 @@ from app.services.orders.orders import (
     ids_of_order,
     order_key,
     require_pending,
+    resolve_order,
 )
 from app.services.partners.partners import is_certified
 
@@ -100,12 +101,22 @@ async def _lines(ctx: ServiceContext, order: Order) -> list[OrderLine]:
     )
 
 
+async def _authorize_funds(ctx: ServiceContext, *_: Any, **__: Any) -> None:
+    # A batch's items are its execution: an unknown order is that item's stored outcome.
+    ctx.principal.require(Permission.FUNDS)
+
+
+async def _authorize_customer(ctx: ServiceContext, order_id: int | None) -> None:
+    ctx.principal.require_customer()
+    await resolve_order(ctx, order_id)
+
+
 def _batch_key(order_ids: Sequence[int | None]) -> dict[str, Any]:
     check_batch(order_ids)
     return {"orders": list(order_ids)}
 
 
-@idempotent("payOrders", bind=_batch_key, ids=BulkResult.stored)
+@idempotent("payOrders", bind=_batch_key, authorize=_authorize_funds, ids=BulkResult.stored)
 async def pay_orders(ctx: ServiceContext, order_ids: Sequence[int | None]) -> BulkResult:
     """The partner pays orders from its account (FINANCE, ADMIN; up to 50 at once).
 
@@ -231,7 +242,7 @@ async def _record_payment(
     await complete(ctx, order, await _lines(ctx, order))
 
 
-@idempotent("payOrder", bind=order_key, ids=ids_of_order)
+@idempotent("payOrder", bind=order_key, authorize=_authorize_customer, ids=ids_of_order)
 async def pay_order(ctx: ServiceContext, order_id: int | None) -> Order:
     """The customer pays its own order from its account (cash, then credit).
 
@@ -292,7 +303,9 @@ async def pay_order(ctx: ServiceContext, order_id: int | None) -> Order:
     return order
 
 
-@idempotent("requestPartnerPayment", bind=order_key, ids=ids_of_order)
+@idempotent(
+    "requestPartnerPayment", bind=order_key, authorize=_authorize_customer, ids=ids_of_order
+)
 async def request_partner_payment(ctx: ServiceContext, order_id: int | None) -> Order:
     """The customer asks its partner to pay an unpaid order (again after a rejection)."""
     ctx.principal.require_customer()
@@ -329,7 +342,9 @@ def _reject_key(order_ids: Sequence[int | None], reason: str) -> dict[str, Any]:
     return {**_batch_key(order_ids), "reason": reason}
 
 
-@idempotent("rejectPartnerPayment", bind=_reject_key, ids=BulkResult.stored)
+@idempotent(
+    "rejectPartnerPayment", bind=_reject_key, authorize=_authorize_funds, ids=BulkResult.stored
+)
 async def reject_partner_payment(
     ctx: ServiceContext, order_ids: Sequence[int | None], reason: str
 ) -> BulkResult:
