@@ -188,6 +188,13 @@ async def revoke_api_token(ctx: ServiceContext, *, token_id: int | None) -> int:
         where=[ApiToken.principal_kind == PrincipalKind.PARTNER_USER],
         lock=True,
     )
+    await revoke_token_row(ctx, token)
+    return int(token.id)
+
+
+async def revoke_token_row(ctx: ServiceContext, token: ApiToken) -> None:
+    """Revoke `token` (found and locked by the caller: the API or the CLI) and audit it as
+    the caller."""
     if token.revoked_at is not None:
         raise DomainError(ErrorCode.INVALID_STATE, "The token is already revoked.", ["tokenId"])
     token.revoked_at = clock.now()
@@ -201,4 +208,3 @@ async def revoke_api_token(ctx: ServiceContext, *, token_id: int | None) -> int:
         before={"revoked_at": None},
         after={"revoked_at": token.revoked_at, "user_id": token.partner_user_id},
     )
-    return int(token.id)
