@@ -132,7 +132,8 @@ async def test_a_deactivated_user_cannot_become_a_manager(client, session, froze
 
     [error] = body["data"]["assignAccountManager"]["userErrors"]
     assert (error["code"], error["field"]) == ("INVALID_ACCOUNT_MANAGER", ["input", "managerId"])
-    assert (await session.get(Customer, customer.id, populate_existing=True)).account_manager_id is None
+    row = await session.get(Customer, customer.id, populate_existing=True)
+    assert row.account_manager_id is None
 
 
 async def test_one_to_a_hundred_customers_per_call(client, session):
