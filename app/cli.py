@@ -1,7 +1,7 @@
 """The console entry point: `partner-console` / `python -m app`.
 
-Flat core commands (serve, migrate, seed-demo, create-token, export-schema) and one group per
-domain for its batch work (`jobs run-due`, ...).
+Flat core commands (serve, migrate, seed-demo, create-token, revoke-token, export-schema) and
+one group per domain for its batch work (`jobs run-due`, ...).
 """
 
 from __future__ import annotations
@@ -86,6 +86,12 @@ def seed_demo() -> None:
 @click.option("--customer-id", type=int, help="Customer whose cloud account the token is for.")
 @click.option("--platform", is_flag=True, help="A platform (cloud vendor) token.")
 @click.option("--label", default="cli", show_default=True, help="Label stored with the token.")
+@click.option(
+    "--expires-in",
+    type=int,
+    default=None,
+    help="Days until the token expires (default: never; at most API_TOKEN_MAX_LIFETIME_DAYS).",
+)
 def create_token(
     partner_id: int | None,
     role: str | None,
@@ -93,16 +99,47 @@ def create_token(
     customer_id: int | None,
     platform: bool,
     label: str,
+    expires_in: int | None,
 ) -> None:
     """Create an API token and print it (it is shown only once)."""
     from app.services.partners.token_admin import TokenRequest, issue_token
 
-    request = TokenRequest(partner_id, role, user_id, customer_id, platform, label)
+    request = TokenRequest(partner_id, role, user_id, customer_id, platform, label, expires_in)
     try:
         token = _run(lambda db: issue_token(db, request))
     except ValueError as error:
         raise click.UsageError(str(error)) from error
     click.echo(token)
+
+
+@main.command("revoke-token")
+@click.option("--id", "token_id", help="The token's id (the ApiToken id `apiTokens` lists).")
+@click.option("--token", "raw", help="The token itself (e.g. the one being rotated out).")
+def revoke_token(token_id: str | None, raw: str | None) -> None:
+    """Revoke an API token: it answers 401 from the next request."""
+    from app.services.partners.token_admin import revoke_token as revoke
+
+    row_id = None if token_id is None else _token_row_id(token_id)
+    try:
+        revoked = _run(lambda db: revoke(db, token_id=row_id, raw=raw))
+    except ValueError as error:
+        raise click.UsageError(str(error)) from error
+    click.echo(f"revoked token {revoked}")
+
+
+def _token_row_id(value: str) -> int:
+    """A token's row id from its global id (or the plain number)."""
+    from app.globalid import from_global_id
+
+    if value.isdigit():
+        return int(value)
+    try:
+        type_name, row_id = from_global_id(value)
+    except ValueError:
+        type_name, row_id = "", 0
+    if type_name != "ApiToken":
+        raise click.UsageError(f"--id is not a token id: {value!r}.")
+    return row_id
 
 
 @main.command("export-schema")

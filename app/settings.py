@@ -49,6 +49,9 @@ class Settings(BaseSettings):
     token_last_used_resolution_seconds: int = Field(
         60, description="How stale a token's `lastUsedAt` may get before it is written again."
     )
+    api_token_max_lifetime_days: int = Field(
+        366, description="Latest `expiresAt` a token created through the API may have, in days."
+    )
 
     business_timezone: str = Field(
         "Asia/Shanghai", description="Calendar for bill cycles, days and due dates."

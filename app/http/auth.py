@@ -1,8 +1,9 @@
 """Who is calling: the bearer token (shared by /graphql and the exports), and what a caller
 without one may run.
 
-`Authorization: Bearer <token>`; a missing header or an unknown/revoked token is HTTP 401
-with a `WWW-Authenticate` challenge (DESIGN.md: Auth and tenancy).
+`Authorization: Bearer <token>`; a missing header or an unknown, revoked or expired token (or
+a deactivated user's) is HTTP 401 with a `WWW-Authenticate` challenge (DESIGN.md: Auth and
+tenancy) and a message that says which.
 
 Without a token nothing runs but introspection. The gate decides before execution, from the
 document alone, and it is sound rather than hopeful: an anonymous operation executes only when
@@ -67,10 +68,10 @@ def missing_token() -> HttpError:
     )
 
 
-def invalid_token() -> HttpError:
+def invalid_token(message: str = "The token is unknown.") -> HttpError:
     return HttpError(
         401,
-        "The token is unknown or revoked.",
+        message,
         {"WWW-Authenticate": 'Bearer error="invalid_token"'},
     )
 
@@ -89,13 +90,16 @@ def bearer_token(request: Request) -> str | None:
 async def authenticate(session: AsyncSession, raw_token: str | None) -> tuple[Principal, bool]:
     """The principal of a bearer token and whether its last-used time is due a refresh.
 
-    Raises the 401 `HttpError` when there is no token or it is unknown or revoked.
+    Raises the 401 `HttpError` when there is no token or it is unknown, revoked, expired or
+    its user's deactivated.
     """
     if raw_token is None:
         raise missing_token()
     found = await tokens.authenticate(session, raw_token)
     if found is None:
         raise invalid_token()
+    if isinstance(found, tokens.TokenRefusal):
+        raise invalid_token(found.value)
     return found
 
 

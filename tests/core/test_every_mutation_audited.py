@@ -12,7 +12,11 @@ from sqlalchemy import func, select
 
 from app.models import AuditEvent
 from app.schema import schema
-from tests.core import mutation_cases_funds, mutation_cases_orders  # noqa: F401 (register)
+from tests.core import (  # noqa: F401 (register)
+    mutation_cases_funds,
+    mutation_cases_orders,
+    mutation_cases_partners,
+)
 from tests.core.mutation_cases import CASES
 from tests.factories import gql
 

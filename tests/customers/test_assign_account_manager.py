@@ -117,6 +117,25 @@ async def test_the_manager_must_be_sales_or_admin_of_the_partner(client, session
     assert foreign["data"]["assignAccountManager"]["userErrors"][0]["code"] == "NOT_FOUND"
 
 
+async def test_a_deactivated_user_cannot_become_a_manager(client, session, frozen_clock):
+    partner = await make_partner(session)
+    admin = await token_for(session, await make_user(session, partner, Role.ADMIN))
+    customer = await make_customer(session, partner)
+    gone = await make_user(session, partner, Role.SALES, deactivated_at=frozen_clock.now())
+
+    body = await gql(
+        client,
+        ASSIGN,
+        {"input": {"managerId": uid(gone), "customerIds": [cid(customer)]}},
+        token=admin,
+    )
+
+    [error] = body["data"]["assignAccountManager"]["userErrors"]
+    assert (error["code"], error["field"]) == ("INVALID_ACCOUNT_MANAGER", ["input", "managerId"])
+    row = await session.get(Customer, customer.id, populate_existing=True)
+    assert row.account_manager_id is None
+
+
 async def test_one_to_a_hundred_customers_per_call(client, session):
     partner = await make_partner(session)
     admin = await make_user(session, partner, Role.ADMIN)

@@ -31,7 +31,9 @@ class Partner(Base):
 
 
 class PartnerUser(Base):
-    """A person (or BI tool) acting for a partner with one role."""
+    """A person (or a service account: a BI tool, an ERP integration) acting for a partner
+    with one role. A deactivated user keeps its row (audit events and orders name it) but
+    none of its tokens authenticates any more."""
 
     __tablename__ = "partner_users"
     __table_args__ = (
@@ -44,4 +46,6 @@ class PartnerUser(Base):
     name: Mapped[str] = mapped_column(String(100))
     email: Mapped[str] = mapped_column(String(254))
     role: Mapped[Role] = mapped_column(enum_column(Role))
+    service_account: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = created_at_column()
+    deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -28,3 +28,5 @@ class ApiToken(Base):
     created_at: Mapped[datetime] = created_at_column()
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Null: no expiry (the CLI's default); the API bounds it (API_TOKEN_MAX_LIFETIME_DAYS).
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

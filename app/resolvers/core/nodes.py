@@ -13,6 +13,7 @@ from app.loaders import Loaders
 
 NODE_LOADERS: dict[str, Callable[[Loaders], DataLoader]] = {
     "Adjustment": lambda loaders: loaders.adjustment,
+    "ApiToken": lambda loaders: loaders.api_token,
     "Recharge": lambda loaders: loaders.recharge,
     "Withdrawal": lambda loaders: loaders.withdrawal,
     "AssociationChangeRequest": lambda loaders: loaders.association_change,

@@ -23,12 +23,14 @@ from app.schema.lifecycle.notifications import Notification
 from app.schema.lifecycle.registrations import Registration
 from app.schema.orders.orders import Order
 from app.schema.orders.products import Product
+from app.schema.partners.api_tokens import ApiToken
 from app.schema.partners.partners import Partner, PartnerUser
 from app.services.core.errors import BadRequest
 from app.settings import get_settings
 
 NODE_TYPES: dict[str, Any] = {
     "Adjustment": Adjustment.from_row,
+    "ApiToken": ApiToken.from_row,
     "Recharge": Recharge.from_row,
     "Withdrawal": Withdrawal.from_row,
     "AssociationChangeRequest": AssociationChangeRequest.from_row,

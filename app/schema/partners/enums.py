@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from app.models.partners.enums import CertificationStatus, ContractingEntity, PrincipalKind, Role
 from app.schema.core.enums import graphql_enum
+from app.services.partners.api_tokens import TokenStatus
 
 graphql_enum(
     Role,
@@ -45,10 +46,22 @@ graphql_enum(
     },
 )
 
+graphql_enum(
+    TokenStatus,
+    "Whether an API token authenticates now.",
+    {
+        "ACTIVE": "Authenticates (not revoked, not expired).",
+        "EXPIRED": "Past its `expiresAt`: answers 401 UNAUTHENTICATED.",
+        "REVOKED": "Revoked (also every token of a deactivated user): answers 401.",
+    },
+    name="ApiTokenStatus",
+)
+
 
 __all__ = [
     "CertificationStatus",
     "ContractingEntity",
     "PrincipalKind",
     "Role",
+    "TokenStatus",
 ]

@@ -77,13 +77,19 @@ class Partner(Node):
         )
 
 
-@strawberry.type(description="A user of a partner, with one role.")
+@strawberry.type(description="A user of a partner (a person or a service account), with one role.")
 class PartnerUser(Node):
     db_id: strawberry.Private[int]
     name: str = strawberry.field(description="Display name.")
-    email: str = strawberry.field(description="Login email.")
+    email: str = strawberry.field(description="Login email (a service account's owner).")
     role: Role = strawberry.field(description="What this user may do.")
+    service_account: bool = strawberry.field(
+        description="A service account (a BI tool, an integration), not a person."
+    )
     created_at: datetime = strawberry.field(description="When the user was added.")
+    deactivated_at: datetime | None = strawberry.field(
+        description="When the user was deactivated (null: active); its tokens no longer work."
+    )
 
     @strawberry.field(
         description="Current customers this user manages (as account manager) that the "
@@ -116,7 +122,9 @@ class PartnerUser(Node):
             name=row.name,
             email=row.email,
             role=row.role,
+            service_account=row.service_account,
             created_at=row.created_at,
+            deactivated_at=row.deactivated_at,
         )
 
 

@@ -17,6 +17,7 @@ class Permission(StrEnum):
     UPDATE_CUSTOMER = "UPDATE_CUSTOMER"
     ACQUISITION = "ACQUISITION"
     PARTNER_SETTINGS = "PARTNER_SETTINGS"
+    USERS_AND_TOKENS = "USERS_AND_TOKENS"
     ACCOUNT_MANAGERS = "ACCOUNT_MANAGERS"
     ASSOCIATION = "ASSOCIATION"
     FUNDS = "FUNDS"
@@ -32,6 +33,7 @@ PARTNER_ROLES: dict[Permission, frozenset[Role]] = {
     Permission.UPDATE_CUSTOMER: frozenset({Role.ADMIN, Role.SALES}),
     Permission.ACQUISITION: frozenset({Role.ADMIN, Role.SALES}),
     Permission.PARTNER_SETTINGS: frozenset({Role.ADMIN}),
+    Permission.USERS_AND_TOKENS: frozenset({Role.ADMIN}),
     Permission.ACCOUNT_MANAGERS: frozenset({Role.ADMIN}),
     Permission.ASSOCIATION: frozenset({Role.ADMIN}),
     Permission.FUNDS: frozenset({Role.ADMIN, Role.FINANCE}),

@@ -57,6 +57,12 @@ async def _manager(ctx: ServiceContext, manager_id: int | None) -> PartnerUser:
         )
     if user is None:
         raise DomainError(ErrorCode.NOT_FOUND, "No such partner user.", ["managerId"])
+    if user.deactivated_at is not None:
+        raise DomainError(
+            ErrorCode.INVALID_ACCOUNT_MANAGER,
+            "The user is deactivated; choose an active SALES or ADMIN user.",
+            ["managerId"],
+        )
     if user.role not in MANAGER_ROLES:
         raise DomainError(
             ErrorCode.INVALID_ACCOUNT_MANAGER,

@@ -33,7 +33,9 @@ PARTNER_USER_COLUMNS = (
     PartnerUser.name,
     PartnerUser.email,
     PartnerUser.role,
+    PartnerUser.service_account,
     PartnerUser.created_at,
+    PartnerUser.deactivated_at,
 )
 
 

@@ -1,10 +1,17 @@
-"""API tokens: creation (shown once), authentication, revocation."""
+"""API tokens: creation (shown once), authentication, revocation.
+
+A token authenticates while it is not revoked, not past its `expires_at` and (for a partner
+user) its user is not deactivated; each is checked on every request, so revoking a token or
+deactivating its user takes effect on the next request. A refused token says why
+(`TokenRefusal`): only its holder can ask, so the reason leaks nothing.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import select, update
@@ -20,6 +27,14 @@ from app.settings import get_settings
 TOKEN_PREFIX = "pc_"
 
 
+class TokenRefusal(StrEnum):
+    """Why a token that exists does not authenticate (the 401's message)."""
+
+    REVOKED = "The token has been revoked."
+    EXPIRED = "The token has expired."
+    USER_DEACTIVATED = "The token's user has been deactivated."
+
+
 def hash_token(raw: str) -> str:
     """SHA-256 of the token: what the database keeps."""
     return hashlib.sha256(raw.encode()).hexdigest()
@@ -33,25 +48,52 @@ async def create_token(
     partner_user_id: int | None = None,
     cloud_account_id: int | None = None,
     label: str = "",
+    expires_at: datetime | None = None,
 ) -> str:
     """Store a new token's hash and return the token itself (the only time it is seen)."""
-    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    session.add(
-        ApiToken(
-            token_hash=hash_token(raw),
-            principal_kind=kind,
-            partner_id=partner_id,
-            partner_user_id=partner_user_id,
-            cloud_account_id=cloud_account_id,
-            label=label,
-        )
+    raw, _ = await create_token_row(
+        session,
+        kind,
+        partner_id=partner_id,
+        partner_user_id=partner_user_id,
+        cloud_account_id=cloud_account_id,
+        label=label,
+        expires_at=expires_at,
     )
-    await session.flush()
     return raw
 
 
-async def authenticate(session: AsyncSession, raw: str) -> tuple[Principal, bool] | None:
-    """The principal of a live token, and whether its `last_used_at` is due for a write.
+async def create_token_row(
+    session: AsyncSession,
+    kind: PrincipalKind,
+    *,
+    partner_id: int | None = None,
+    partner_user_id: int | None = None,
+    cloud_account_id: int | None = None,
+    label: str = "",
+    expires_at: datetime | None = None,
+) -> tuple[str, ApiToken]:
+    """`create_token`, also answering the stored row (for its id)."""
+    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    row = ApiToken(
+        token_hash=hash_token(raw),
+        principal_kind=kind,
+        partner_id=partner_id,
+        partner_user_id=partner_user_id,
+        cloud_account_id=cloud_account_id,
+        label=label,
+        expires_at=expires_at,
+    )
+    session.add(row)
+    await session.flush()
+    return raw, row
+
+
+async def authenticate(
+    session: AsyncSession, raw: str
+) -> tuple[Principal, bool] | TokenRefusal | None:
+    """The principal of a live token, and whether its `last_used_at` is due for a write;
+    why not for a revoked or expired token or a deactivated user's; None for an unknown one.
 
     This is the first statement of every request, so it is where a pooled connection that
     the database dropped (a restart, an idle timeout) shows: the pool does not ping before
@@ -69,7 +111,20 @@ async def authenticate(session: AsyncSession, raw: str) -> tuple[Principal, bool
         row = await _lookup(session, raw)
     if row is None:
         return None
+    refusal = _refusal(row)
+    if refusal is not None:
+        return refusal
     return _principal(row)
+
+
+def _refusal(row: Any) -> TokenRefusal | None:
+    if row.revoked_at is not None:
+        return TokenRefusal.REVOKED
+    if row.deactivated_at is not None:
+        return TokenRefusal.USER_DEACTIVATED
+    if row.expires_at is not None and row.expires_at <= clock.now():
+        return TokenRefusal.EXPIRED
+    return None
 
 
 async def _lookup(session: AsyncSession, raw: str) -> Any:
@@ -82,12 +137,15 @@ async def _lookup(session: AsyncSession, raw: str) -> Any:
                 ApiToken.partner_user_id,
                 ApiToken.cloud_account_id,
                 ApiToken.last_used_at,
+                ApiToken.revoked_at,
+                ApiToken.expires_at,
                 PartnerUser.role,
+                PartnerUser.deactivated_at,
                 Partner.sales_see_all_customers,
             )
             .outerjoin(PartnerUser, PartnerUser.id == ApiToken.partner_user_id)
             .outerjoin(Partner, Partner.id == ApiToken.partner_id)
-            .where(ApiToken.token_hash == hash_token(raw), ApiToken.revoked_at.is_(None))
+            .where(ApiToken.token_hash == hash_token(raw))
         )
     ).first()
 

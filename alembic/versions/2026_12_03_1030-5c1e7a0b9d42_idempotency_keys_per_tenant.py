@@ -8,7 +8,7 @@ is kept (the one a replay would have matched first).
 
 Revision ID: 5c1e7a0b9d42
 Revises: 44c316fdeb4f
-Create Date: 2026-11-26 09:00:00.000000
+Create Date: 2026-12-03 10:30:00.000000
 """
 
 from collections.abc import Sequence
