@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test check format migrate seed-demo schema serve jobs conformance clean
+.PHONY: run test check format migrate seed-demo schema serve jobs conformance fuzz clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,6 +27,9 @@ seed-demo: $(STAMP)
 
 test: $(STAMP)  ## the whole suite (PostgreSQL too when TEST_DATABASE_URL is set)
 	$(BIN)/python -m pytest
+
+fuzz: $(STAMP)  ## Schemathesis against the GraphQL schema (own SQLite db); fails on any server error
+	$(BIN)/python fuzz/run.py
 
 check: $(STAMP)  ## lint + format check + import contracts (docs/import-contracts.md), no tests
 	$(BIN)/ruff check .
