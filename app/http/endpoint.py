@@ -15,7 +15,7 @@ from typing import Any
 
 import orjson
 import strawberry
-from graphql import OperationType
+from graphql import GraphQLError, OperationType
 from starlette.background import BackgroundTask
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
@@ -25,7 +25,7 @@ from strawberry.types.graphql import OperationType as StrawberryOperationType
 
 from app.context import RequestContext
 from app.db import Database
-from app.http.budget import BudgetRefusal, QueryBudget
+from app.http.budget import BudgetRefusal, QueryBudget, bucket_key
 from app.http.documents import DocumentInspector
 from app.http.errors import error_body, format_error, is_unexpected
 from app.http.graphiql import graphiql_html
@@ -104,8 +104,10 @@ class GraphQLEndpoint:
             schema._schema,
             settings.document_cache_size,
             getattr(schema, "validation_limits", ()),
+            max_tokens=settings.max_tokens,
+            max_document_bytes=settings.max_document_bytes,
         )
-        self.budget = QueryBudget(schema._schema, self.documents, settings)
+        self.budget = QueryBudget(schema._schema, settings)
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         started = time.perf_counter()
@@ -127,11 +129,13 @@ class GraphQLEndpoint:
                 raise HttpError(
                     406, "Accept application/graphql-response+json or application/json."
                 )
+            await self._check_request_size(request)
             raw_token = bearer_token(request)
             params = await read_params(request)
             return await self._execute(request, params, raw_token, media_type, request_id)
         except HttpError as error:
             code = "UNAUTHENTICATED" if error.status == 401 else "BAD_REQUEST"
+            code = getattr(error, "code", code)
             response = _json_response(
                 error_body(error.message, code, request_id),
                 error.status,
@@ -140,6 +144,35 @@ class GraphQLEndpoint:
             )
             response.headers.update(error.headers)
             return response
+
+    async def _check_request_size(self, request: Request) -> None:
+        """413 for a body (or GET query string) over `max_request_bytes`, read no further."""
+        limit = self.settings.max_request_bytes
+        too_large = HttpError(413, f"The request is larger than {limit} bytes.")
+        too_large.code = "REQUEST_TOO_LARGE"  # type: ignore[attr-defined]
+        if request.method == "GET":
+            if len(request.scope.get("query_string", b"")) > limit:
+                raise too_large
+            return
+        declared = request.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > limit:
+            raise too_large
+        chunks, size = [], 0
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > limit:
+                raise too_large
+            chunks.append(chunk)
+        # what Request.body() returns from now on (Starlette keeps the body there)
+        request._body = b"".join(chunks)
+
+    def _request_errors(
+        self, errors: list[GraphQLError], media_type: str, request_id: str
+    ) -> Response:
+        """Parse or validation errors: nothing ran (400 for graphql-response+json clients)."""
+        body = {"errors": [format_error(e, request_id) for e in errors]}
+        status = 400 if media_type == GRAPHQL_RESPONSE_JSON else 200
+        return _json_response(body, status, media_type, request_id)
 
     async def _touch(self, token_id: int) -> None:
         async with self.database.session(write=True) as session:
@@ -154,7 +187,14 @@ class GraphQLEndpoint:
         media_type: str,
         request_id: str,
     ) -> Response:
-        operation = self.documents.operation_type(params.query, params.operation_name)
+        # The document's size, tokens and shape are checked before any other rule runs, and the
+        # one operation that will run is chosen here: it is the one locked, authorized and costed.
+        inspection = self.documents.inspect(params.query)
+        if inspection.document is None or inspection.errors:
+            return self._request_errors(inspection.errors, media_type, request_id)
+        document = inspection.document
+        selected = self.documents.select(document, params.operation_name)
+        operation = selected.operation
         if request.method == "GET" and operation is OperationType.MUTATION:
             response = _json_response(
                 error_body("Mutations need POST.", "BAD_REQUEST", request_id),
@@ -168,7 +208,7 @@ class GraphQLEndpoint:
         session = self.database.session(write=operation is OperationType.MUTATION)
         try:
             if raw_token is None:
-                if not self.documents.runs_without_token(params.query, params.operation_name):
+                if not self.documents.runs_without_token(document, selected):
                     raise missing_token()
                 found: tuple[Principal, bool] | None = (Principal.anonymous(), False)
             else:
@@ -180,8 +220,9 @@ class GraphQLEndpoint:
                     {"WWW-Authenticate": 'Bearer error="invalid_token"'},
                 )
             principal, touch_due = found
+            client = request.client.host if request.client else None
             admission = self.budget.admit(
-                principal, params.query, params.operation_name, params.variables
+                bucket_key(principal, client), document, selected, params.variables
             )
             context = RequestContext(ServiceContext(session, principal, request_id))
             result = await self.schema.execute(
@@ -202,11 +243,14 @@ class GraphQLEndpoint:
             raise
         except BudgetRefusal as refusal:
             await session.rollback()
+            if refusal.error is not None:
+                return self._request_errors([refusal.error], media_type, request_id)
             body = error_body(refusal.message, refusal.code, request_id)
             body["extensions"] = {"cost": refusal.cost}
             if refusal.code == "THROTTLED":
                 response = _json_response(body, 429, media_type, request_id)
-                response.headers["Retry-After"] = str(max(1, round(refusal.retry_after)))
+                # whole seconds, rounded up: the same number the message gives
+                response.headers["Retry-After"] = str(refusal.retry_after)
                 return response
             status = 400 if media_type == GRAPHQL_RESPONSE_JSON else 200
             return _json_response(body, status, media_type, request_id)
