@@ -9,10 +9,12 @@ a fragment being walked adds nothing; `NoFragmentCycles` reports the cycle).
 - depth: nesting of fields with a selection set (introspection fields count 0), as strawberry's.
 - aliases: counted with multiplicity (a fragment with 3 aliases spread 4 times is 12), as the
   executor would resolve them, but computed linearly.
-- repeated fields: how often one response name occurs in one selection set once inline
-  fragments and fragment spreads are merged into it. graphql-core's `OverlappingFieldsCanBeMerged`
-  compares those fields pairwise (quadratic: 1,200 copies of `viewer { kind }` take ~1.4 s), so
-  the document is refused before that rule runs (the endpoint runs these rules first).
+- repeated fields: how many copies of one field merge into one -- how often a response name
+  occurs in one selection set once inline fragments and fragment spreads are merged into it,
+  multiplied through nesting (20 `viewer`s each holding 20 `partner`s merge 400 `partner`s).
+  graphql-core's `OverlappingFieldsCanBeMerged` compares such copies pairwise (1,200 copies of
+  `viewer { kind }` take ~1.4 s, 20 x 20 nested ~1 s), so the document is refused before that
+  rule runs (the endpoint runs these rules first).
 """
 
 from __future__ import annotations
@@ -42,21 +44,36 @@ class Figures:
     aliases: int = 0
     # response name -> occurrences in this selection set, fragments and inline fragments merged
     names: Counter[str] = field(default_factory=Counter)
-    # the most repeated response name in any selection set at or below this one
-    worst: tuple[str, int] = ("", 0)
+    # response name -> the largest `merged` figure of those fields' own selection sets
+    below: dict[str, int] = field(default_factory=dict)
+    # how many copies of one field this set can merge into one: along any path of response
+    # names, the product of each level's occurrences (a bound on graphql-core's group sizes),
+    # with the response name at this level that path starts from
+    merged: int = 0
+    merged_name: str = ""
 
 
 @dataclass(slots=True)
 class OperationShape:
+    """An operation's figures (or a fragment's: every definition is checked)."""
+
     name: str
-    node: OperationDefinitionNode
+    node: OperationDefinitionNode | FragmentDefinitionNode
     depth: int
     aliases: int
-    most_repeated: tuple[str, int] | None  # the most (response name, occurrences) anywhere
+    merged: int  # the most copies of one field merged into one (see Figures.merged)
+    merged_name: str
+
+
+# Selection sets, inline fragments and fragment spreads nested in one another, counted across
+# fragments: beyond this the walk stops (the document is refused) rather than recurse towards
+# Python's recursion limit (a chain of 600 fragments, each spreading the next, would reach it).
+MAX_NESTING = 100
 
 
 class DocumentShape:
-    """The figures of every operation of a document, from one walk (`visits` counts it)."""
+    """The figures of every operation and fragment of a document, from one walk (`visits`
+    counts the selections it looked at)."""
 
     def __init__(self, document: DocumentNode, alias_cap: int = 1_000) -> None:
         # Figures are capped so a multiplicative bomb stays a small int, and a fragment past
@@ -70,15 +87,29 @@ class DocumentShape:
         }
         self._memo: dict[str, Figures] = {}
         self._walking: set[str] = set()
+        self._nesting = 0
+        self.too_nested = False
         self.operations: list[OperationShape] = []
+        # Every definition, unused fragments too: graphql-core's rules walk those as well.
         for definition in document.definitions:
             if isinstance(definition, OperationDefinitionNode):
                 figures = self._selection_set(definition.selection_set)
                 name = definition.name.value if definition.name else "anonymous"
-                worst = figures.worst if figures.worst[1] else None
-                self.operations.append(
-                    OperationShape(name, definition, figures.depth, figures.aliases, worst)
+            elif isinstance(definition, FragmentDefinitionNode):
+                figures = self._fragment(definition.name.value)
+                name = f"fragment {definition.name.value}"
+            else:
+                continue
+            self.operations.append(
+                OperationShape(
+                    name,
+                    definition,
+                    figures.depth,
+                    figures.aliases,
+                    figures.merged,
+                    figures.merged_name,
                 )
+            )
 
     def _fragment(self, name: str) -> Figures:
         known = self._memo.get(name)
@@ -99,13 +130,29 @@ class DocumentShape:
         figures = Figures()
         spread: set[str] = set()
         self._collect(selection_set, figures, spread)
-        if figures.names:
-            own = max(figures.names.items(), key=lambda item: item[1])
-            figures.worst = max(figures.worst, own, key=lambda item: item[1])
+        self._figure_merges(figures)
         return figures
+
+    def _figure_merges(self, figures: Figures) -> None:
+        for key, count in figures.names.items():
+            merged = min(self.cap, count * max(1, figures.below.get(key, 0)))
+            if merged > figures.merged:
+                figures.merged, figures.merged_name = merged, key
 
     def _collect(self, selection_set: SelectionSetNode, into: Figures, spread: set[str]) -> None:
         """Add a selection set's selections to `into` (inline fragments merge into it)."""
+        if self._nesting >= MAX_NESTING:
+            self.too_nested = True
+            return
+        self._nesting += 1
+        try:
+            self._collect_selections(selection_set, into, spread)
+        finally:
+            self._nesting -= 1
+
+    def _collect_selections(
+        self, selection_set: SelectionSetNode, into: Figures, spread: set[str]
+    ) -> None:
         for selection in selection_set.selections:
             self.visits += 1
             if isinstance(selection, FieldNode):
@@ -116,7 +163,7 @@ class DocumentShape:
                 if selection.selection_set is not None:
                     child = self._selection_set(selection.selection_set)
                     into.aliases = min(self.cap, into.aliases + child.aliases)
-                    into.worst = max(into.worst, child.worst, key=lambda item: item[1])
+                    into.below[key] = max(into.below.get(key, 0), child.merged)
                     if not selection.name.value.startswith("__"):
                         into.depth = max(into.depth, 1 + child.depth)
             elif isinstance(selection, InlineFragmentNode):
@@ -126,12 +173,13 @@ class DocumentShape:
                 fragment = self._fragment(name)
                 into.depth = max(into.depth, fragment.depth)
                 into.aliases = min(self.cap, into.aliases + fragment.aliases)
-                into.worst = max(into.worst, fragment.worst, key=lambda item: item[1])
                 # the same fragment twice in one selection set merges into one set of fields
                 if name not in spread and fragment.aliases <= self.alias_cap:
                     spread.add(name)
                     for key, count in fragment.names.items():
                         into.names[key] = min(self.cap, into.names[key] + count)
+                    for key, merged in fragment.below.items():
+                        into.below[key] = max(into.below.get(key, 0), merged)
 
 
 _last: tuple[DocumentNode, int, DocumentShape] | None = None
@@ -161,7 +209,17 @@ def max_depth_rule(max_depth: int, alias_cap: int = 1_000) -> type[ValidationRul
     class MaxDepthRule(ValidationRule):
         def __init__(self, context: ValidationContext) -> None:
             super().__init__(context)
-            for operation in shape_of(context.document, alias_cap).operations:
+            shape = shape_of(context.document, alias_cap)
+            if shape.too_nested:
+                context.report_error(
+                    GraphQLError(
+                        f"The document nests selections and fragments more than {MAX_NESTING} "
+                        "deep.",
+                        extensions={"code": "MAX_DEPTH_EXCEEDED"},
+                    )
+                )
+                return
+            for operation in shape.operations:
                 if operation.depth > max_depth:
                     context.report_error(
                         GraphQLError(
@@ -199,12 +257,13 @@ def max_field_repeats_rule(max_repeats: int, alias_cap: int = 1_000) -> type[Val
         def __init__(self, context: ValidationContext) -> None:
             super().__init__(context)
             for operation in shape_of(context.document, alias_cap).operations:
-                worst = operation.most_repeated
-                if worst is not None and worst[1] > max_repeats:
+                if operation.merged > max_repeats:
                     context.report_error(
                         GraphQLError(
-                            f"'{operation.name}' asks for `{worst[0]}` {worst[1]} times in one "
-                            f"selection set (fragments merged). Allowed: {max_repeats}",
+                            f"'{operation.name}' repeats fields so that {operation.merged} "
+                            f"copies of one field (under `{operation.merged_name}`) merge into "
+                            f"one (fragments merged, repeats multiplied through nesting). "
+                            f"Allowed: {max_repeats}",
                             operation.node,
                             extensions={"code": "MAX_FIELD_REPEATS_EXCEEDED"},
                         )
