@@ -31,8 +31,19 @@ class Settings(BaseSettings):
     max_page_size: int = Field(100, description="Largest allowed `first`/`last`.")
     max_nodes_ids: int = Field(100, description="Most ids accepted by `nodes(ids:)`.")
     max_query_depth: int = Field(12, description="Deepest allowed selection nesting.")
-    max_aliases: int = Field(30, description="Most aliases allowed in one document.")
+    max_aliases: int = Field(
+        30, description="Most aliases in one operation (a fragment counts once per spread)."
+    )
+    max_field_repeats: int = Field(
+        20, description="Most times one response name may occur in one merged selection set."
+    )
     max_tokens: int = Field(5000, description="Most lexical tokens allowed in one document.")
+    max_request_bytes: int = Field(
+        1_000_000, description="Largest request body (or GET query string) in bytes; else 413."
+    )
+    max_document_bytes: int = Field(
+        100_000, description="Largest GraphQL document (`query`) in UTF-8 bytes; else 413."
+    )
     document_cache_size: int = Field(512, description="Parsed/validated documents kept in cache.")
     plain_object_executor: bool = Field(
         True,
@@ -46,6 +57,9 @@ class Settings(BaseSettings):
         1000, description="Cost points a token's bucket holds when full."
     )
     throttle_restore_rate: int = Field(50, description="Cost points a bucket regains per second.")
+    introspection_cost: int = Field(
+        10, description="Fixed cost of an operation that only introspects (`__schema`, ...)."
+    )
     token_last_used_resolution_seconds: int = Field(
         60, description="How stale a token's `lastUsedAt` may get before it is written again."
     )

@@ -5,14 +5,16 @@ without one may run.
 a deactivated user's) is HTTP 401 with a `WWW-Authenticate` challenge (DESIGN.md: Auth and
 tenancy) and a message that says which.
 
-Without a token nothing runs but introspection. The gate decides before execution, from the
-document alone, and it is sound rather than hopeful: an anonymous operation executes only when
-the operation that would run was selected and every field it selects at its root, through
-every fragment and inline fragment, is `__schema`, `__type` or `__typename`. A document that
-fails to parse or validate is answered with its errors (they describe the public schema,
-nothing else) without executing; a document that can't be inspected, or whose operation can't
-be selected, does not run. That keeps GraphiQL's docs and the GraphQL-over-HTTP conformance
-checks working before a token is pasted, and nothing else.
+Without a token nothing runs but introspection. The endpoint decides before execution, from
+the document alone (`introspection_only`, once `app/http/documents.py` has inspected the
+document and selected its operation), and it is sound rather than hopeful: an anonymous
+operation executes only when the operation that would run was selected and every field it
+selects at its root, through every fragment and inline fragment, is `__schema`, `__type` or
+`__typename`. A document that fails to parse or validate is answered with its errors (they
+describe the public schema, nothing else) without executing; a document that can't be
+inspected, or whose operation can't be selected, does not run. That keeps GraphiQL's docs
+and the GraphQL-over-HTTP conformance checks working before a token is pasted, and nothing
+else.
 
 `acceptInvitation` is no exception: per DOMAIN.md a customer accepts signed in (its CUSTOMER
 token) or through the vendor's sign-up flow (PLATFORM), so the invitation token is never the
@@ -23,28 +25,19 @@ only credential, and an anonymous call is refused here like any other mutation: 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
-from dataclasses import dataclass
 
 from graphql import (
-    ASTValidationRule,
     DocumentNode,
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
-    GraphQLError,
-    GraphQLSchema,
     InlineFragmentNode,
     OperationDefinitionNode,
     SelectionSetNode,
-    parse,
-    specified_rules,
-    validate,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 
-from app.http.documents import DocumentInspector
 from app.http.negotiation import HttpError
 from app.services.core.principal import Principal
 from app.services.partners import tokens
@@ -104,60 +97,9 @@ async def authenticate(session: AsyncSession, raw_token: str | None) -> tuple[Pr
 
 
 def http_error_code(error: HttpError) -> str:
-    """The GraphQL-style error code of a request-level HTTP error."""
-    return "UNAUTHENTICATED" if error.status == 401 else "BAD_REQUEST"
-
-
-@dataclass(frozen=True, slots=True)
-class Refused:
-    """The anonymous document is answered with these errors and not executed."""
-
-    errors: list[GraphQLError]
-
-
-class AnonymousGate:
-    """Decides, before execution, what a request without a token gets."""
-
-    def __init__(
-        self,
-        schema: GraphQLSchema,
-        documents: DocumentInspector,
-        max_tokens: int,
-        extra_rules: Sequence[type[ASTValidationRule]] = (),
-    ) -> None:
-        self._schema = schema
-        self._documents = documents
-        self._max_tokens = max_tokens
-        self._rules = [*specified_rules, *extra_rules]
-
-    def check(self, query: str, operation_name: str | None) -> Refused | None:
-        """None if the operation may run anonymously (it only introspects); `Refused` with
-        the document's errors if it fails to parse or validate; raises 401 otherwise."""
-        document = self._documents.parse(query)
-        if document is None:
-            try:
-                document = parse(query, max_tokens=self._max_tokens)
-            except GraphQLError as error:
-                return Refused([error])
-            # It parses, but the inspector would not look at it (too large): never run it.
-            raise missing_token()
-        if not self._documents.is_valid(query):
-            errors = list(validate(self._schema, document, self._rules))
-            if errors:
-                return Refused(errors)
-            raise missing_token()  # the inspector and this gate disagree: don't run it
-        operation = _selected_operation(document, operation_name)
-        if operation is None or not introspection_only(operation, document):
-            raise missing_token()
-        return None
-
-
-def _selected_operation(document: DocumentNode, name: str | None) -> OperationDefinitionNode | None:
-    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
-    if name is None:
-        return operations[0] if len(operations) == 1 else None
-    named = [o for o in operations if o.name is not None and o.name.value == name]
-    return named[0] if len(named) == 1 else None
+    """The GraphQL-style error code of a request-level HTTP error (its own, if it has one)."""
+    default = "UNAUTHENTICATED" if error.status == 401 else "BAD_REQUEST"
+    return getattr(error, "code", None) or default
 
 
 def introspection_only(operation: OperationDefinitionNode, document: DocumentNode) -> bool:

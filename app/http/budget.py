@@ -1,28 +1,49 @@
-"""Admitting a query: its cost must fit the per-query maximum and the token's bucket."""
+"""Admitting an operation: its cost must fit the per-query maximum and the caller's bucket.
+
+Every operation that executes is costed and paid for: the endpoint has already chosen the one
+operation that runs (and refused a document it cannot choose in), the cost is reserved from the
+caller's bucket before execution -- a token's, or for anonymous callers their client address's
+-- and the part the operation did not use is refunded after.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
-from graphql import FragmentDefinitionNode, GraphQLSchema
+from graphql import (
+    DocumentNode,
+    FragmentDefinitionNode,
+    GraphQLError,
+    GraphQLSchema,
+    OperationDefinitionNode,
+)
+from graphql.execution.values import get_variable_values
 
-from app.http.cost import CostCalculator, actual_cost
-from app.http.documents import DocumentInspector
+from app.http.cost import CostArgumentError, CostCalculator, actual_cost
 from app.http.throttle import Throttle
 from app.services.core.principal import Principal
 from app.settings import Settings
 
 
 class BudgetRefusal(Exception):
-    """The query may not run: too costly (`MAX_COST_EXCEEDED`) or throttled (`THROTTLED`)."""
+    """The operation may not run: too costly (`MAX_COST_EXCEEDED`), throttled (`THROTTLED`) or
+    asking for an out-of-range page (`BAD_USER_INPUT`)."""
 
-    def __init__(self, code: str, message: str, cost: dict[str, Any], retry_after: float = 0):
+    def __init__(
+        self,
+        code: str,
+        message: str,
+        cost: dict[str, Any] | None,
+        retry_after: int = 0,
+        error: GraphQLError | None = None,
+    ):
         super().__init__(message)
         self.code = code
         self.message = message
         self.cost = cost
         self.retry_after = retry_after
+        self.error = error
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,10 +52,21 @@ class Admission:
     requested: int
 
 
+def bucket_key(principal: Principal, client_address: str | None) -> str:
+    if principal.token_id is not None:
+        return f"token:{principal.token_id}"
+    return f"anonymous:{client_address or 'unknown'}"
+
+
 class QueryBudget:
-    def __init__(self, schema: GraphQLSchema, documents: DocumentInspector, settings: Settings):
-        self.documents = documents
-        self.calculator = CostCalculator(schema, settings.default_page_size)
+    def __init__(self, schema: GraphQLSchema, settings: Settings):
+        self.schema = schema
+        self.calculator = CostCalculator(
+            schema,
+            settings.default_page_size,
+            settings.max_page_size,
+            settings.introspection_cost,
+        )
         self.throttle = Throttle(
             settings.throttle_maximum_available, settings.throttle_restore_rate
         )
@@ -42,26 +74,28 @@ class QueryBudget:
 
     def admit(
         self,
-        principal: Principal,
-        query: str,
-        operation_name: str | None,
+        key: str,
+        document: DocumentNode,
+        operation: OperationDefinitionNode,
         variables: dict[str, Any] | None,
     ) -> Admission | None:
-        """Check the query's requested cost; None when it cannot be costed (it will fail)."""
-        if principal.token_id is None:
+        """Reserve the operation's requested cost from the bucket `key`.
+
+        None only when the variables do not coerce: graphql-core then refuses the operation
+        before executing anything (with these same errors), so there is nothing to pay for.
+        """
+        coerced = get_variable_values(
+            self.schema, operation.variable_definitions or [], variables or {}
+        )
+        if isinstance(coerced, list):
             return None
-        document = self.documents.parse(query)
-        operation = self.documents.operation(query, operation_name)
-        if document is None or operation is None or not self.documents.is_valid(query):
-            return None  # execution reports the parse or validation errors
         fragments = {
             d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
         }
         try:
-            requested = self.calculator.requested(operation, fragments, variables)
-        except (TypeError, ValueError, KeyError, AssertionError):
-            return None  # malformed arguments: validation will say what is wrong
-        key = f"token:{principal.token_id}"
+            requested = self.calculator.requested(operation, fragments, coerced.coerced)
+        except CostArgumentError as error:
+            raise BudgetRefusal("BAD_USER_INPUT", error.message, None, error=error) from None
         if requested > self.max_cost:
             raise BudgetRefusal(
                 "MAX_COST_EXCEEDED",
@@ -69,20 +103,21 @@ class QueryBudget:
                 "Ask for smaller pages (first/last) or fewer nested lists.",
                 self._cost(requested, None, key),
             )
-        if not self.throttle.allows(key, requested):
+        # check and take in one synchronous step: no other request runs in between
+        if not self.throttle.reserve(key, requested):
             wait = self.throttle.seconds_until(key, requested)
             raise BudgetRefusal(
                 "THROTTLED",
-                f"Throttled: this query needs {requested} points; retry in {wait:.1f} s.",
+                f"Throttled: this query needs {requested} points; retry in {wait} s.",
                 self._cost(requested, None, key),
                 retry_after=wait,
             )
         return Admission(key, requested)
 
     def settle(self, admission: Admission, data: Any) -> dict[str, Any]:
-        """Pay the actual cost; returns `extensions.cost` for the response."""
+        """Refund what the operation did not use; returns `extensions.cost` for the response."""
         actual = actual_cost(admission.requested, data)
-        self.throttle.spend(admission.key, actual)
+        self.throttle.refund(admission.key, admission.requested - actual)
         return self._cost(admission.requested, actual, admission.key)
 
     def _cost(self, requested: int, actual: int | None, key: str) -> dict[str, Any]:

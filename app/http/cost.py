@@ -3,18 +3,28 @@
 An object costs 1, a scalar or enum 0, a connection 2 plus its page size (`first`/`last`, or
 the default page size) times the cost of one of its nodes, multiplied through nesting; a
 mutation field costs 10 plus its payload. `nodes(ids:)` is a list of as many objects as ids.
-Introspection costs nothing. The requested cost is computed from the document before it runs;
-the actual cost from the data it returned (real page sizes).
+`__schema` and `__type` cost a fixed amount whatever they select; `__typename` is a scalar.
+The requested cost is computed from the document before it runs; the actual cost from the
+data it returned (real page sizes).
+
+The walk is linear in the document: each fragment is costed once per way it is used (as a set
+of fields, as a connection, as an edge) and reused at every spread -- the variables are those of
+the one operation being costed, so a fragment's cost is the same wherever it is spread. The walk
+also refuses, before anything executes, a `first`/`last` outside 1..max_page_size anywhere in
+the operation, including branches that would never resolve.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from graphql import (
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
+    GraphQLError,
+    GraphQLInterfaceType,
     GraphQLList,
     GraphQLNamedType,
     GraphQLNonNull,
@@ -24,12 +34,18 @@ from graphql import (
     OperationDefinitionNode,
     OperationType,
     SelectionSetNode,
-    VariableNode,
-    value_from_ast_untyped,
+    value_from_ast,
 )
+from graphql.pyutils import Undefined
 
 MUTATION_COST = 10
 CONNECTION_COST = 2
+PAGE_ARGUMENTS = ("first", "last")
+FIXED_COST_FIELDS = frozenset({"__schema", "__type"})
+
+
+class CostArgumentError(GraphQLError):
+    """A `first`/`last` out of range: refused before execution as BAD_USER_INPUT."""
 
 
 def _named(type_: Any) -> GraphQLNamedType:
@@ -44,20 +60,18 @@ def _is_list(type_: Any) -> bool:
     return isinstance(type_, GraphQLList)
 
 
-def _argument(field: FieldNode, name: str, variables: dict[str, Any]) -> Any:
-    for argument in field.arguments or ():
-        if argument.name.value == name:
-            value = argument.value
-            if isinstance(value, VariableNode):
-                return variables.get(value.name.value)
-            return value_from_ast_untyped(value, variables)
-    return None
-
-
 class CostCalculator:
-    def __init__(self, schema: GraphQLSchema, default_page_size: int) -> None:
+    def __init__(
+        self,
+        schema: GraphQLSchema,
+        default_page_size: int,
+        max_page_size: int = 100,
+        introspection_cost: int = 0,
+    ) -> None:
         self.schema = schema
         self.default_page_size = default_page_size
+        self.max_page_size = max_page_size
+        self.introspection_cost = introspection_cost
 
     def requested(
         self,
@@ -65,115 +79,190 @@ class CostCalculator:
         fragments: dict[str, FragmentDefinitionNode],
         variables: dict[str, Any] | None,
     ) -> int:
+        """The operation's cost; `variables` are the coerced values (defaults applied)."""
+        return self.walk(operation, fragments, variables).total
+
+    def walk(
+        self,
+        operation: OperationDefinitionNode,
+        fragments: dict[str, FragmentDefinitionNode],
+        variables: dict[str, Any] | None,
+    ) -> CostWalk:
+        walk = CostWalk(self, fragments, variables or {})
         root = (
             self.schema.mutation_type
             if operation.operation is OperationType.MUTATION
             else self.schema.query_type
         )
-        if root is None:
-            return 0
-        cost = self._selection(operation.selection_set, root, fragments, variables or {})
-        return cost
+        if root is not None:
+            walk.total = max(0, walk.object_cost(operation.selection_set, root))
+        return walk
 
-    def _fields(
-        self,
-        selection_set: SelectionSetNode,
-        parent: GraphQLNamedType,
-        fragments: dict[str, FragmentDefinitionNode],
-        seen: frozenset[str] = frozenset(),
-    ) -> list[tuple[FieldNode, GraphQLNamedType]]:
-        """The fields a selection set asks for (fragments flattened), with their parent type."""
-        fields: list[tuple[FieldNode, GraphQLNamedType]] = []
-        for selection in selection_set.selections:
-            if isinstance(selection, FieldNode):
-                fields.append((selection, parent))
-            elif isinstance(selection, InlineFragmentNode):
-                target = (
-                    self.schema.get_type(selection.type_condition.name.value)
-                    if selection.type_condition
-                    else parent
-                )
-                fields += self._fields(selection.selection_set, target or parent, fragments, seen)
-            elif isinstance(selection, FragmentSpreadNode):
-                name = selection.name.value
-                fragment = fragments.get(name)
-                if fragment is None or name in seen:
-                    continue
-                target = self.schema.get_type(fragment.type_condition.name.value) or parent
-                fields += self._fields(fragment.selection_set, target, fragments, seen | {name})
-        return fields
 
-    def _selection(
+class CostWalk:
+    """One operation's cost. `visits` counts the selections looked at (the walk's work)."""
+
+    def __init__(
         self,
-        selection_set: SelectionSetNode,
-        parent: GraphQLNamedType,
+        calculator: CostCalculator,
         fragments: dict[str, FragmentDefinitionNode],
         variables: dict[str, Any],
-    ) -> int:
+    ) -> None:
+        self.calculator = calculator
+        self.schema = calculator.schema
+        self.fragments = fragments
+        self.variables = variables
+        self.visits = 0
+        self.total = 0
+        self._memo: dict[tuple[str, str], int] = {}
+
+    # -- selection sets, each in one of three roles ------------------------------------------
+
+    def object_cost(self, selection_set: SelectionSetNode, parent: GraphQLNamedType) -> int:
+        """The sum of the fields a selection set asks for on `parent`."""
+        return self._sum(selection_set, parent, "object", self._field_cost)
+
+    def node_cost(self, selection_set: SelectionSetNode, connection: GraphQLNamedType) -> int:
+        """The cost of one node of a connection (its `edges.node` or `nodes` selection)."""
+        return self._max(selection_set, connection, "connection", self._connection_part)
+
+    def _edge_cost(self, selection_set: SelectionSetNode, edge: GraphQLNamedType) -> int:
+        return self._max(selection_set, edge, "edge", self._edge_part)
+
+    def _sum(self, selection_set, parent, role, cost_of: Callable[..., int]) -> int:  # type: ignore[no-untyped-def]
         total = 0
-        for field, owner in self._fields(selection_set, parent, fragments):
-            name = field.name.value
-            if name.startswith("__") or not isinstance(owner, GraphQLObjectType):
-                continue
-            definition = owner.fields.get(name)
-            if definition is None:
-                continue
-            child = _named(definition.type)
-            inner = (
-                self._selection(field.selection_set, child, fragments, variables)
-                if field.selection_set
-                else 0
-            )
-            if owner is self.schema.mutation_type:
-                total += MUTATION_COST + inner
-            elif child.name.endswith("Connection"):
-                size = (
-                    _argument(field, "first", variables)
-                    or _argument(field, "last", variables)
-                    or self.default_page_size
-                )
-                total += CONNECTION_COST + int(size) * self._node_cost(
-                    field, child, fragments, variables
-                )
-            elif field.selection_set is not None:
-                count = 1
-                if _is_list(definition.type) and name == "nodes":
-                    ids = _argument(field, "ids", variables)
-                    count = len(ids) if isinstance(ids, list) else 1
-                total += count * (1 + inner)
+        for selection in selection_set.selections:
+            self.visits += 1
+            if isinstance(selection, FieldNode):
+                total += cost_of(selection, parent)
+            else:
+                total += self._fragment(selection, parent, role)
         return total
 
-    def _node_cost(
+    def _max(self, selection_set, parent, role, cost_of: Callable[..., int]) -> int:  # type: ignore[no-untyped-def]
+        best = 0
+        for selection in selection_set.selections:
+            self.visits += 1
+            if isinstance(selection, FieldNode):
+                best = max(best, cost_of(selection, parent))
+            else:
+                best = max(best, self._fragment(selection, parent, role))
+        return best
+
+    def _fragment(
         self,
-        field: FieldNode,
-        connection: GraphQLNamedType,
-        fragments: dict[str, FragmentDefinitionNode],
-        variables: dict[str, Any],
+        selection: InlineFragmentNode | FragmentSpreadNode,
+        parent: GraphQLNamedType,
+        role: str,
     ) -> int:
-        """The cost of one node of a connection (its `edges.node` or `nodes` selection)."""
+        if isinstance(selection, InlineFragmentNode):
+            condition = selection.type_condition
+            target = self.schema.get_type(condition.name.value) if condition else parent
+            return self._role(role, selection.selection_set, target or parent)
+        name = selection.name.value
+        key = (role, name)
+        known = self._memo.get(key)
+        if known is not None:
+            return known
+        fragment = self.fragments.get(name)
+        if fragment is None:
+            return 0
+        self._memo[key] = 0  # a cycle (refused by validation) adds nothing
+        target = self.schema.get_type(fragment.type_condition.name.value) or parent
+        cost = self._role(role, fragment.selection_set, target)
+        self._memo[key] = cost
+        return cost
+
+    def _role(self, role: str, selection_set: SelectionSetNode, parent: GraphQLNamedType) -> int:
+        if role == "object":
+            return self.object_cost(selection_set, parent)
+        if role == "connection":
+            return self.node_cost(selection_set, parent)
+        return self._edge_cost(selection_set, parent)
+
+    # -- fields ------------------------------------------------------------------------------
+
+    def _field_cost(self, field: FieldNode, owner: GraphQLNamedType) -> int:
+        name = field.name.value
+        if name in FIXED_COST_FIELDS:
+            return self.calculator.introspection_cost
+        if name.startswith("__") or not isinstance(owner, GraphQLObjectType | GraphQLInterfaceType):
+            return 0
+        definition = owner.fields.get(name)
+        if definition is None:
+            return 0
+        sizes = self._page_sizes(field, definition)
+        child = _named(definition.type)
+        if owner is self.schema.mutation_type:
+            inner = self.object_cost(field.selection_set, child) if field.selection_set else 0
+            return MUTATION_COST + inner
+        if child.name.endswith("Connection"):
+            size = next((s for s in sizes if s is not None), None) or (
+                self.calculator.default_page_size
+            )
+            node = self.node_cost(field.selection_set, child) if field.selection_set else 0
+            return CONNECTION_COST + size * node
+        if field.selection_set is None:
+            return 0
+        count = 1
+        if _is_list(definition.type) and name == "nodes":
+            ids = self._argument(field, definition, "ids")
+            count = len(ids) if isinstance(ids, list) else 1
+        return count * (1 + self.object_cost(field.selection_set, child))
+
+    def _connection_part(self, field: FieldNode, connection: GraphQLNamedType) -> int:
         if field.selection_set is None or not isinstance(connection, GraphQLObjectType):
             return 0
-        cost = 0
-        for sub, _ in self._fields(field.selection_set, connection, fragments):
-            if sub.name.value == "nodes" and sub.selection_set:
-                node_type = _named(connection.fields["nodes"].type)
-                cost = max(
-                    cost, 1 + self._selection(sub.selection_set, node_type, fragments, variables)
+        name = field.name.value
+        if name == "nodes":
+            return 1 + self.object_cost(
+                field.selection_set, _named(connection.fields["nodes"].type)
+            )
+        if name == "edges":
+            return self._edge_cost(field.selection_set, _named(connection.fields["edges"].type))
+        # pageInfo and the like cost nothing, but are still walked for out-of-range page sizes
+        definition = connection.fields.get(name)
+        if definition is not None:
+            self.object_cost(field.selection_set, _named(definition.type))
+        return 0
+
+    def _edge_part(self, field: FieldNode, edge: GraphQLNamedType) -> int:
+        if field.selection_set is None or not isinstance(edge, GraphQLObjectType):
+            return 0
+        definition = edge.fields.get(field.name.value)
+        if definition is None:
+            return 0
+        inner = self.object_cost(field.selection_set, _named(definition.type))
+        return 1 + inner if field.name.value == "node" else 0
+
+    # -- arguments ---------------------------------------------------------------------------
+
+    def _argument(self, field: FieldNode, definition: Any, name: str) -> Any:
+        argument = definition.args.get(name)
+        if argument is None:
+            return None
+        for node in field.arguments or ():
+            if node.name.value == name:
+                value = value_from_ast(node.value, argument.type, self.variables)
+                return None if value is Undefined else value
+        return None if argument.default_value is Undefined else argument.default_value
+
+    def _page_sizes(self, field: FieldNode, definition: Any) -> list[int | None]:
+        sizes: list[int | None] = []
+        maximum = self.calculator.max_page_size
+        for name in PAGE_ARGUMENTS:
+            value = self._argument(field, definition, name)
+            if value is None:
+                sizes.append(None)
+                continue
+            if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= maximum:
+                raise CostArgumentError(
+                    f"`{name}` must be between 1 and {maximum}; got {value!r}.",
+                    field,
+                    extensions={"code": "BAD_USER_INPUT"},
                 )
-            elif sub.name.value == "edges" and sub.selection_set:
-                edge_type = _named(connection.fields["edges"].type)
-                assert isinstance(edge_type, GraphQLObjectType)
-                for edge_field, _ in self._fields(sub.selection_set, edge_type, fragments):
-                    if edge_field.name.value == "node" and edge_field.selection_set:
-                        node_type = _named(edge_type.fields["node"].type)
-                        cost = max(
-                            cost,
-                            1
-                            + self._selection(
-                                edge_field.selection_set, node_type, fragments, variables
-                            ),
-                        )
-        return cost
+            sizes.append(value)
+        return sizes
 
 
 def actual_cost(requested: int, data: Any) -> int:

@@ -26,13 +26,14 @@ from strawberry.types.graphql import OperationType as StrawberryOperationType
 from app.context import RequestContext
 from app.db import Database
 from app.http.auth import (
-    AnonymousGate,
     authenticate,
     bearer_token,
     http_error_code,
+    introspection_only,
+    missing_token,
     new_request_id,
 )
-from app.http.budget import BudgetRefusal, QueryBudget
+from app.http.budget import BudgetRefusal, QueryBudget, bucket_key
 from app.http.documents import DocumentInspector
 from app.http.errors import error_body, format_error, is_unexpected
 from app.http.graphiql import graphiql_html
@@ -95,14 +96,10 @@ class GraphQLEndpoint:
             schema._schema,
             settings.document_cache_size,
             getattr(schema, "validation_limits", ()),
+            max_tokens=settings.max_tokens,
+            max_document_bytes=settings.max_document_bytes,
         )
-        self.budget = QueryBudget(schema._schema, self.documents, settings)
-        self.anonymous = AnonymousGate(
-            schema._schema,
-            self.documents,
-            settings.max_tokens,
-            getattr(schema, "validation_limits", ()),
-        )
+        self.budget = QueryBudget(schema._schema, settings)
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         started = time.perf_counter()
@@ -124,6 +121,7 @@ class GraphQLEndpoint:
                 raise HttpError(
                     406, "Accept application/graphql-response+json or application/json."
                 )
+            await self._check_request_size(request)
             raw_token = bearer_token(request)
             params = await read_params(request)
             return await self._execute(request, params, raw_token, media_type, request_id)
@@ -137,10 +135,31 @@ class GraphQLEndpoint:
             response.headers.update(error.headers)
             return response
 
+    async def _check_request_size(self, request: Request) -> None:
+        """413 for a body (or GET query string) over `max_request_bytes`, read no further."""
+        limit = self.settings.max_request_bytes
+        too_large = HttpError(413, f"The request is larger than {limit} bytes.")
+        too_large.code = "REQUEST_TOO_LARGE"  # type: ignore[attr-defined]
+        if request.method == "GET":
+            if len(request.scope.get("query_string", b"")) > limit:
+                raise too_large
+            return
+        declared = request.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > limit:
+            raise too_large
+        chunks, size = [], 0
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > limit:
+                raise too_large
+            chunks.append(chunk)
+        # what Request.body() returns from now on (Starlette keeps the body there)
+        request._body = b"".join(chunks)
+
     def _request_errors(
         self, errors: list[GraphQLError], media_type: str, request_id: str
     ) -> Response:
-        """A document refused before execution, answered with its parse/validation errors."""
+        """Parse or validation errors: nothing ran (400 for graphql-response+json clients)."""
         body = {"errors": [format_error(e, request_id) for e in errors]}
         status = 400 if media_type == GRAPHQL_RESPONSE_JSON else 200
         return _json_response(body, status, media_type, request_id)
@@ -161,7 +180,14 @@ class GraphQLEndpoint:
         media_type: str,
         request_id: str,
     ) -> Response:
-        operation = self.documents.operation_type(params.query, params.operation_name)
+        # The document's size, tokens and shape are checked before any other rule runs, and the
+        # one operation that will run is chosen here: it is the one locked, authorized and costed.
+        inspection = self.documents.inspect(params.query)
+        if inspection.document is None or inspection.errors:
+            return self._request_errors(inspection.errors, media_type, request_id)
+        document = inspection.document
+        selected = self.documents.select(document, params.operation_name)
+        operation = selected.operation
         if request.method == "GET" and operation is OperationType.MUTATION:
             response = _json_response(
                 error_body("Mutations need POST.", "BAD_REQUEST", request_id),
@@ -172,18 +198,19 @@ class GraphQLEndpoint:
             response.headers["Allow"] = "POST"
             return response
         allowed = ALLOWED_ON_GET if request.method == "GET" else ALLOWED_ON_POST
-        if raw_token is None:
-            refused = self.anonymous.check(params.query, params.operation_name)
-            if refused is not None:
-                return self._request_errors(refused.errors, media_type, request_id)
+        if raw_token is None and not introspection_only(selected, document):
+            raise missing_token()  # without a token nothing runs but introspection
         session = self.database.session(write=operation is OperationType.MUTATION)
+        admission = None
+        answered = False
         try:
             if raw_token is None:
                 principal, touch_due = Principal.anonymous(), False
             else:
                 principal, touch_due = await authenticate(session, raw_token)
+            client = request.client.host if request.client else None
             admission = self.budget.admit(
-                principal, params.query, params.operation_name, params.variables
+                bucket_key(principal, client), document, selected, params.variables
             )
             context = RequestContext(ServiceContext(session, principal, request_id))
             result = await self.schema.execute(
@@ -196,14 +223,18 @@ class GraphQLEndpoint:
             )
             errors = result.errors or []
             await session.end(commit=commits(result.data, errors))
+            answered = True
         except HttpError:
             raise
         except BudgetRefusal as refusal:
+            if refusal.error is not None:
+                return self._request_errors([refusal.error], media_type, request_id)
             body = error_body(refusal.message, refusal.code, request_id)
             body["extensions"] = {"cost": refusal.cost}
             if refusal.code == "THROTTLED":
                 response = _json_response(body, 429, media_type, request_id)
-                response.headers["Retry-After"] = str(max(1, round(refusal.retry_after)))
+                # whole seconds, rounded up: the same number the message gives
+                response.headers["Retry-After"] = str(refusal.retry_after)
                 return response
             status = 400 if media_type == GRAPHQL_RESPONSE_JSON else 200
             return _json_response(body, status, media_type, request_id)
@@ -222,6 +253,11 @@ class GraphQLEndpoint:
             body = error_body("Unexpected error.", "INTERNAL_SERVER_ERROR", request_id)
             return _json_response(body, 500, media_type, request_id)
         finally:
+            # A reservation is always settled: a request that returns no answer (a bug, an
+            # operation error, the client going away) delivered nothing and keeps nothing.
+            # Synchronous, so a cancellation can't cut it.
+            if admission is not None and not answered:
+                self.budget.settle(admission, None)
             # Whatever happened (a refusal, a bug, the client going away and this task being
             # cancelled), the unit of work ends: statements in flight finish, then it rolls
             # back unless it was committed above. Shielded, so a cancellation can't cut it.

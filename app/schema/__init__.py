@@ -12,14 +12,13 @@ from strawberry.extensions import (
     MaxTokensLimiter,
     ParserCache,
     ValidationCache,
-    max_aliases,
-    query_depth_limiter,
 )
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
 from app.schema.core.execution import PlainObjectExecutor
 from app.schema.core.input_rules import InputHygiene
+from app.schema.core.limits import shape_rules
 from app.schema.core.scalars import SCALARS
 from app.schema.roots import Mutation, Query
 from app.settings import Settings, get_settings
@@ -28,7 +27,8 @@ log = logging.getLogger("app.graphql")
 
 
 class PartnerConsoleSchema(strawberry.Schema):
-    # The extra validation rules (depth, aliases), for whoever validates outside execution.
+    # The extra validation rules (depth, aliases, repeated fields), for whoever validates
+    # outside execution: the endpoint runs them before graphql-core's own rules.
     validation_limits: list[Any] = []
 
     def process_errors(
@@ -39,13 +39,10 @@ class PartnerConsoleSchema(strawberry.Schema):
 
 def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     settings = settings or get_settings()
-    # The depth and alias rules are built once: the validation cache is keyed by the rule
-    # classes too, so a fresh class per request (what QueryDepthLimiter and MaxAliasesLimiter
-    # make) would defeat it and re-validate every document.
-    limits = [
-        query_depth_limiter.create_validator(settings.max_query_depth, None),
-        max_aliases.create_validator(settings.max_aliases),
-    ]
+    # The shape rules are built once: the validation cache is keyed by the rule classes too,
+    # so a fresh class per request would defeat it and re-validate every document. They walk
+    # each fragment once (strawberry's depth and alias limiters re-walk it at every spread).
+    limits = shape_rules(settings.max_query_depth, settings.max_aliases, settings.max_field_repeats)
     # Factories: a fresh extension per request (the parse/validate LRU caches are shared).
     extensions: list[Any] = [
         lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),

@@ -33,12 +33,18 @@ ERROR_PATH = {
 KINDS = ["customers", "resources", "customer_resources"]
 
 
-ARGUMENT_ERRORS = [
+# Out of range: refused before anything executes (the cost walk checks every page size).
+RANGE_ERRORS = [
     ("first-0", {"first": 0}, ["`first`", "between 1 and 100", "0"]),
     ("first-negative", {"first": -1}, ["`first`", "between 1 and 100", "-1"]),
     ("first-101", {"first": 101}, ["`first`", "between 1 and 100", "101"]),
     ("last-0", {"last": 0}, ["`last`", "between 1 and 100", "0"]),
     ("last-101", {"last": 101}, ["`last`", "between 1 and 100", "101"]),
+]
+
+
+# Combinations the resolver refuses, with the connection's path.
+ARGUMENT_ERRORS = [
     ("first-and-last", {"first": 2, "last": 2}, ["`first`", "`last`"]),
     ("last-with-after", {"last": 2, "after": "CURSOR"}, ["`after`", "`last`"]),
     ("first-with-before", {"first": 2, "before": "CURSOR"}, ["`before`", "`first`"]),
@@ -52,6 +58,32 @@ def assert_bad_user_input(body: dict[str, Any], kind: str, *fragments: str) -> N
     [error] = body["errors"]
     assert error["extensions"]["code"] == "BAD_USER_INPUT", body
     assert error["path"] == ERROR_PATH[kind]
+    for fragment in fragments:
+        assert fragment in error["message"], error["message"]
+
+
+# the line of the connection field in each document (pagination_helpers.DOCUMENTS)
+FIELD_LINE = {"customers": 3, "resources": 3, "customer_resources": 4}
+
+
+@pytest.mark.parametrize(
+    ("args", "fragments"),
+    [(args, fragments) for _, args, fragments in RANGE_ERRORS],
+    ids=[name for name, _, _ in RANGE_ERRORS],
+)
+@pytest.mark.parametrize("kind", KINDS)
+async def test_out_of_range_page_sizes_are_refused_before_execution(
+    client, world, kind, args, fragments
+):
+    # when
+    body = await fetch(client, world, kind, None, **args)
+
+    # then: a request error (nothing ran, so no `data`) naming the argument and the field
+    assert "data" not in body, body
+    assert len(body["errors"]) == 1, body
+    [error] = body["errors"]
+    assert error["extensions"]["code"] == "BAD_USER_INPUT", body
+    assert error["locations"][0]["line"] == FIELD_LINE[kind], body
     for fragment in fragments:
         assert fragment in error["message"], error["message"]
 

@@ -40,7 +40,10 @@ async def post(client, token, query, variables=None, accept="application/json"):
         ),
         ("{ customers { nodes { id } } }", 2 + 20 * 1),
         ('{ nodes(ids: ["a", "b", "c"]) { id } }', 3),
-        ("{ __schema { types { name } } }", 0),
+        # introspection has a fixed cost (INTROSPECTION_COST), whatever it selects
+        ("{ __schema { types { name } } }", 10),
+        ("{ __schema { types { name fields { name type { name } } } } }", 10),
+        ('{ __type(name: "Customer") { name } __typename }', 10),
         ('mutation { updateCustomer(input: {id: "x", remark: "y"}) { userErrors { code } } }', 11),
     ],
 )

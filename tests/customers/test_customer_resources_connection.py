@@ -231,9 +231,12 @@ async def test_customer_resources_page_size_out_of_range_is_bad_user_input(clien
         token=token,
     )
 
-    # then
-    assert body["data"] == {"customer": None}
+    # then: refused before execution (a request error: no `data`), at the `resources` field
+    assert "data" not in body
     [error] = body["errors"]
     assert error["extensions"]["code"] == "BAD_USER_INPUT"
-    assert error["path"] == ["customer", "resources"]
+    resources_line = next(
+        n for n, line in enumerate(CUSTOMER_RESOURCES.splitlines(), 1) if "resources(" in line
+    )
+    assert error["locations"][0]["line"] == resources_line
     assert "`first`" in error["message"]
