@@ -30,7 +30,7 @@ graphql_enum(
 
 graphql_enum(
     OrderStatus,
-    "Lifecycle of an order (DOMAIN.md > Orders).",
+    "Lifecycle of an order: pending payment, paid, completed; or cancelled, or closed unpaid.",
     {
         "PENDING_PAYMENT": "Created, waiting to be paid (or cancelled / closed).",
         "PAID": "Paid; provisioning runs in the same transaction.",

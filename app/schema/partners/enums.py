@@ -9,7 +9,7 @@ from app.services.partners.api_tokens import TokenStatus
 
 graphql_enum(
     Role,
-    "Role of a partner user (DOMAIN.md > Who may do what).",
+    "Role of a partner user: what it may see and do in the console.",
     {
         "ADMIN": "Everything, incl. association changes.",
         "FINANCE": "Funds, adjustments, payments, invoices, withdrawals.",
