@@ -16,6 +16,9 @@ class RequestContext:
     """The request's unit of work, caller, request id and loaders."""
 
     service: ServiceContext
+    # the endpoint's inspection of the document being run (`app/schema/core/documents.py`):
+    # execution reuses it instead of parsing and validating the document again
+    document: object | None = None
     loaders: Loaders = field(init=False)
 
     def __post_init__(self) -> None:

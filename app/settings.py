@@ -44,7 +44,12 @@ class Settings(BaseSettings):
     max_document_bytes: int = Field(
         100_000, description="Largest GraphQL document (`query`) in UTF-8 bytes; else 413."
     )
-    document_cache_size: int = Field(512, description="Parsed/validated documents kept in cache.")
+    document_cache_bytes: int = Field(
+        262_144,
+        description="Parsed/validated documents kept in cache, by their total size in bytes "
+        "(a cached document's syntax tree lives on the heap that the garbage collector's full "
+        "passes walk: bounded by size, those passes stay short whatever documents arrive).",
+    )
     plain_object_executor: bool = Field(
         True,
         description=(

@@ -7,7 +7,14 @@ order, each step bounded by the one before:
 2. parsing, which stops at `max_tokens` (HTTP 400 `TOO_MANY_TOKENS`);
 3. our shape rules (depth, aliases, repeated fields), linear in the document, before any of
    graphql-core's rules -- some of those are quadratic in repeated fields;
-4. graphql-core's validation.
+4. graphql-core's validation (`VALIDATION_RULES`, strawberry's two rules included).
+
+Steps 2-4 run in a worker thread for a document not in the cache: validating a large valid
+document takes tens of milliseconds of pure Python, and on the event loop that would stall
+every other request of the worker. Off the loop, the interpreter hands the loop back every
+few milliseconds (`sys.getswitchinterval()`), so other requests keep being served. The result
+goes to execution with the request (`app/schema/core/documents.py`): strawberry neither parses
+nor validates the document again.
 
 Then `select` picks the one operation that runs (the spec's rule: several operations need an
 `operationName`), and the endpoint locks, authorizes and costs that operation. Without a
@@ -18,37 +25,26 @@ and the GraphQL-over-HTTP conformance checks working before a token is pasted.""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from functools import lru_cache
 
+from cachetools import LRUCache
 from graphql import (
     ASTValidationRule,
     DocumentNode,
-    GraphQLError,
     GraphQLSchema,
     GraphQLSyntaxError,
     OperationDefinitionNode,
     parse,
-    specified_rules,
     validate,
 )
-from graphql.validation import ValuesOfCorrectTypeRule
 
 from app.http.negotiation import HttpError
-from app.schema.core.input_rules import InputValuesRule
-
-# graphql-core's rules, with literal values checked by the rule that names their argument
-# path and refuses NUL and lone surrogates (the same the schema's InputHygiene runs).
-GRAPHQL_RULES = [InputValuesRule if r is ValuesOfCorrectTypeRule else r for r in specified_rules]
+from app.schema.core.documents import VALIDATION_RULES, Inspection
 
 
-@dataclass(frozen=True, slots=True)
-class Inspection:
-    """A document as far as it got: parsed (or not) and its request errors (none: valid)."""
-
-    document: DocumentNode | None
-    errors: list[GraphQLError] = field(default_factory=list)
+def _size(inspection: Inspection) -> int:
+    return len(inspection.query.encode("utf-8", "surrogatepass"))
 
 
 class DocumentRefusal(HttpError):
@@ -63,7 +59,7 @@ class DocumentInspector:
     def __init__(
         self,
         schema: GraphQLSchema,
-        cache_size: int,
+        cache_bytes: int,
         extra_rules: Sequence[type[ASTValidationRule]] = (),
         *,
         max_tokens: int = 5000,
@@ -73,7 +69,10 @@ class DocumentInspector:
         self._limit_rules = list(extra_rules)
         self.max_tokens = max_tokens
         self.max_document_bytes = max_document_bytes
-        self._inspect = lru_cache(maxsize=cache_size)(self._inspect_uncached)
+        # Weighed by the document's length: a syntax tree costs ~0.7 heap objects per byte,
+        # and every one of them is walked by each full pass of the garbage collector (which
+        # stops every thread). Written only on the event loop's thread.
+        self._cache: LRUCache[str, Inspection] = LRUCache(maxsize=cache_bytes, getsizeof=_size)
 
     def check_size(self, query: str) -> None:
         """Refuse a document over the size bound before it is read any further."""
@@ -89,11 +88,18 @@ class DocumentInspector:
                 "DOCUMENT_TOO_LARGE",
             )
 
-    def inspect(self, query: str) -> Inspection:
+    async def inspect(self, query: str) -> Inspection:
+        """The document's inspection: from the cache, or computed off the event loop."""
         self.check_size(query)
-        return self._inspect(query)
+        inspection = self._cache.get(query)
+        if inspection is None:
+            inspection = await asyncio.to_thread(self.inspect_uncached, query)
+            if _size(inspection) <= self._cache.maxsize:
+                self._cache[query] = inspection
+        return inspection
 
-    def _inspect_uncached(self, query: str) -> Inspection:
+    def inspect_uncached(self, query: str) -> Inspection:
+        """Parse, shape rules, graphql rules: in this thread (`inspect` runs it in a worker)."""
         try:
             document = parse(query, max_tokens=self.max_tokens)
         except GraphQLSyntaxError as error:
@@ -103,11 +109,11 @@ class DocumentInspector:
                     f"The GraphQL document has more than {self.max_tokens} tokens.",
                     "TOO_MANY_TOKENS",
                 ) from None
-            return Inspection(None, [error])
+            return Inspection(query, None, [error])
         errors = validate(self._schema, document, self._limit_rules)
         if not errors:
-            errors = validate(self._schema, document, GRAPHQL_RULES)
-        return Inspection(document, list(errors))
+            errors = validate(self._schema, document, VALIDATION_RULES)
+        return Inspection(query, document, list(errors))
 
     @staticmethod
     def select(document: DocumentNode, name: str | None) -> OperationDefinitionNode:

@@ -94,7 +94,7 @@ class GraphQLEndpoint:
         self.settings = settings
         self.documents = DocumentInspector(
             schema._schema,
-            settings.document_cache_size,
+            settings.document_cache_bytes,
             getattr(schema, "validation_limits", ()),
             max_tokens=settings.max_tokens,
             max_document_bytes=settings.max_document_bytes,
@@ -182,7 +182,7 @@ class GraphQLEndpoint:
     ) -> Response:
         # The document's size, tokens and shape are checked before any other rule runs, and the
         # one operation that will run is chosen here: it is the one locked, authorized and costed.
-        inspection = self.documents.inspect(params.query)
+        inspection = await self.documents.inspect(params.query)
         if inspection.document is None or inspection.errors:
             return self._request_errors(inspection.errors, media_type, request_id)
         document = inspection.document
@@ -212,7 +212,7 @@ class GraphQLEndpoint:
             admission = self.budget.admit(
                 bucket_key(principal, client), document, selected, params.variables
             )
-            context = RequestContext(ServiceContext(session, principal, request_id))
+            context = RequestContext(ServiceContext(session, principal, request_id), inspection)
             result = await self.schema.execute(
                 params.query,
                 variable_values=params.variables,

@@ -10,12 +10,11 @@ from graphql import GraphQLError
 from strawberry.extensions import (
     AddValidationRules,
     MaxTokensLimiter,
-    ParserCache,
-    ValidationCache,
 )
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
+from app.schema.core.documents import InspectedDocument
 from app.schema.core.execution import PlainObjectExecutor
 from app.schema.core.input_rules import InputHygiene
 from app.schema.core.limits import shape_rules
@@ -43,13 +42,14 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     # so a fresh class per request would defeat it and re-validate every document. They walk
     # each fragment once (strawberry's depth and alias limiters re-walk it at every spread).
     limits = shape_rules(settings.max_query_depth, settings.max_aliases, settings.max_field_repeats)
-    # Factories: a fresh extension per request (the parse/validate LRU caches are shared).
+    # Factories: a fresh extension per request. The endpoint has parsed and validated the
+    # document already, off the event loop and cached (`InspectedDocument` hands that over);
+    # the other extensions are the same rules for callers of `execute` without the endpoint.
     extensions: list[Any] = [
         lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
-        lambda: ParserCache(maxsize=settings.document_cache_size),
         lambda: AddValidationRules(limits),
         InputHygiene,  # refused text in variables and literals, scalar errors with their path
-        lambda: ValidationCache(maxsize=settings.document_cache_size),
+        InspectedDocument,
     ]
     built = PartnerConsoleSchema(
         query=Query,
