@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from app.models.customers.enums import BillingMode, ResourceStatus, ServiceType
+from tests.customers.resource_status_helpers import every_status
 from tests.customers.resources_query_helpers import (
     RESOURCES,
     admin_token,
@@ -17,7 +18,6 @@ from tests.customers.resources_query_helpers import (
     node_ids,
     rids,
 )
-from tests.customers.resource_status_helpers import every_status
 from tests.factories import global_id, gql, make_customer, make_partner, make_resource
 
 # --- the partner-wide list ------------------------------------------------------------------
