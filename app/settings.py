@@ -88,6 +88,11 @@ class Settings(BaseSettings):
     arrears_freeze_after_days: int = Field(
         15, description="Days in GRACE_PERIOD before arrears freeze on-demand resources."
     )
+    resource_grace_period_days: int = Field(
+        15,
+        description="Days a yearly/monthly resource stays in GRACE_PERIOD after its expiry "
+        "before it reads EXPIRED.",
+    )
     original_route_windows: dict[str, dict[str, int | None]] = Field(
         {
             "HUAWEI_CLOUD_COMPUTING": {"ALIPAY": 3, "BANK_TRANSFER": None},

@@ -24,6 +24,10 @@ from app.demo.orders import seed_orders
 from app.models import CloudAccount, Customer, Partner, PartnerUser, Product, Resource
 from app.models.customers.enums import AssociationType, BillingMode, ResourceStatus, ServiceType
 from app.models.partners.enums import CertificationStatus, ContractingEntity, PrincipalKind, Role
+from app.services.core.context import ServiceContext
+from app.services.core.principal import Principal
+from app.services.customers.resources import expire_resources
+from app.services.funds.credit import apply_arrears_to_resources
 from app.services.lifecycle.company_names import normalize_company_name
 from app.services.partners.tokens import create_token, revoke_tokens
 
@@ -159,10 +163,10 @@ async def _create_customer(
             if mode is BillingMode.YEARLY_MONTHLY
             else None
         )
-        status = rng.choices(
-            [ResourceStatus.ACTIVE, ResourceStatus.GRACE_PERIOD, ResourceStatus.FROZEN],
-            weights=[90, 6, 4],
-        )[0]
+        # Created running; `_store_resource_statuses` gives each the status its rules give
+        # it once the demo's money (arrears) and time (expiry) are in place. The draw that
+        # used to pick a status at random stays, so the rest of the demo is as it was.
+        rng.random()
         session.add(
             Resource(
                 partner_id=partner.id,
@@ -173,7 +177,7 @@ async def _create_customer(
                 spec=product.spec,
                 billing_mode=mode,
                 product_id=product.id,
-                status=status,
+                status=ResourceStatus.ACTIVE,
                 created_at=created,
                 expires_at=expires,
                 auto_renew=mode is BillingMode.YEARLY_MONTHLY and rng.random() < 0.4,
@@ -181,6 +185,15 @@ async def _create_customer(
                 is_support_plan=False,
             )
         )
+
+
+async def _store_resource_statuses(session: AsyncSession) -> None:
+    """Store on every demo resource the status its rules give it now (what the status jobs
+    do, audited the same way): past-expiry yearly/monthly ones in GRACE_PERIOD or EXPIRED,
+    on-demand ones of customers in arrears in GRACE_PERIOD or FROZEN, the rest ACTIVE."""
+    system = ServiceContext(session, Principal.system(), request_id="seed-demo")
+    await expire_resources(system)
+    await apply_arrears_to_resources(system)
 
 
 async def seed(database: Database) -> list[str]:
@@ -207,6 +220,7 @@ async def seed(database: Database) -> list[str]:
             if index == 0 and await seed_consumption(session, partner):
                 lines.append(f"created demo consumption of {partner.name}")
             partners.append(partner)
+        await _store_resource_statuses(session)
         revoked = await revoke_tokens(session, label=DEMO_LABEL)
         if revoked:
             lines.append(f"revoked {revoked} earlier demo tokens")

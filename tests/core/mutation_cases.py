@@ -25,6 +25,7 @@ from tests.factories import (
     iso,
     make_customer,
     make_partner,
+    make_resource,
     make_user,
     platform_token,
     token_for,
@@ -67,6 +68,15 @@ async def _update_customer(session, client):
     partner, admin = await partner_with(session)
     customer = await make_customer(session, partner)
     return admin, {"id": gid("Customer", customer), "remark": "key account"}
+
+
+@case("setResourceAutoRenew")
+async def _set_resource_auto_renew(session, client):
+    partner, admin = await partner_with(session)
+    customer = await make_customer(session, partner)
+    await make_authorization(session, customer, proxy_order=False, operations=True)
+    resource = await make_resource(session, customer)
+    return admin, {"resourceId": gid("Resource", resource), "autoRenew": True}
 
 
 @case("freezeCustomer")

@@ -15,11 +15,15 @@ async def test_registry_holds_the_domain_jobs():
 
 
 async def test_run_due_runs_each_job_once_per_interval(db, session, frozen_clock):
-    # given a prepaid resource whose term ended and one still running
+    # given a prepaid resource whose term just ended, one whose grace period is over, and
+    # one still running
     partner = await make_partner(session)
     customer = await make_customer(session, partner)
     ended = await make_resource(
         session, customer, expires_at=frozen_clock.now() - timedelta(hours=1)
+    )
+    lapsed = await make_resource(
+        session, customer, expires_at=frozen_clock.now() - timedelta(days=16)
     )
     running = await make_resource(
         session, customer, expires_at=frozen_clock.now() + timedelta(days=1)
@@ -36,15 +40,16 @@ async def test_run_due_runs_each_job_once_per_interval(db, session, frozen_clock
     later = {o.name: o for o in await run_due(db)}
 
     # then
-    assert (
-        first["resources.expire"].ran and first["resources.expire"].result == "1 resources expired"
+    assert first["resources.expire"].ran and first["resources.expire"].result == (
+        "1 resources to grace period, 1 resources expired, 0 reactivated"
     )
     assert not again["resources.expire"].ran and again["resources.expire"].result == "not due"
-    assert (
-        later["resources.expire"].ran and later["resources.expire"].result == "0 resources expired"
+    assert later["resources.expire"].ran and later["resources.expire"].result == (
+        "0 resources to grace period, 0 resources expired, 0 reactivated"
     )
     for resource, status in [
-        (ended, ResourceStatus.EXPIRED),
+        (ended, ResourceStatus.GRACE_PERIOD),
+        (lapsed, ResourceStatus.EXPIRED),
         (running, ResourceStatus.ACTIVE),
         (on_demand, ResourceStatus.ACTIVE),
     ]:

@@ -42,11 +42,12 @@ from tests.orders.helpers import CREATE_PROXY, make_world, new_line
 
 Setup = Callable[[Any, Any, Any], Awaitable[None]]
 PAST = timedelta(hours=1)
+GRACE_OVER = timedelta(days=get_settings().resource_grace_period_days) + PAST
 
 
 async def _expired_resource(session, client, frozen_clock):
     customer = await make_customer(session, await make_partner(session))
-    await make_resource(session, customer, expires_at=clock.now() - PAST)
+    await make_resource(session, customer, expires_at=clock.now() - GRACE_OVER)
 
 
 async def _customer_in_arrears(session, client, frozen_clock):
@@ -169,7 +170,7 @@ async def test_a_job_that_finds_nothing_due_audits_nothing(session):
 
 async def test_run_due_audits_under_the_jobs_name(db, session, frozen_clock):
     customer = await make_customer(session, await make_partner(session))
-    resource = await make_resource(session, customer, expires_at=clock.now() - PAST)
+    resource = await make_resource(session, customer, expires_at=clock.now() - GRACE_OVER)
     await session.commit()
 
     await run_due(db)

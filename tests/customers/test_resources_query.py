@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from app.models.customers.enums import BillingMode, ResourceStatus, ServiceType
+from tests.customers.resource_status_helpers import every_status
 from tests.customers.resources_query_helpers import (
     RESOURCES,
     admin_token,
@@ -126,25 +127,36 @@ async def test_service_types_filter_matches_any_of_them(client, session):
 
 
 async def test_statuses_filter_matches_any_of_them(client, session):
-    # given
+    # given: one resource of each status as its rules give it (all stored ACTIVE but one)
     partner = await make_partner(session)
     token = await admin_token(session, partner)
-    customer = await make_customer(session, partner)
-    made = {
-        status: await make_resource(session, customer, status=status, created_at=hours_ago(i))
-        for i, status in enumerate(ResourceStatus, start=1)
-    }
+    made = await every_status(session, partner)
 
     # when
     troubled = await list_resources(client, token, {"statuses": ["GRACE_PERIOD", "FROZEN"]})
     deleted = await list_resources(client, token, {"statuses": ["DELETED"]})
 
+    # then: newest first
+    assert node_ids(troubled) == rids([made.grace_period, made.on_demand_grace, made.frozen])
+    assert troubled["totalCount"] == 3
+    assert {n["status"] for n in troubled["nodes"]} == {"GRACE_PERIOD", "FROZEN"}
+    assert node_ids(deleted) == rids([made.deleted])
+
+
+@pytest.mark.parametrize("status", [s.value for s in ResourceStatus])
+async def test_each_status_filter_agrees_with_what_is_read(client, session, status):
+    # given
+    partner = await make_partner(session)
+    token = await admin_token(session, partner)
+    made = await every_status(session, partner)
+
+    # when
+    found = await list_resources(client, token, {"statuses": [status]})
+
     # then
-    assert node_ids(troubled) == rids(
-        [made[ResourceStatus.GRACE_PERIOD], made[ResourceStatus.FROZEN]]
-    )
-    assert troubled["totalCount"] == 2
-    assert node_ids(deleted) == rids([made[ResourceStatus.DELETED]])
+    assert sorted(node_ids(found)) == sorted(rids(made.by_status()[status]))
+    assert {n["status"] for n in found["nodes"]} == {status}
+    assert found["totalCount"] == len(made.by_status()[status])
 
 
 async def test_billing_mode_filter(client, session):
@@ -272,7 +284,7 @@ async def test_filters_combine_with_and_and_total_count_follows_them(client, ses
     # each of these misses exactly one condition
     await make_resource(session, globex, **base)
     await make_resource(session, acme, **{**base, "service_type": ServiceType.ECS})
-    await make_resource(session, acme, **{**base, "status": ResourceStatus.FROZEN})
+    await make_resource(session, acme, **{**base, "expires_at": days_ahead(-20)})  # EXPIRED
     await make_resource(
         session, acme, **{**base, "billing_mode": BillingMode.ON_DEMAND, "expires_at": None}
     )

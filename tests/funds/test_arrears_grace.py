@@ -172,11 +172,11 @@ async def test_partial_repayment_keeps_the_grace_running(client, db, session, wo
     assert await statuses(client, token, resource) == ["FROZEN"]
 
 
-async def test_resources_stopped_for_other_reasons_are_left_alone(
+async def test_deleted_stays_deleted_and_a_stale_grace_finds_its_way_back(
     client, db, session, world, frozen_clock
 ):
-    # given: an owing customer's deleted and expired resources, and a graced on-demand
-    # resource of a customer without arrears that arrears did not stop
+    # given: an owing customer's deleted resource, and an on-demand resource stored in grace
+    # of a customer without arrears (what a job left before the arrears were repaid)
     partner, owing, token = world
     deleted = await make_resource(
         session,
@@ -185,16 +185,9 @@ async def test_resources_stopped_for_other_reasons_are_left_alone(
         expires_at=None,
         status=ResourceStatus.DELETED,
     )
-    expired = await make_resource(
-        session,
-        owing,
-        billing_mode=BillingMode.ON_DEMAND,
-        expires_at=None,
-        status=ResourceStatus.EXPIRED,
-    )
     await charge(session, owing, "5.00")
     clean = await make_customer(session, partner)
-    graced_otherwise = await make_resource(
+    stale = await make_resource(
         session,
         clean,
         billing_mode=BillingMode.ON_DEMAND,
@@ -202,17 +195,36 @@ async def test_resources_stopped_for_other_reasons_are_left_alone(
         status=ResourceStatus.GRACE_PERIOD,
     )
 
-    # when
+    # when: read before any job runs, then after the jobs ran a month later
+    before_jobs = await statuses(client, token, deleted, stale)
     await run_due(db, force=True)
     frozen_clock.advance(timedelta(days=30))
     await run_due(db, force=True)
 
     # then
-    assert await statuses(client, token, deleted, expired, graced_otherwise) == [
-        "DELETED",
-        "EXPIRED",
-        "GRACE_PERIOD",
-    ]
+    assert before_jobs == ["DELETED", "ACTIVE"]
+    assert await statuses(client, token, deleted, stale) == ["DELETED", "ACTIVE"]
+    await session.refresh(stale)
+    await session.refresh(deleted)
+    assert (stale.status, deleted.status) == (ResourceStatus.ACTIVE, ResourceStatus.DELETED)
+
+
+async def test_reads_show_the_rules_status_before_the_job_runs(
+    client, session, world, frozen_clock
+):
+    # given an owing customer's on-demand resource, no job run
+    _partner, customer, token = world
+    resource = await on_demand(session, customer)
+    await charge(session, customer, "10.00")
+
+    # when / then: in grace at once, frozen after 15 days, ACTIVE once repaid
+    assert await statuses(client, token, resource) == ["GRACE_PERIOD"]
+    frozen_clock.advance(timedelta(days=15))
+    assert await statuses(client, token, resource) == ["FROZEN"]
+    await allocate(client, token, customer, "10.00")
+    assert await statuses(client, token, resource) == ["ACTIVE"]
+    await session.refresh(resource)
+    assert resource.status is ResourceStatus.ACTIVE  # never stored otherwise
 
 
 async def test_arrears_of_another_partner_customer_do_not_spread(

@@ -7,11 +7,14 @@ from typing import TYPE_CHECKING, Any
 
 from app.context import RequestContext
 from app.resolvers.core.ids import parse_id, require_id
+from app.resolvers.core.mutations import Outcome, run_and_load
 from app.services.core.pagination import Direction, Page, PageRequest
+from app.services.customers import resource_operations
 from app.services.customers import resources as service
 from app.services.customers.resources import ResourceFilter, ResourceOrderField
 
 if TYPE_CHECKING:
+    from app.schema.customers.resource_operations import SetResourceAutoRenewInput
     from app.schema.customers.resources import ResourceFilterInput, ResourceOrder
 
 
@@ -73,3 +76,16 @@ async def customer_resources(
 async def get_resource(ctx: RequestContext, global_id: str) -> Any:
     row_id = parse_id(global_id, "Resource")
     return None if row_id is None else await ctx.loaders.resource.load(row_id)
+
+
+async def set_resource_auto_renew(
+    ctx: RequestContext, input: SetResourceAutoRenewInput
+) -> Outcome[Any]:
+    resource_id = parse_id(input.resource_id, "Resource")
+    return await run_and_load(
+        ctx,
+        lambda: resource_operations.set_resource_auto_renew(
+            ctx.service, resource_id, input.auto_renew
+        ),
+        ctx.loaders.resource,
+    )

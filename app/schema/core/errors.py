@@ -87,6 +87,10 @@ graphql_enum(
         "CYCLE_CLOSED": "The bill cycle is closed (FINAL): its numbers never change.",
         "CYCLE_NOT_ENDED": "The bill cycle has not ended yet on the business calendar.",
         "BATCH_TOO_LARGE": "Too many records for one call; use the CLI for files.",
+        "AUTO_RENEW_NOT_APPLICABLE": (
+            "Auto-renew means nothing for this resource: it is on-demand (no term), or its "
+            "term is over (EXPIRED) or it is DELETED."
+        ),
     },
 )
 

@@ -18,6 +18,7 @@ from app.schema.core.enums import OrderDirection
 from app.schema.core.relay import After, Connection, First, Node, connection
 from app.schema.core.rows import row_values
 from app.schema.customers.enums import BillingMode, ResourceOrderField, ResourceStatus, ServiceType
+from app.services.core import resource_status
 
 if TYPE_CHECKING:
     from app.schema.customers.customers import Customer
@@ -42,7 +43,7 @@ class ResourceFilter:
         default=None, description="Any of these service types."
     )
     statuses: list[ResourceStatus] | None = strawberry.field(
-        default=None, description="Any of these statuses."
+        default=None, description="Any of these statuses (as the resource reads now)."
     )
     billing_mode: BillingMode | None = strawberry.field(default=None, description="Billing mode.")
     region: str | None = strawberry.field(default=None, description="Region code, exactly.")
@@ -64,7 +65,11 @@ class Resource(Node):
     region: str = strawberry.field(description="Region code, e.g. cn-north-4.")
     spec: str = strawberry.field(description="Specification, e.g. s6.large.2.")
     billing_mode: BillingMode = strawberry.field(description="How it is billed.")
-    status: ResourceStatus = strawberry.field(description="Lifecycle status.")
+    status: ResourceStatus = strawberry.field(
+        description="Lifecycle status as its rules give it now: a yearly/monthly resource past "
+        "its expiry is GRACE_PERIOD, then EXPIRED; an on-demand one is GRACE_PERIOD, then FROZEN "
+        "while its customer is in arrears, ACTIVE again once they are repaid."
+    )
     created_at: datetime = strawberry.field(description="When it was created.")
     expires_at: datetime | None = strawberry.field(
         description="End of the prepaid term (yearly/monthly only)."
@@ -151,7 +156,7 @@ class Resource(Node):
             region=v["region"],
             spec=v["spec"],
             billing_mode=v["billing_mode"],
-            status=v["status"],
+            status=resource_status.status_of(v),
             created_at=v["created_at"],
             expires_at=v["expires_at"],
             auto_renew=v["auto_renew"],
@@ -175,4 +180,6 @@ RESOURCE_FIELDS = (
     "auto_renew",
     "is_reserved_instance",
     "is_support_plan",
+    resource_status.IN_ARREARS,
+    resource_status.ARREARS_SINCE,
 )

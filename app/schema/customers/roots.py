@@ -9,7 +9,7 @@ import strawberry
 from app.resolvers.customers import customers as customer_resolvers
 from app.resolvers.customers import resources as resource_resolvers
 from app.schema.core.relay import After, Before, Connection, First, Last, connection
-from app.schema.customers import account_managers, customers
+from app.schema.customers import account_managers, customers, resource_operations
 from app.schema.customers.customers import Customer, CustomerFilter, CustomerOrder
 from app.schema.customers.resources import Resource, ResourceFilter, ResourceOrder
 
@@ -77,7 +77,7 @@ class Query:
         return None if row is None else Resource.from_row(row)
 
 
-@strawberry.type(description="Changes: customers and their account managers.")
+@strawberry.type(description="Changes: customers, their resources and account managers.")
 class Mutation:
     update_customer: customers.UpdateCustomerPayload = strawberry.mutation(
         resolver=customers.update_customer,
@@ -90,6 +90,13 @@ class Mutation:
     unfreeze_customer: customers.UnfreezeCustomerPayload = strawberry.mutation(
         resolver=customers.unfreeze_customer,
         description="Unfreeze a customer's account (PLATFORM).",
+    )
+    set_resource_auto_renew: resource_operations.SetResourceAutoRenewPayload = strawberry.mutation(
+        resolver=resource_operations.set_resource_auto_renew,
+        description=(
+            "Turn a yearly/monthly resource's auto-renew on or off under the customer's "
+            "active OPERATIONS authorization (ADMIN; SALES for managed customers)."
+        ),
     )
     assign_account_manager: account_managers.AssignAccountManagerPayload = strawberry.mutation(
         resolver=account_managers.assign_account_manager,

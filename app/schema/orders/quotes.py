@@ -44,12 +44,16 @@ class QuoteLine:
         return None if self.product_row is None else Product.from_row(self.product_row)
 
     @strawberry.field(description="The resource the line is about (not for NEW).")
-    def resource(
-        self,
+    async def resource(
+        self, info: strawberry.Info
     ) -> Annotated[Resource, strawberry.lazy("app.schema.customers.resources")] | None:
         from app.schema.customers.resources import Resource
 
-        return None if self.resource_row is None else Resource.from_row(self.resource_row)
+        if self.resource_row is None:
+            return None
+        # Read as every resource is (with the status its rules give now), batched.
+        row = await info.context.loaders.resource.load(self.resource_row.id)
+        return None if row is None else Resource.from_row(row)
 
 
 @strawberry.type(description="A price inquiry: what an order would cost; nothing was written.")

@@ -22,6 +22,7 @@ class Permission(StrEnum):
     ASSOCIATION = "ASSOCIATION"
     FUNDS = "FUNDS"
     PROXY_ORDER = "PROXY_ORDER"
+    RESOURCE_OPERATIONS = "RESOURCE_OPERATIONS"
     COUPONS_INVOICES = "COUPONS_INVOICES"
     EXPORT = "EXPORT"
     AUDIT_LOG = "AUDIT_LOG"
@@ -38,6 +39,8 @@ PARTNER_ROLES: dict[Permission, frozenset[Role]] = {
     Permission.ASSOCIATION: frozenset({Role.ADMIN}),
     Permission.FUNDS: frozenset({Role.ADMIN, Role.FINANCE}),
     Permission.PROXY_ORDER: frozenset({Role.ADMIN, Role.SALES}),
+    # Operating a customer's resources under its grant (renew, unsubscribe, auto-renew).
+    Permission.RESOURCE_OPERATIONS: frozenset({Role.ADMIN, Role.SALES}),
     Permission.COUPONS_INVOICES: frozenset({Role.ADMIN, Role.FINANCE}),
     Permission.EXPORT: frozenset({Role.ADMIN, Role.FINANCE, Role.VIEWER}),
     Permission.AUDIT_LOG: frozenset({Role.ADMIN, Role.FINANCE}),
@@ -76,6 +79,13 @@ class Principal:
         if self.role not in PARTNER_ROLES[permission]:
             allowed = ", ".join(sorted(r.value for r in PARTNER_ROLES[permission]))
             raise PermissionDenied(f"Role {self.role.value} may not do this (needs {allowed}).")
+
+    def require_acting_for(self, account_manager_id: int | None) -> None:
+        """Acting under a customer's grant: ADMIN for any customer, SALES only for those it
+        manages -- also when its partner lets it *see* all customers (reading is wider than
+        acting). Raise `PermissionDenied` otherwise."""
+        if self.role is Role.SALES and account_manager_id != self.user_id:
+            raise PermissionDenied("SALES users act only for the customers they manage.")
 
     def require_customer(self) -> None:
         """Raise `PermissionDenied` unless the caller is a customer (a cloud account)."""

@@ -1,4 +1,10 @@
-"""Customers' cloud resources: partner-wide lists and per-customer pages."""
+"""Customers' cloud resources: partner-wide lists and per-customer pages.
+
+A resource's status is read as its rules give it now (`app.services.core.resource_status`):
+rows carry what the rule needs (`status_columns`), filters use its SQL form, and the
+`resources.expire` job stores it on yearly/monthly resources (on-demand ones: the arrears
+job in funds).
+"""
 
 from __future__ import annotations
 
@@ -8,12 +14,11 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Select, select, update
+from sqlalchemy import Select, select
 
-from app import clock
 from app.models import Resource
 from app.models.customers.enums import BillingMode, ResourceStatus, ServiceType
-from app.services.core import audit
+from app.services.core import resource_status
 from app.services.core.context import ServiceContext
 from app.services.core.jobs import job
 from app.services.core.pagination import (
@@ -63,6 +68,7 @@ RESOURCE_COLUMNS = (
     Resource.is_reserved_instance,
     Resource.is_support_plan,
     Resource.product_id,
+    *resource_status.status_columns(),
 )
 
 _SORT = {
@@ -89,7 +95,7 @@ def _filtered(ctx: ServiceContext, f: ResourceFilter) -> Select[Any]:
     if f.service_types:
         stmt = stmt.where(Resource.service_type.in_(f.service_types))
     if f.statuses:
-        stmt = stmt.where(Resource.status.in_(f.statuses))
+        stmt = stmt.where(resource_status.status_in(f.statuses))
     if f.billing_mode is not None:
         stmt = stmt.where(Resource.billing_mode == f.billing_mode)
     if f.region is not None:
@@ -157,23 +163,19 @@ async def get_resources(ctx: ServiceContext, ids: Sequence[int]) -> dict[int, An
 
 @job("resources.expire", every=timedelta(minutes=5))
 async def expire_resources(ctx: ServiceContext) -> str:
-    """Yearly/monthly resources whose term has ended become EXPIRED."""
-    expired = await ctx.session.execute(
-        update(Resource)
-        .where(
-            Resource.billing_mode == BillingMode.YEARLY_MONTHLY,
-            Resource.status == ResourceStatus.ACTIVE,
-            Resource.expires_at <= clock.now(),
-        )
-        .values(status=ResourceStatus.EXPIRED)
-        .returning(Resource.id, Resource.partner_id)
-    )
-    count = await audit.record_each(
+    """Store the status of yearly/monthly resources: GRACE_PERIOD once past `expires_at`,
+    EXPIRED after the grace period, ACTIVE again once renewed (reads show it already)."""
+    counts = await resource_status.store_statuses(
         ctx,
-        "resource.expire",
-        "Resource",
-        expired.all(),
-        before={"status": ResourceStatus.ACTIVE},
-        after={"status": ResourceStatus.EXPIRED},
+        BillingMode.YEARLY_MONTHLY,
+        {
+            ResourceStatus.GRACE_PERIOD: "resource.grace_period",
+            ResourceStatus.EXPIRED: "resource.expire",
+            ResourceStatus.ACTIVE: "resource.reactivate",
+        },
     )
-    return f"{count} resources expired"
+    return (
+        f"{counts[ResourceStatus.GRACE_PERIOD]} resources to grace period, "
+        f"{counts[ResourceStatus.EXPIRED]} resources expired, "
+        f"{counts[ResourceStatus.ACTIVE]} reactivated"
+    )

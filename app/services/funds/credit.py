@@ -10,15 +10,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 from decimal import Decimal
-from typing import Any
 
-from sqlalchemy import ColumnElement, exists, select, update
+from sqlalchemy import ColumnElement, exists
 
 from app import clock
-from app.models import Customer, CustomerAccount, Resource
+from app.models import Customer, CustomerAccount
 from app.models.customers.enums import AssociationType, BillingMode, ResourceStatus
 from app.models.funds.enums import LedgerAccount, LedgerKind
-from app.services.core import audit
+from app.services.core import audit, resource_status
 from app.services.core.context import ServiceContext
 from app.services.core.errors import DomainError, DomainErrors, ErrorCode
 from app.services.core.jobs import job
@@ -28,7 +27,6 @@ from app.services.core.scoping import find_visible
 from app.services.funds import ledger
 from app.services.funds.accounts import lock_customer_accounts
 from app.services.funds.ledger import Leg
-from app.settings import get_settings
 
 
 def in_arrears() -> ColumnElement[bool]:
@@ -123,72 +121,22 @@ async def charge(
 
 @job("funds.arrears-resources", every=timedelta(minutes=5))
 async def apply_arrears_to_resources(ctx: ServiceContext) -> str:
-    """On-demand resources of customers in arrears: GRACE_PERIOD, then FROZEN; ACTIVE once paid.
-
-    Resources freeze `arrears_freeze_after_days` after the customer fell into arrears
-    (`arrears_since`, set by the charge itself), so a job that runs late does not extend the
-    grace. Only resources that arrears stopped (marked by `arrears_grace_started_at`) are
-    reactivated when the arrears are repaid.
-    """
-    now = clock.now()
-    owing = select(CustomerAccount.customer_id).where(
-        CustomerAccount.balance + CustomerAccount.credit_limit < 0
-    )
-    on_demand = Resource.billing_mode == BillingMode.ON_DEMAND
-    graced = await ctx.session.execute(
-        update(Resource)
-        .where(on_demand, Resource.status == ResourceStatus.ACTIVE, Resource.customer_id.in_(owing))
-        .values(status=ResourceStatus.GRACE_PERIOD, arrears_grace_started_at=now)
-        .returning(Resource.id, Resource.partner_id)
-    )
-    grace_count = await _audit_resources(
-        ctx, "resource.arrears_grace", graced, ResourceStatus.ACTIVE, ResourceStatus.GRACE_PERIOD
-    )
-    freeze_before = now - timedelta(days=get_settings().arrears_freeze_after_days)
-    long_owing = owing.where(CustomerAccount.arrears_since <= freeze_before)
-    frozen = await ctx.session.execute(
-        update(Resource)
-        .where(
-            on_demand,
-            Resource.status == ResourceStatus.GRACE_PERIOD,
-            Resource.arrears_grace_started_at.is_not(None),
-            Resource.customer_id.in_(long_owing),
-        )
-        .values(status=ResourceStatus.FROZEN)
-        .returning(Resource.id, Resource.partner_id)
-    )
-    frozen_count = await _audit_resources(
-        ctx, "resource.arrears_freeze", frozen, ResourceStatus.GRACE_PERIOD, ResourceStatus.FROZEN
-    )
-    restored = await ctx.session.execute(
-        update(Resource)
-        .where(
-            on_demand,
-            Resource.status.in_([ResourceStatus.GRACE_PERIOD, ResourceStatus.FROZEN]),
-            Resource.arrears_grace_started_at.is_not(None),
-            Resource.customer_id.not_in(owing),
-        )
-        .values(status=ResourceStatus.ACTIVE, arrears_grace_started_at=None)
-        .returning(Resource.id, Resource.partner_id)
-    )
-    restored_count = await _audit_resources(
-        ctx, "resource.arrears_restore", restored, None, ResourceStatus.ACTIVE
-    )
-    return f"{grace_count} to grace period, {frozen_count} frozen, {restored_count} reactivated"
-
-
-async def _audit_resources(
-    ctx: ServiceContext,
-    action: str,
-    changed: Any,
-    before: ResourceStatus | None,
-    after: ResourceStatus,
-) -> int:
-    return await audit.record_each(
+    """Store the status of on-demand resources: GRACE_PERIOD while the customer is in
+    arrears, FROZEN `arrears_freeze_after_days` after it fell into them (`arrears_since`,
+    set by the charge itself, so a job that runs late does not extend the grace), ACTIVE as
+    soon as the arrears are repaid. Reads show all of it before this job runs
+    (`app.services.core.resource_status`)."""
+    counts = await resource_status.store_statuses(
         ctx,
-        action,
-        "Resource",
-        changed.all(),
-        before={"status": before} if before is not None else None,
-        after={"status": after},
+        BillingMode.ON_DEMAND,
+        {
+            ResourceStatus.GRACE_PERIOD: "resource.arrears_grace",
+            ResourceStatus.FROZEN: "resource.arrears_freeze",
+            ResourceStatus.ACTIVE: "resource.arrears_restore",
+        },
+    )
+    return (
+        f"{counts[ResourceStatus.GRACE_PERIOD]} to grace period, "
+        f"{counts[ResourceStatus.FROZEN]} frozen, "
+        f"{counts[ResourceStatus.ACTIVE]} reactivated"
     )

@@ -32,12 +32,18 @@ from sqlalchemy import func, or_, select
 from app import clock
 from app.clock import within_months
 from app.models import AssociationChangeRequest, Customer, DisassociationRequest, Resource
-from app.models.customers.enums import AssociationType, CustomerStatus, ResourceStatus
+from app.models.customers.enums import (
+    AssociationType,
+    BillingMode,
+    CustomerStatus,
+    ResourceStatus,
+)
 from app.models.lifecycle.enums import (
     AssociationChangeKind,
     AssociationChangeStatus,
     DisassociationRequestStatus,
 )
+from app.services.core import resource_status
 from app.services.core.context import ServiceContext
 from app.services.core.errors import DomainError, ErrorCode
 from app.settings import get_settings
@@ -125,14 +131,18 @@ async def _state_blockers(ctx: ServiceContext, customer: Customer) -> list[Domai
     errors: list[DomainError] = []
     if customer.status is CustomerStatus.FROZEN:
         errors.append(_error(ErrorCode.CUSTOMER_FROZEN, "The customer's account is frozen."))
-    now = clock.now()
     valid_reserved = await ctx.session.scalar(
         select(func.count()).where(
             Resource.partner_id == customer.partner_id,
             Resource.customer_id == customer.id,
             or_(Resource.is_reserved_instance.is_(True), Resource.is_support_plan.is_(True)),
-            Resource.status.not_in([ResourceStatus.EXPIRED, ResourceStatus.DELETED]),
-            or_(Resource.expires_at.is_(None), Resource.expires_at > now),
+            # Valid: a yearly/monthly one whose term has not ended (ACTIVE; in its grace
+            # period the term has ended), an on-demand one until it is released.
+            or_(
+                resource_status.status_in([ResourceStatus.ACTIVE, ResourceStatus.FROZEN]),
+                (Resource.billing_mode == BillingMode.ON_DEMAND)
+                & resource_status.status_in([ResourceStatus.GRACE_PERIOD]),
+            ),
         )
     )
     if valid_reserved:

@@ -208,24 +208,31 @@ async def revoke_authorization(ctx: ServiceContext, authorization_id: int | None
 
 
 async def require_authorization(
-    ctx: ServiceContext, customer_id: int, scope: AuthorizationScope
+    ctx: ServiceContext,
+    customer_id: int,
+    *scopes: AuthorizationScope,
+    field: Sequence[str | int] = ("customerId",),
 ) -> None:
-    """Raise AUTHORIZATION_REQUIRED unless the customer has an active grant of `scope` now."""
+    """Raise AUTHORIZATION_REQUIRED (at `field`) unless the customer has an active grant of
+    one of `scopes` now (a pending, rejected, revoked, expired or ended one does not count)."""
+    if not scopes:
+        raise ValueError("name at least one scope")
     found = await ctx.session.scalar(
         select(Authorization.id)
         .where(
             visible(ctx.principal, Authorization),
             Authorization.customer_id == customer_id,
-            SCOPE_COLUMNS[scope].is_(True),
+            or_(*(SCOPE_COLUMNS[s].is_(True) for s in scopes)),
             _status_in([AuthorizationStatus.ACTIVE]),
         )
         .limit(1)
     )
     if found is None:
+        names = " or ".join(s.value for s in scopes)
         raise DomainError(
             ErrorCode.AUTHORIZATION_REQUIRED,
-            f"The customer has not granted an active {scope.value} authorization.",
-            ["customerId"],
+            f"The customer has not granted an active {names} authorization.",
+            list(field),
         )
 
 

@@ -29,6 +29,9 @@ MAX_LINES = 20
 MAX_QUANTITY = 100
 MAX_MONTHS = 9
 MAX_YEARS = 3
+# DELETED is final and stored when it happens (the unsubscribe's completion), so the stored
+# status answers "gone" truthfully; every other status lapses with time or arrears
+# (app.services.core.resource_status) and none of them stops a RENEW or UNSUBSCRIBE line.
 GONE = (ResourceStatus.DELETED,)
 
 

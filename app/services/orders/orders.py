@@ -21,7 +21,6 @@ from sqlalchemy import ColumnElement, func, select, update
 from app import clock
 from app.models import Customer, Order, OrderLine, Partner
 from app.models.customers.enums import AssociationType
-from app.models.lifecycle.enums import AuthorizationScope
 from app.models.orders.enums import OrderKind, OrderSource, OrderStatus, PartnerPaymentStatus
 from app.models.partners.enums import PrincipalKind
 from app.services.core import audit, lapse
@@ -36,6 +35,7 @@ from app.services.lifecycle.association_rules import AssociationChange, register
 from app.services.lifecycle.authorizations import require_authorization
 from app.services.orders.lines import LineInput, PricedLine, price_lines
 from app.services.orders.pricing import ZERO, round_cents
+from app.services.orders.proxy_scopes import PERMISSION_BY_KIND, SCOPES_BY_KIND, proxy_kind
 from app.services.partners.partners import is_certified
 from app.settings import get_settings
 
@@ -145,8 +145,10 @@ def _create_key(customer_id: int | None, lines: Sequence[LineInput]) -> dict[str
 async def _authorize_proxy(
     ctx: ServiceContext, customer_id: int | None, lines: Sequence[LineInput]
 ) -> None:
-    ctx.principal.require(Permission.PROXY_ORDER)
-    await _check_lines(ctx, customer_id, lines)
+    ctx.principal.require(PERMISSION_BY_KIND[proxy_kind(lines)])
+    customer = await _customer(ctx, customer_id)
+    ctx.principal.require_acting_for(customer.account_manager_id)
+    await price_lines(ctx, customer, lines)
 
 
 async def _authorize_own(
@@ -173,13 +175,17 @@ def ids_of_order(order: Order) -> dict[str, int | None]:
 async def create_proxy_order(
     ctx: ServiceContext, customer_id: int | None, lines: Sequence[LineInput]
 ) -> Order:
-    """Order for a RESELLER customer (SALES for managed customers, ADMIN).
+    """Order for a RESELLER customer (SALES for the customers it manages, ADMIN).
 
-    Needs an active PROXY_ORDER authorization (`AUTHORIZATION_REQUIRED`), a certified
-    partner (`PARTNER_NOT_CERTIFIED`) and, except to unsubscribe, no arrears (`ARREARS`).
+    Needs an active authorization (`AUTHORIZATION_REQUIRED`): PROXY_ORDER to order NEW
+    resources or CHANGE_SPEC, PROXY_ORDER or OPERATIONS to RENEW or UNSUBSCRIBE an existing
+    one (`SCOPES_BY_KIND`); a certified partner (`PARTNER_NOT_CERTIFIED`) and, except to
+    unsubscribe, no arrears (`ARREARS`).
     """
-    ctx.principal.require(Permission.PROXY_ORDER)
+    kind = proxy_kind(lines)
+    ctx.principal.require(PERMISSION_BY_KIND[kind])
     customer = await _customer(ctx, customer_id)
+    ctx.principal.require_acting_for(customer.account_manager_id)
     _require_current(customer)
     if customer.association_type is not AssociationType.RESELLER:
         raise DomainError(
@@ -193,7 +199,7 @@ async def create_proxy_order(
             ErrorCode.PARTNER_NOT_CERTIFIED,
             "The partner's certification has expired; it cannot order.",
         )
-    await require_authorization(ctx, customer.id, AuthorizationScope.PROXY_ORDER)
+    await require_authorization(ctx, customer.id, *SCOPES_BY_KIND[kind])
     priced = await price_lines(ctx, customer, lines)
     if priced[0].input.kind is not OrderKind.UNSUBSCRIBE:
         await _require_no_arrears(ctx, customer)
