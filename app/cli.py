@@ -271,13 +271,14 @@ def consumption_ingest(file: str, batch_size: int, rejects: str | None) -> None:
     if total.rejected:
         with open(rejects_path, "w", encoding="utf-8") as out:
             for r in total.rejected:
-                out.write(
-                    json.dumps({"line": r.line, "sourceId": r.source_id, "reason": r.reason}) + "\n"
-                )
+                rejected = {"line": r.line, "sourceId": r.source_id, "field": r.field}
+                out.write(json.dumps({**rejected, "reason": r.reason}) + "\n")
     click.echo(
         f"read {total.read}, inserted {total.inserted}, duplicates {total.duplicates}, "
         f"rejected {len(total.rejected)}"
         + (f" (reasons in {rejects_path})" if total.rejected else "")
+        + (f"; {total.late_samples} late bandwidth samples booked as corrections"
+           if total.late_samples else "")
     )
     click.echo(
         f"rated {total.rating.records} records: {total.rating.details_created} new details, "
