@@ -21,6 +21,14 @@ ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("bill_cycles", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column(
+                "details_purged_at",
+                app.models.core.types.UTCDateTime(timezone=True),
+                nullable=True,
+            )
+        )
     with op.batch_alter_table("bandwidth_samples", schema=None) as batch_op:
         batch_op.add_column(sa.Column("corrects_cycle", sa.String(length=7), nullable=True))
     with op.batch_alter_table("consumption_details", schema=None) as batch_op:
@@ -85,3 +93,5 @@ def downgrade() -> None:
         batch_op.drop_column("corrects_samples")
     with op.batch_alter_table("bandwidth_samples", schema=None) as batch_op:
         batch_op.drop_column("corrects_cycle")
+    with op.batch_alter_table("bill_cycles", schema=None) as batch_op:
+        batch_op.drop_column("details_purged_at")

@@ -221,6 +221,8 @@ class BillCycle(Base):
     cycle: Mapped[str] = mapped_column(String(7), primary_key=True)
     status: Mapped[BillCycleStatus] = mapped_column(enum_column(BillCycleStatus))
     closed_at: Mapped[datetime] = created_at_column()
+    # When the retention purge removed the last of the cycle's details (rollups stay).
+    details_purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class BandwidthSample(Base):

@@ -16,11 +16,11 @@ from app.schema.consumption.enums import (
     ConsumptionDetailOrderField,
     CycleStatus,
 )
+from app.schema.consumption.percentile import PercentileBill as PercentileBill
 from app.schema.core.enums import OrderDirection
 from app.schema.core.money import Money, money
 from app.schema.core.relay import Node
 from app.schema.core.rows import row_values
-from app.schema.consumption.percentile import PercentileBill as PercentileBill
 from app.schema.customers.enums import BillingMode, ServiceType
 
 if TYPE_CHECKING:

@@ -92,7 +92,8 @@ async def ingest_usage(
         inserted=r.inserted if r else 0,
         duplicates=r.duplicates if r else 0,
         rejected=[
-            RejectedRecord(index=x.line, source_id=x.source_id, field=x.field, reason=x.reason) for x in r.rejected
+            RejectedRecord(index=x.line, source_id=x.source_id, field=x.field, reason=x.reason)
+            for x in r.rejected
         ]
         if r
         else [],

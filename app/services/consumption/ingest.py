@@ -22,7 +22,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -35,8 +35,8 @@ from app.models import BandwidthSample, Product, Resource, UsageRecord
 from app.models.customers.enums import BillingMode
 from app.services.consumption import late_samples
 from app.services.consumption.calendar import business_day, current_cycle, cycle_of
-from app.services.consumption.records import BadRecord, decimal, moment, required_id, row_id, text
 from app.services.consumption.rating import RatingResult, rate_pending, serialize_rating
+from app.services.consumption.records import BadRecord, decimal, moment, required_id, row_id, text
 from app.services.core import audit
 from app.services.core.context import ServiceContext
 from app.services.core.errors import DomainError, ErrorCode

@@ -56,6 +56,10 @@ def decimal(raw: Mapping[str, Any], name: str) -> Decimal:
     return value
 
 
+def _a(noun: str) -> str:
+    return f"{'an' if noun[:1] in 'AEIOU' else 'a'} {noun}"
+
+
 def row_id(raw: Mapping[str, Any], name: str, type_name: str) -> int | None:
     """The row id `raw[name]` names: a global id of `type_name` or a plain integer id; None
     when the field is absent or empty; `BadRecord` when it is neither."""
@@ -76,10 +80,10 @@ def row_id(raw: Mapping[str, Any], name: str, type_name: str) -> int | None:
         else:
             if found == type_name:
                 return parsed
-            raise BadRecord(f"{name} is the id of a {found}, not of a {type_name}", name)
+            raise BadRecord(f"{name} is {_a(found)} id, not {_a(type_name)} id", name)
     example = to_global_id(type_name, 42)
     raise BadRecord(
-        f"{name} {str(value)[:80]!r} is not a {type_name} id "
+        f"{name} {str(value)[:80]!r} is not {_a(type_name)} id "
         f"(a global id such as {example!r}, or an integer)",
         name,
     )
