@@ -369,4 +369,4 @@ def consumption_purge(dry_run: bool, batch_size: int | None) -> None:
 
     counts = _run(work)
     verb = "would purge" if dry_run else "purged"
-    click.echo(f"{verb} {counts.describe()}")
+    click.echo(f"{verb} {counts.describe()}" if counts.by_cycle else "nothing to purge")

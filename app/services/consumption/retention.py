@@ -191,5 +191,7 @@ async def purge(
 async def purge_job(ctx: ServiceContext) -> str:
     """Purge consumption details past retention (a bounded number of batches per run)."""
     counts = await purge(ctx, max_batches=get_settings().consumption_purge_max_batches)
+    if not counts.by_cycle:
+        return "nothing to purge"
     suffix = "" if counts.done else " (more next run)"
     return f"purged {counts.describe()}{suffix}"
