@@ -102,7 +102,9 @@ async def test_a_late_sample_is_a_correction_and_the_final_bill_agrees_with_its_
         "lateSamples": 1,
         "userErrors": [],
     }
-    bill = await session.scalar(select(PercentileBill).where(PercentileBill.bill_cycle == "2026-05"))
+    bill = await session.scalar(
+        select(PercentileBill).where(PercentileBill.bill_cycle == "2026-05")
+    )
     assert bill.sample_count == 288 == await stored(session, resource, "2026-05")
     late = await session.scalar(
         select(BandwidthSample).where(BandwidthSample.sampled_at == at(MAY_2))
@@ -255,7 +257,9 @@ async def test_the_open_cycle_bills_its_own_samples_only(session, frozen_clock):
     await rate_bandwidth_percentile(platform(session), "2026-06")
 
     # then June's bill counts June's 10 samples, not the late May one booked there
-    bill = await session.scalar(select(PercentileBill).where(PercentileBill.bill_cycle == "2026-06"))
+    bill = await session.scalar(
+        select(PercentileBill).where(PercentileBill.bill_cycle == "2026-06")
+    )
     assert (bill.sample_count, bill.billable_mbps) == (10, Decimal("19"))
     await assert_books_balance(session)
 

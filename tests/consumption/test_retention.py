@@ -94,9 +94,7 @@ async def test_the_dry_run_counts_what_would_go_and_changes_nothing(session, fro
     due = await retention.count_due(job_ctx(session))
 
     # then
-    assert due.by_cycle == {
-        "2026-05": {"usage_records": 12, "bandwidth_samples": 20, "details": 4}
-    }
+    assert due.by_cycle == {"2026-05": {"usage_records": 12, "bandwidth_samples": 20, "details": 4}}
     assert "2026-05: 4 details, 12 usage records, 20 bandwidth samples" in due.describe()
     assert await counts(session, ConsumptionDetail, "2026-05") == 4
     assert await counts(session, BandwidthSample, "2026-05") == 20
@@ -133,7 +131,9 @@ async def test_old_details_go_in_batches_and_young_ones_rollups_and_bills_stay(
         platform(session), ConsumptionFilter("2026-05", "2026-05"), [GroupBy.CUSTOMER]
     )
     assert [r.sums for r in again.rows] == [r.sums for r in may_summary.rows]
-    bill = await session.scalar(select(PercentileBill).where(PercentileBill.bill_cycle == "2026-05"))
+    bill = await session.scalar(
+        select(PercentileBill).where(PercentileBill.bill_cycle == "2026-05")
+    )
     assert bill.sample_count == 20 and bill.amount > Decimal(0)
     # each batch is audited as the system principal, with its partner
     events = (
