@@ -281,3 +281,48 @@ async def test_a_late_sample_sent_again_is_a_duplicate(session):
         )
     ).all()
     assert line.corrects_samples == 1
+
+
+CORRECTIONS = """
+query Corrections($first: Int!) {
+  consumptionDetails(first: $first, filter: {cycleFrom: "2026-05", kinds: [PERCENTILE]}) {
+    nodes {
+      resource {
+        percentileBill(cycle: "2026-05") { sampleCount corrections { samplesAdded } }
+      }
+    }
+  }
+}
+"""
+
+
+async def test_corrections_are_loaded_in_one_batch_whatever_the_page_size(
+    client, session, statements
+):
+    # given 6 bandwidth resources billed for May, each with a late sample
+    w = await world(session)
+    resources = [await bandwidth(session, w) for _ in range(6)]
+    for r in resources:
+        await ingest(session, samples(r, MAY_1, range(1, 21)))
+    await close_bill_cycle(platform(session), "2026-05")
+    await ingest(session, [sample(r, at(MAY_2), 5, f"late-{r.id}") for r in resources])
+    token = await token_for(session, w.admin)
+    await gql(client, CORRECTIONS, {"first": 1}, token=token)  # warm up
+
+    counts = {}
+    for first in (2, 6):
+        # when
+        statements.reset()
+        statements.active = True
+        body = await gql(client, CORRECTIONS, {"first": first}, token=token)
+        statements.active = False
+
+        # then
+        nodes = body["data"]["consumptionDetails"]["nodes"]
+        assert len(nodes) == first, body
+        assert all(
+            n["resource"]["percentileBill"] == {"sampleCount": 20, "corrections": [{"samplesAdded": 1}]}
+            for n in nodes
+        )
+        counts[first] = statements.count
+    assert counts[2] == counts[6], counts
