@@ -320,9 +320,7 @@ async def test_corrections_are_loaded_in_one_batch_whatever_the_page_size(
         # then
         nodes = body["data"]["consumptionDetails"]["nodes"]
         assert len(nodes) == first, body
-        assert all(
-            n["resource"]["percentileBill"] == {"sampleCount": 20, "corrections": [{"samplesAdded": 1}]}
-            for n in nodes
-        )
+        expected = {"sampleCount": 20, "corrections": [{"samplesAdded": 1}]}
+        assert all(n["resource"]["percentileBill"] == expected for n in nodes)
         counts[first] = statements.count
     assert counts[2] == counts[6], counts
