@@ -271,13 +271,17 @@ def consumption_ingest(file: str, batch_size: int, rejects: str | None) -> None:
     if total.rejected:
         with open(rejects_path, "w", encoding="utf-8") as out:
             for r in total.rejected:
-                out.write(
-                    json.dumps({"line": r.line, "sourceId": r.source_id, "reason": r.reason}) + "\n"
-                )
+                rejected = {"line": r.line, "sourceId": r.source_id, "field": r.field}
+                out.write(json.dumps({**rejected, "reason": r.reason}) + "\n")
     click.echo(
         f"read {total.read}, inserted {total.inserted}, duplicates {total.duplicates}, "
         f"rejected {len(total.rejected)}"
         + (f" (reasons in {rejects_path})" if total.rejected else "")
+        + (
+            f"; {total.late_samples} late bandwidth samples booked as corrections"
+            if total.late_samples
+            else ""
+        )
     )
     click.echo(
         f"rated {total.rating.records} records: {total.rating.details_created} new details, "
@@ -343,3 +347,26 @@ def consumption_close_cycle(cycle: str) -> None:
 def consumption_rate_p95(cycle: str) -> None:
     """Bill 95th-percentile bandwidth resources for an ended cycle (YYYY-MM)."""
     click.echo(_run(_platform_work("p95", cycle)))
+
+
+@consumption.command("purge")
+@click.option("--dry-run", is_flag=True, help="Only count what would be purged.")
+@click.option("--batch-size", type=click.IntRange(min=1), default=None, help="Rows per batch.")
+def consumption_purge(dry_run: bool, batch_size: int | None) -> None:
+    """Purge consumption details past retention (rollups and FINAL bills stay)."""
+    from app.services.consumption import retention
+    from app.services.core.context import ServiceContext
+    from app.services.core.principal import Principal
+
+    async def work(database: Any) -> Any:
+        async with database.session(write=not dry_run) as session:
+            ctx = ServiceContext(session, Principal.system(), "cli:consumption-purge")
+            if dry_run:
+                return await retention.count_due(ctx)
+            counts = await retention.purge(ctx, batch_size=batch_size, after_batch=session.commit)
+            await session.commit()
+            return counts
+
+    counts = _run(work)
+    verb = "would purge" if dry_run else "purged"
+    click.echo(f"{verb} {counts.describe()}" if counts.by_cycle else "nothing to purge")

@@ -13,7 +13,7 @@ add_months(t, 3)`.
 from __future__ import annotations
 
 import calendar
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from app.settings import get_settings
@@ -60,6 +60,12 @@ def use_clock(clock: Clock) -> Clock:
 def business_tz() -> ZoneInfo:
     """The business calendar's time zone (DOMAIN.md > Time)."""
     return ZoneInfo(get_settings().business_timezone)
+
+
+def business_date(moment: datetime) -> date:
+    """The business date of a moment: its calendar date in the business time zone (what
+    DAY summaries, bill cycles and the `businessDate` fields use)."""
+    return moment.astimezone(business_tz()).date()
 
 
 def add_months(moment: datetime, months: int) -> datetime:

@@ -148,6 +148,20 @@ class Settings(BaseSettings):
     max_ingest_batch: int = Field(
         1000, description="Most usage records one `ingestUsage` mutation accepts."
     )
+    consumption_retention_months: int = Field(
+        18,
+        ge=1,
+        description=(
+            "Months consumption details are kept after their bill cycle ends (closed cycles "
+            "only); then `consumption.purge` removes them, keeping rollups and FINAL bills."
+        ),
+    )
+    consumption_purge_batch_rows: int = Field(
+        5000, ge=1, description="Most rows one batch of the consumption purge deletes."
+    )
+    consumption_purge_max_batches: int = Field(
+        200, ge=1, description="Most batches one run of the `consumption.purge` job deletes."
+    )
     export_batch_rows: int = Field(
         2000, description="Rows fetched per round trip by the streaming consumption exports."
     )

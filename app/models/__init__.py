@@ -8,6 +8,7 @@ from app.models.consumption.consumption import (
     ConsumptionDetail,
     ConsumptionRollup,
     PercentileBill,
+    PercentileCorrection,
     UsageRecord,
 )
 from app.models.core.audit import AuditEvent
@@ -65,6 +66,7 @@ __all__ = [
     "PartnerAccount",
     "PartnerUser",
     "PercentileBill",
+    "PercentileCorrection",
     "Product",
     "Recharge",
     "Registration",

@@ -65,3 +65,58 @@ def test_close_cycle_and_rate_p95_commands(migrated_cli_database):
     result = CliRunner().invoke(main, ["consumption", "close-cycle", "2026-01"])
     assert result.exit_code == 1
     assert "already closed" in result.output
+
+
+def _rows(path, cycle):
+    with sqlite3.connect(path) as connection:
+        return (
+            connection.execute(
+                "SELECT count(*) FROM consumption_details WHERE bill_cycle = ?", (cycle,)
+            ).fetchone()[0],
+            connection.execute(
+                "SELECT count(*) FROM usage_records WHERE detail_id IN "
+                "(SELECT id FROM consumption_details WHERE bill_cycle = ?)",
+                (cycle,),
+            ).fetchone()[0],
+            connection.execute(
+                "SELECT bill_cycle, sum(lines), sum(amount_due) FROM consumption_rollups "
+                "GROUP BY bill_cycle ORDER BY bill_cycle"
+            ).fetchall(),
+        )
+
+
+def test_purge_dry_run_then_purge_in_batches(seeded_cli_database, frozen_clock):
+    # given the demo's closed cycle, 18 months after it ended
+    from app import clock
+    from app.services.consumption.calendar import cycle_end
+
+    with sqlite3.connect(seeded_cli_database.path) as connection:
+        [closed] = [r[0] for r in connection.execute("SELECT cycle FROM bill_cycles")]
+        later = connection.execute(
+            "SELECT min(bill_cycle) FROM consumption_details WHERE bill_cycle > ?", (closed,)
+        ).fetchone()[0]
+    frozen_clock.set(clock.add_months(cycle_end(closed), 18))
+    details, records, rollups = _rows(seeded_cli_database.path, closed)
+    assert details and records and later
+
+    # when the dry run counts
+    dry = run("consumption", "purge", "--dry-run")
+
+    # then it says what would go and nothing went
+    assert f"would purge {closed}: {details} details, {records} usage records" in dry
+    assert _rows(seeded_cli_database.path, closed) == (details, records, rollups)
+
+    # when purged in batches of 50
+    purged = run("consumption", "purge", "--batch-size", "50")
+
+    # then the cycle's details and records are gone, the rollups (and later cycles) stay
+    assert f"purged {closed}: {details} details, {records} usage records" in purged
+    assert _rows(seeded_cli_database.path, closed) == (0, 0, rollups)
+    assert _rows(seeded_cli_database.path, later)[0] > 0
+    assert run("consumption", "purge", "--dry-run").strip() == "nothing to purge"
+    with sqlite3.connect(seeded_cli_database.path) as connection:
+        events = connection.execute(
+            "SELECT count(*), sum(json_extract(after, '$.rows')) FROM audit_events "
+            "WHERE action = 'consumption.purge'"
+        ).fetchone()
+    assert events[0] >= (details + records) // 50 and events[1] == details + records

@@ -105,6 +105,13 @@ async def _unrated_usage(session, client, frozen_clock):
     await ingest_batch(platform(session), [usage(w.resource, at(MAY_1, 1), "2")], rate=False)
 
 
+async def _consumption_past_retention(session, client, frozen_clock):
+    from tests.consumption.test_retention import MAY_DUE, consumption
+
+    await consumption(session)
+    frozen_clock.set(MAY_DUE)
+
+
 AUDITED: dict[str, tuple[Setup, str]] = {
     "resources.expire": (_expired_resource, "resource.expire"),
     "funds.arrears-resources": (_customer_in_arrears, "resource.arrears_grace"),
@@ -118,6 +125,7 @@ AUDITED: dict[str, tuple[Setup, str]] = {
         "disassociation_request.auto_approve",
     ),
     "consumption.rate": (_unrated_usage, "consumption.charge"),
+    "consumption.purge": (_consumption_past_retention, "consumption.purge"),
 }
 NOT_AUDITED = {
     "idempotency.purge-expired": "forgets stored replay outcomes: no business state changes",

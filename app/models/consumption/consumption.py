@@ -32,6 +32,7 @@ class UsageRecord(Base):
     __table_args__ = (
         UniqueConstraint("partner_id", "source_id", name="uq_usage_records_partner_source"),
         Index("ix_usage_records_partner_pending", "partner_id", "rated", "business_day"),
+        Index("ix_usage_records_partner_detail", "partner_id", "detail_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -103,6 +104,8 @@ class ConsumptionDetail(Base):
     # A correction line: the closed cycle (and day) whose usage it adds.
     corrects_cycle: Mapped[str | None] = mapped_column(String(7))
     corrects_day: Mapped[date | None] = mapped_column(Date)
+    # A bandwidth correction: how many late 5-minute samples of the closed cycle it adds.
+    corrects_samples: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = created_at_column()
     updated_at: Mapped[datetime] = created_at_column()
 
@@ -218,10 +221,16 @@ class BillCycle(Base):
     cycle: Mapped[str] = mapped_column(String(7), primary_key=True)
     status: Mapped[BillCycleStatus] = mapped_column(enum_column(BillCycleStatus))
     closed_at: Mapped[datetime] = created_at_column()
+    # When the retention purge removed the last of the cycle's details (rollups stay).
+    details_purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class BandwidthSample(Base):
-    """A 5-minute bandwidth sample (Mbps) of a 95th-percentile resource."""
+    """A 5-minute bandwidth sample (Mbps) of a 95th-percentile resource.
+
+    `bill_cycle` is the cycle whose bill the sample is evidence of: the cycle it was taken in,
+    or, for a late sample of an already billed cycle, the open cycle it was booked in, with
+    `corrects_cycle` naming the cycle it was taken in (its correction line is there)."""
 
     __tablename__ = "bandwidth_samples"
     __table_args__ = (
@@ -236,6 +245,7 @@ class BandwidthSample(Base):
     bill_cycle: Mapped[str] = mapped_column(String(7))
     sampled_at: Mapped[datetime] = mapped_column(UTCDateTime())
     mbps: Mapped[Decimal] = mapped_column(Money(8))
+    corrects_cycle: Mapped[str | None] = mapped_column(String(7))
 
 
 class PercentileBill(Base):
@@ -261,4 +271,38 @@ class PercentileBill(Base):
     unit_price: Mapped[Decimal] = mapped_column(Money(8))
     amount: Mapped[Decimal] = mapped_column(Money(8))
     detail_id: Mapped[int | None] = mapped_column()
+    created_at: Mapped[datetime] = created_at_column()
+
+
+class PercentileCorrection(Base):
+    """Late bandwidth samples of a billed cycle, booked in a later cycle: the 95th percentile
+    recomputed over every sample of the billed cycle, and what the correction line added."""
+
+    __tablename__ = "percentile_corrections"
+    __table_args__ = (
+        Index(
+            "ix_percentile_corrections_partner_resource",
+            "partner_id",
+            "resource_id",
+            "corrects_cycle",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id"))
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
+    resource_id: Mapped[int] = mapped_column(ForeignKey("resources.id"))
+    bill_cycle: Mapped[str] = mapped_column(String(7))
+    corrects_cycle: Mapped[str] = mapped_column(String(7))
+    detail_id: Mapped[int] = mapped_column()
+    samples_added: Mapped[int] = mapped_column(Integer)
+    sample_count: Mapped[int] = mapped_column(Integer)
+    discarded_count: Mapped[int] = mapped_column(Integer)
+    billable_mbps: Mapped[Decimal] = mapped_column(Money(8))
+    billable_sampled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    days_with_traffic: Mapped[int] = mapped_column(Integer)
+    days_in_month: Mapped[int] = mapped_column(Integer)
+    unit_price: Mapped[Decimal] = mapped_column(Money(8))
+    recomputed_amount: Mapped[Decimal] = mapped_column(Money(8))
+    amount: Mapped[Decimal] = mapped_column(Money(8))
     created_at: Mapped[datetime] = created_at_column()

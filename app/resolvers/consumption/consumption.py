@@ -106,12 +106,16 @@ async def percentile_bill(ctx: RequestContext, resource_id: int, cycle: str) -> 
     return await ctx.loaders.percentile_bill.load((resource_id, cycle))
 
 
+async def percentile_corrections(ctx: RequestContext, resource_id: int, cycle: str) -> list[Any]:
+    return await ctx.loaders.percentile_corrections.load((resource_id, cycle))
+
+
 def _record(value: Any) -> dict[str, Any]:
-    """A GraphQL usage record as the ingest service reads records from files."""
-    resource_id = parse_id(value.resource_id, "Resource")
+    """A GraphQL usage record as the ingest service reads records from files (the service
+    parses the ids, the same way for both)."""
     raw: dict[str, Any] = {
         "sourceId": value.source_id,
-        "resourceId": resource_id if resource_id is not None else "",
+        "resourceId": value.resource_id,
         "kind": value.kind.value,
     }
     optional = {

@@ -29,6 +29,7 @@ NODE_LOADERS: dict[str, Callable[[Loaders], DataLoader]] = {
     "Product": lambda loaders: loaders.product,
     "Resource": lambda loaders: loaders.resource,
     "Order": lambda loaders: loaders.order,
+    "ConsumptionDetail": lambda loaders: loaders.consumption_detail,
 }
 
 

@@ -16,6 +16,7 @@ from app.schema.consumption.enums import (
     ConsumptionDetailOrderField,
     CycleStatus,
 )
+from app.schema.consumption.percentile import PercentileBill as PercentileBill
 from app.schema.core.enums import OrderDirection
 from app.schema.core.money import Money, money
 from app.schema.core.relay import Node
@@ -114,6 +115,7 @@ DETAIL_FIELDS = (
     "product_id",
     "corrects_cycle",
     "corrects_day",
+    "corrects_samples",
     *AMOUNT_FIELDS,
 )
 
@@ -123,7 +125,15 @@ class ConsumptionDetail(Node):
     customer_id: strawberry.Private[int]
     resource_id: strawberry.Private[int | None]
     bill_cycle: str = strawberry.field(description="Bill cycle, YYYY-MM.")
-    day: date = strawberry.field(description="Business day (Asia/Shanghai).")
+    day: date = strawberry.field(
+        description=(
+            "Business day of the line (the business time zone, Asia/Shanghai by default): the "
+            "day DAY summaries group it under. A correction is dated the day it was booked."
+        )
+    )
+    business_date: date = strawberry.field(
+        description="The business date of the line: the same as `day` (every dated type has one)."
+    )
     kind: ConsumptionDetailKind = strawberry.field(description="What the line records.")
     service_type: ServiceType = strawberry.field(description="Cloud service.")
     region: str = strawberry.field(description="Region.")
@@ -138,7 +148,16 @@ class ConsumptionDetail(Node):
         description="For a correction: the closed cycle whose usage it adds."
     )
     corrects_day: date | None = strawberry.field(
-        description="For a correction: the business day the usage happened."
+        description=(
+            "For a correction: the business day the usage happened (for late bandwidth "
+            "samples: the corrected cycle's last day, where its 95th-percentile line is)."
+        )
+    )
+    corrects_samples: int | None = strawberry.field(
+        description=(
+            "For a bandwidth correction: how many late 5-minute samples of the corrected "
+            "cycle it adds (its amount is what the recomputed 95th percentile adds)."
+        )
     )
 
     @strawberry.field(description="The customer.")
@@ -192,6 +211,7 @@ class ConsumptionDetail(Node):
             resource_id=values["resource_id"],
             bill_cycle=values["bill_cycle"],
             day=values["day"],
+            business_date=values["day"],
             kind=values["kind"],
             service_type=values["service_type"],
             region=values["region"],
@@ -204,6 +224,7 @@ class ConsumptionDetail(Node):
             amounts=ConsumptionAmounts.of(values),
             corrects_cycle=values["corrects_cycle"],
             corrects_day=values["corrects_day"],
+            corrects_samples=values["corrects_samples"],
         )
 
 
@@ -296,35 +317,4 @@ class CustomerConsumption:
             as_of=state.as_of,
             lines=int((totals or {}).get("lines") or 0),
             amounts=ConsumptionAmounts.of(totals or {}),
-        )
-
-
-@strawberry.type(description="A 95th-percentile bandwidth bill, with what explains it.")
-class PercentileBill:
-    cycle: str = strawberry.field(description="Bill cycle, YYYY-MM.")
-    sample_count: int = strawberry.field(description="5-minute samples in the cycle.")
-    discarded_count: int = strawberry.field(description="Top samples discarded: floor(5 %).")
-    billable_mbps: Decimal = strawberry.field(description="The billable peak (Mbps).")
-    billable_sampled_at: datetime | None = strawberry.field(
-        description="When the billable sample was taken."
-    )
-    days_with_traffic: int = strawberry.field(description="Business days with traffic.")
-    days_in_month: int = strawberry.field(description="Days in the cycle.")
-    unit_price: Money = strawberry.field(description="Monthly price per Mbps (scale 8).")
-    amount: Money = strawberry.field(
-        description="peak x unit price x days with traffic / days in month (scale 8)."
-    )
-
-    @classmethod
-    def from_row(cls, row: Any) -> PercentileBill:
-        return cls(
-            cycle=row.bill_cycle,
-            sample_count=row.sample_count,
-            discarded_count=row.discarded_count,
-            billable_mbps=row.billable_mbps,
-            billable_sampled_at=row.billable_sampled_at,
-            days_with_traffic=row.days_with_traffic,
-            days_in_month=row.days_in_month,
-            unit_price=money(row.unit_price),
-            amount=money(row.amount),
         )

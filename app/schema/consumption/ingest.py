@@ -21,7 +21,12 @@ if TYPE_CHECKING:
 @strawberry.input(description="One usage record or bandwidth sample, as the platform meters it.")
 class UsageRecordInput:
     source_id: str = strawberry.field(description="The platform's record id (idempotency key).")
-    resource_id: strawberry.ID = strawberry.field(description="The metered resource.")
+    resource_id: strawberry.ID = strawberry.field(
+        description=(
+            "The metered resource: its global id (an integer row id is accepted too, as in "
+            "the CLI's files)."
+        )
+    )
     kind: UsageRecordKind = strawberry.field(
         default=UsageRecordKind.USAGE, description="Usage (default) or a bandwidth sample."
     )
@@ -54,6 +59,9 @@ class IngestUsageInput:
 class RejectedRecord:
     index: int = strawberry.field(description="Its index in `records`.")
     source_id: str | None = strawberry.field(description="Its sourceId.")
+    field: str | None = strawberry.field(
+        description="The record's field at fault, e.g. resourceId (null: the whole record)."
+    )
     reason: str = strawberry.field(description="Why it was rejected.")
 
 
@@ -64,6 +72,12 @@ class IngestUsagePayload:
     duplicates: int = strawberry.field(description="Records already known (ignored).")
     rejected: list[RejectedRecord] = strawberry.field(description="Records refused.")
     rated_records: int = strawberry.field(description="Records rated (of ended days).")
+    late_samples: int = strawberry.field(
+        description=(
+            "Bandwidth samples of an already billed cycle: booked as correction lines of the "
+            "open cycle (the billed cycle's bill never changes)."
+        )
+    )
     user_errors: list[UserError] = strawberry.field(description="Why the call was refused.")
 
 
@@ -78,11 +92,13 @@ async def ingest_usage(
         inserted=r.inserted if r else 0,
         duplicates=r.duplicates if r else 0,
         rejected=[
-            RejectedRecord(index=x.line, source_id=x.source_id, reason=x.reason) for x in r.rejected
+            RejectedRecord(index=x.line, source_id=x.source_id, field=x.field, reason=x.reason)
+            for x in r.rejected
         ]
         if r
         else [],
         rated_records=r.rating.records if r else 0,
+        late_samples=r.late_samples if r else 0,
         user_errors=[UserError.from_domain(e) for e in outcome.errors],
     )
 

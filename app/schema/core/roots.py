@@ -8,6 +8,7 @@ from typing import Annotated, Any
 import strawberry
 
 from app.resolvers.core import nodes as node_resolvers
+from app.schema.consumption.consumption import ConsumptionDetail
 from app.schema.core.relay import Node
 from app.schema.customers.customers import Customer
 from app.schema.customers.resources import Resource
@@ -46,6 +47,7 @@ NODE_TYPES: dict[str, Any] = {
     "Product": Product.from_row,
     "Resource": Resource.from_row,
     "Order": Order.from_row,
+    "ConsumptionDetail": ConsumptionDetail.from_row,
 }
 
 

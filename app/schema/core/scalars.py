@@ -12,6 +12,7 @@ MAX_MONEY_AMOUNT) is the service's to refuse, as a typed userError.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import decimal
 import re
@@ -94,16 +95,49 @@ DecimalScalar = strawberry.scalar(
 )
 
 
+DATETIME_EXAMPLE = "2026-06-15T04:00:00Z"
+
+
+def _parses(text: str) -> bool:
+    try:
+        parsed = datetime.datetime.fromisoformat(text)
+        parsed.astimezone(datetime.UTC)
+    except (ValueError, OverflowError):
+        return False
+    return parsed.tzinfo is not None
+
+
+def offset_suggestions(local: datetime.datetime) -> list[str]:
+    """`local` (a wall time without offset) in UTC and in the business time zone, as strings
+    the scalar accepts: only suggestions that parse are offered."""
+    from app.clock import business_tz
+
+    wall = local.isoformat()
+    candidates = [f"{wall}Z"]
+    with contextlib.suppress(ValueError, OverflowError):
+        candidates.append(local.replace(tzinfo=business_tz()).isoformat())
+    return [c for c in candidates if _parses(c)]
+
+
 def _parse_datetime(value: Any) -> datetime.datetime:
-    """ISO 8601 with a UTC offset; a time without one is ambiguous and refused."""
+    """ISO 8601 with a UTC offset; a time without one is ambiguous and refused. Every example
+    an error message suggests is one this parser accepts."""
     if not isinstance(value, str) or len(value) > 64:
-        raise refused('DateTime expects an ISO 8601 string such as "2026-06-15T04:00:00Z".')
+        raise refused(
+            f'DateTime expects an ISO 8601 string with a UTC offset, e.g. "{DATETIME_EXAMPLE}".'
+        )
     try:
         parsed = datetime.datetime.fromisoformat(value)
     except ValueError as exc:
-        raise refused(f"{value!r} is not an ISO 8601 date-time.") from exc
+        raise refused(
+            f'{value!r} is not an ISO 8601 date-time with a UTC offset; e.g. "{DATETIME_EXAMPLE}".'
+        ) from exc
     if parsed.tzinfo is None:
-        raise refused(f"{value!r} has no UTC offset; add one, e.g. {value}Z or {value}+08:00.")
+        suggestions = offset_suggestions(parsed)
+        if not suggestions:
+            raise refused(f"{value!r} is outside the supported range of date-times.")
+        shown = " or ".join(f'"{s}"' for s in suggestions)
+        raise refused(f"{value!r} has no UTC offset; add one, e.g. {shown}.")
     try:
         return parsed.astimezone(datetime.UTC)
     except OverflowError as exc:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 
+from app.clock import business_date
 from app.globalid import to_global_id
 from app.resolvers.funds import adjustments as resolvers
 from app.resolvers.partners import partners as partner_resolvers
@@ -31,6 +32,9 @@ class Adjustment(Node):
         description="Ledger transaction id, e.g. TX20260615-00000042."
     )
     created_at: datetime = strawberry.field(description="When it happened.")
+    business_date: date = strawberry.field(
+        description="The business date (Asia/Shanghai by default) it happened on."
+    )
 
     @strawberry.field(description="The customer account it moved money to or from.")
     async def customer(
@@ -56,6 +60,7 @@ class Adjustment(Node):
             remark=row.remark,
             transaction_id=row.transaction_no,
             created_at=row.created_at,
+            business_date=business_date(row.created_at),
         )
 
 

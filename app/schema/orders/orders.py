@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 
+from app.clock import business_date
 from app.globalid import to_global_id
 from app.schema.core.enums import OrderDirection
 from app.schema.core.money import Money, money
@@ -240,6 +241,16 @@ class Order(Node):
     completed_at: datetime | None = strawberry.field(description="When it completed.")
     cancelled_at: datetime | None = strawberry.field(description="When it was cancelled.")
     created_at: datetime = strawberry.field(description="When it was placed.")
+
+    @strawberry.field(description="The business date (Asia/Shanghai by default) it was placed on.")
+    def business_date(self) -> date:
+        return business_date(self.row.created_at)
+
+    @strawberry.field(
+        description="The business date it was paid on (null while unpaid): its day in reports."
+    )
+    def paid_business_date(self) -> date | None:
+        return None if self.row.paid_at is None else business_date(self.row.paid_at)
 
     @strawberry.field(description="The customer it is for.")
     async def customer(

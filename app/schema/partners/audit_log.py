@@ -26,10 +26,18 @@ class AuditEvent:
     request_id: str = strawberry.field(description="The request's X-Request-ID.")
     occurred_at: datetime = strawberry.field(description="When.")
 
-    @strawberry.field(description="Global id of the object changed.")
+    @strawberry.field(
+        description=(
+            "Global id of the object changed, which `node(id:)` resolves while the object "
+            "exists; null for an object without one (an ingest batch, a bill cycle, an order "
+            "refund: see `after`, and the order's `refunds`)."
+        )
+    )
     def object_id(self) -> strawberry.ID | None:
+        from app.resolvers.core.nodes import NODE_LOADERS
+
         row = self.row
-        if row.object_id is None:
+        if row.object_id is None or row.object_type not in NODE_LOADERS:
             return None
         return strawberry.ID(to_global_id(row.object_type, row.object_id))
 

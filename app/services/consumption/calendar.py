@@ -26,7 +26,7 @@ def round8(value: Decimal) -> Decimal:
 
 
 def business_day(moment: datetime) -> date:
-    return moment.astimezone(business_tz()).date()
+    return clock.business_date(moment)
 
 
 def today() -> date:

@@ -8,7 +8,13 @@ records are stored, every ended business day with pending usage is rated
 
 A usage record: `{"sourceId", "resourceId", "customerId"?, "serviceType", "region",
 "startAt", "endAt", "quantity", "unit"}` (an hour of usage, usually). A bandwidth sample:
-`{"sourceId", "resourceId", "kind": "BANDWIDTH_SAMPLE", "sampledAt", "mbps"}`.
+`{"sourceId", "resourceId", "kind": "BANDWIDTH_SAMPLE", "sampledAt", "mbps"}`. Ids are
+global ids (or integer row ids; `app.services.consumption.records` reads every field), and a
+rejection names the field at fault.
+
+A bandwidth sample of a cycle whose bill is already written (the cycle is closed, or its
+95th-percentile bill was rated) is late: it is booked in the open cycle and corrects the
+billed one there (`app.services.consumption.late_samples`); the written bill never changes.
 """
 
 from __future__ import annotations
@@ -16,8 +22,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from decimal import Decimal, InvalidOperation
+from datetime import timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -28,8 +33,10 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from app import clock
 from app.models import BandwidthSample, Product, Resource, UsageRecord
 from app.models.customers.enums import BillingMode
-from app.services.consumption.calendar import business_day, cycle_of
+from app.services.consumption import late_samples
+from app.services.consumption.calendar import business_day, current_cycle, cycle_of
 from app.services.consumption.rating import RatingResult, rate_pending, serialize_rating
+from app.services.consumption.records import BadRecord, decimal, moment, required_id, row_id, text
 from app.services.core import audit
 from app.services.core.context import ServiceContext
 from app.services.core.errors import DomainError, ErrorCode
@@ -50,6 +57,7 @@ class Rejected:
     line: int
     source_id: str | None
     reason: str
+    field: str | None = None
 
 
 @dataclass(slots=True)
@@ -59,51 +67,17 @@ class IngestResult:
     duplicates: int = 0
     rejected: list[Rejected] = field(default_factory=list)
     rating: RatingResult = field(default_factory=RatingResult)
+    # Bandwidth samples of an already billed cycle, and the correction lines they made.
+    late_samples: int = 0
+    corrections: int = 0
 
     def add(self, other: IngestResult) -> None:
         self.read += other.read
         self.inserted += other.inserted
         self.duplicates += other.duplicates
         self.rejected += other.rejected
-
-
-def _text(raw: Mapping[str, Any], name: str) -> str:
-    value = raw.get(name)
-    if value is None or str(value).strip() == "":
-        raise ValueError(f"{name} is missing")
-    return str(value).strip()
-
-
-def _moment(raw: Mapping[str, Any], name: str) -> datetime:
-    value = _text(raw, name)
-    try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError as error:
-        raise ValueError(f"{name} is not an ISO 8601 timestamp") from error
-    if moment.tzinfo is None:
-        raise ValueError(f"{name} has no time zone")
-    return moment
-
-
-def _decimal(raw: Mapping[str, Any], name: str) -> Decimal:
-    try:
-        value = Decimal(_text(raw, name))
-    except InvalidOperation as error:
-        raise ValueError(f"{name} is not a number") from error
-    if not value.is_finite() or value < 0:
-        raise ValueError(f"{name} must be zero or more")
-    if value != value.quantize(Decimal("0.00000001")):
-        raise ValueError(f"{name} has more than 8 decimal places")
-    return value
-
-
-def _resource_id(raw: Mapping[str, Any]) -> int:
-    try:
-        return int(_text(raw, "resourceId"))
-    except ValueError as error:
-        raise ValueError(
-            str(error) if "missing" in str(error) else "resourceId is not an id"
-        ) from error
+        self.late_samples += other.late_samples
+        self.corrections += other.corrections
 
 
 async def ingest_usage(ctx: ServiceContext, records: Sequence[Mapping[str, Any]]) -> IngestResult:
@@ -130,13 +104,17 @@ async def ingest_batch(
     """Check and store one batch of records (platform-side); returns the counts."""
     ctx.principal.require_platform()
     session = ctx.session
+    # Ingests (and rating) run one at a time: concurrent inserts of overlapping source ids
+    # would otherwise wait on each other's unique-key locks in opposite orders (deadlock),
+    # and a cycle closing meanwhile would leave a late sample uncorrected.
+    await serialize_rating(ctx)
     result = IngestResult()
     items = list(records)
     result.read = len(items)
     ids: set[int] = set()
     for raw in items:
         with contextlib.suppress(ValueError, AttributeError):
-            ids.add(_resource_id(raw))
+            ids.add(required_id(raw, "resourceId", "Resource"))
     resources = {
         row.id: row
         for row in (
@@ -160,59 +138,67 @@ async def ingest_batch(
     }
     usage_rows: list[dict[str, Any]] = []
     sample_rows: list[dict[str, Any]] = []
+    settled = await late_samples.settled_cycles(ctx, {r.id for r in resources.values()})
+    open_cycle = current_cycle()
     for offset, raw in enumerate(items):
         line = first_line + offset
         source_id = raw.get("sourceId") if isinstance(raw, Mapping) else None
         try:
             if not isinstance(raw, Mapping):
-                raise ValueError("not an object")
-            source = _text(raw, "sourceId")
+                raise BadRecord("not an object")
+            source = text(raw, "sourceId")
             if len(source) > 100:
-                raise ValueError("sourceId is longer than 100 characters")
-            resource = resources.get(_resource_id(raw))
+                raise BadRecord("sourceId is longer than 100 characters", "sourceId")
+            resource = resources.get(required_id(raw, "resourceId", "Resource"))
             if resource is None:
-                raise ValueError("unknown resourceId")
-            if raw.get("customerId") not in (None, "") and str(raw["customerId"]) != str(
-                resource.customer_id
-            ):
-                raise ValueError("customerId is not the resource's customer")
+                raise BadRecord("unknown resourceId", "resourceId")
+            customer_id = row_id(raw, "customerId", "Customer")
+            if customer_id is not None and customer_id != resource.customer_id:
+                raise BadRecord("customerId is not the resource's customer", "customerId")
             if resource.billing_mode is not BillingMode.ON_DEMAND or resource.unit_price is None:
-                raise ValueError("the resource is not billed on demand")
+                raise BadRecord("the resource is not billed on demand", "resourceId")
             if raw.get("kind") == UsageRecordKind.BANDWIDTH_SAMPLE:
                 if resource.unit != "Mbps-month":
-                    raise ValueError("the resource is not billed on the 95th percentile")
-                sampled_at = _moment(raw, "sampledAt")
+                    raise BadRecord(
+                        "the resource is not billed on the 95th percentile", "resourceId"
+                    )
+                sampled_at = moment(raw, "sampledAt")
+                cycle = cycle_of(business_day(sampled_at))
+                late = (resource.id, cycle) in settled or cycle in settled.closed
                 sample_rows.append(
                     {
                         "partner_id": resource.partner_id,
                         "customer_id": resource.customer_id,
                         "resource_id": resource.id,
-                        "bill_cycle": cycle_of(business_day(sampled_at)),
+                        # A late sample of a billed cycle is booked in the open cycle, as
+                        # the evidence of its correction; the closed bill keeps its own.
+                        "bill_cycle": open_cycle if late else cycle,
+                        "corrects_cycle": cycle if late else None,
                         "sampled_at": sampled_at,
-                        "mbps": _decimal(raw, "mbps"),
+                        "mbps": decimal(raw, "mbps"),
                         "_source": source,
                         "_line": line,
                     }
                 )
                 continue
             if resource.unit == "Mbps-month":
-                raise ValueError("a 95th-percentile resource takes bandwidth samples")
-            service = _text(raw, "serviceType")
+                raise BadRecord("a 95th-percentile resource takes bandwidth samples", "kind")
+            service = text(raw, "serviceType")
             if service != resource.service_type.value:
-                raise ValueError(f"serviceType {service} is not the resource's")
-            region = _text(raw, "region")
+                raise BadRecord(f"serviceType {service} is not the resource's", "serviceType")
+            region = text(raw, "region")
             if region != resource.region:
-                raise ValueError(f"region {region} is not the resource's")
-            start, end = _moment(raw, "startAt"), _moment(raw, "endAt")
+                raise BadRecord(f"region {region} is not the resource's", "region")
+            start, end = moment(raw, "startAt"), moment(raw, "endAt")
             if end <= start:
-                raise ValueError("endAt is not after startAt")
+                raise BadRecord("endAt is not after startAt", "endAt")
             if business_day(start) != business_day(end - timedelta(microseconds=1)):
-                raise ValueError("the record spans two business days")
+                raise BadRecord("the record spans two business days", "endAt")
             if end > clock.now():
-                raise ValueError("the record ends in the future")
-            unit = _text(raw, "unit")
+                raise BadRecord("the record ends in the future", "endAt")
+            unit = text(raw, "unit")
             if unit != resource.unit:
-                raise ValueError(f"unit {unit} is not the product's unit {resource.unit}")
+                raise BadRecord(f"unit {unit} is not the product's unit {resource.unit}", "unit")
             usage_rows.append(
                 {
                     "partner_id": resource.partner_id,
@@ -224,7 +210,7 @@ async def ingest_batch(
                     "start_at": start,
                     "end_at": end,
                     "business_day": business_day(start),
-                    "quantity": _decimal(raw, "quantity"),
+                    "quantity": decimal(raw, "quantity"),
                     "unit": unit,
                     "rated": False,
                     "created_at": clock.now(),
@@ -232,12 +218,16 @@ async def ingest_batch(
             )
         except ValueError as error:
             result.rejected.append(
-                Rejected(line, None if source_id is None else str(source_id), str(error))
+                Rejected(
+                    line,
+                    None if source_id is None else str(source_id),
+                    str(error),
+                    getattr(error, "field", None),
+                )
             )
-    # Ingests (and rating) run one at a time: concurrent inserts of overlapping source ids
-    # would otherwise wait on each other's unique-key locks in opposite orders (deadlock).
-    await serialize_rating(ctx)
-    result.inserted, result.duplicates = await _store(ctx, usage_rows, sample_rows)
+    result.inserted, result.duplicates, late = await _store(ctx, usage_rows, sample_rows)
+    result.late_samples = sum(late.values())
+    result.corrections = await late_samples.book_corrections(ctx, late)
     if items:
         await audit.record(
             ctx,
@@ -250,6 +240,7 @@ async def ingest_batch(
                 "inserted": result.inserted,
                 "duplicates": result.duplicates,
                 "rejected": len(result.rejected),
+                "lateSamples": result.late_samples,
             },
         )
     if rate:
@@ -259,11 +250,13 @@ async def ingest_batch(
 
 async def _store(
     ctx: ServiceContext, usage_rows: list[dict[str, Any]], sample_rows: list[dict[str, Any]]
-) -> tuple[int, int]:
+) -> tuple[int, int, dict[tuple[int, str], int]]:
+    """Insert the new rows; (inserted, duplicates, late samples per (resource, cycle))."""
     session = ctx.session
     dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
     inserted = duplicates = 0
+    late: dict[tuple[int, str], int] = {}
     if usage_rows:
         keys = {(r["partner_id"], r["source_id"]) for r in usage_rows}
         known = set()
@@ -312,6 +305,9 @@ async def _store(
             else:
                 known2.add(key2)
                 fresh2.append({k: v for k, v in row.items() if not k.startswith("_")})
+                if row["corrects_cycle"] is not None:
+                    late_key = (row["resource_id"], row["corrects_cycle"])
+                    late[late_key] = late.get(late_key, 0) + 1
         if fresh2:
             stmt = insert(BandwidthSample.__table__).on_conflict_do_nothing(
                 index_elements=["resource_id", "sampled_at"]
@@ -319,4 +315,4 @@ async def _store(
             await session.execute(stmt, fresh2)
         inserted += len(fresh2)
     await session.flush()
-    return inserted, duplicates
+    return inserted, duplicates, late

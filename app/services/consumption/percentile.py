@@ -9,7 +9,8 @@ prorated by the days it carried traffic; missing samples simply are not there.
 
 The bill is stored with its explanation (`PercentileBill`) and written as a PERCENTILE
 detail on the cycle's last day, charged with that day's charge. Rating a cycle is
-idempotent: a resource already billed for the cycle is skipped.
+idempotent: a resource already billed for the cycle is skipped. A sample arriving after its
+cycle's bill is written corrects it in the open cycle (`late_samples`); the bill stays.
 """
 
 from __future__ import annotations
@@ -91,7 +92,10 @@ async def rate_bandwidth_percentile(
             .where(
                 Resource.id.in_(
                     select(BandwidthSample.resource_id)
-                    .where(BandwidthSample.bill_cycle == cycle)
+                    .where(
+                        BandwidthSample.bill_cycle == cycle,
+                        BandwidthSample.corrects_cycle.is_(None),
+                    )
                     .distinct()
                 )
             )
@@ -109,6 +113,8 @@ async def rate_bandwidth_percentile(
                 select(BandwidthSample.sampled_at, BandwidthSample.mbps).where(
                     BandwidthSample.resource_id == resource.id,
                     BandwidthSample.bill_cycle == cycle,
+                    # late samples of an earlier cycle booked here are its correction's
+                    BandwidthSample.corrects_cycle.is_(None),
                 )
             )
         ]

@@ -49,6 +49,7 @@ DOMAIN_MODULES = (
     "app.services.lifecycle.authorizations",
     "app.services.orders.orders",
     "app.services.consumption.rating",
+    "app.services.consumption.retention",
 )
 
 
