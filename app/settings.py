@@ -146,6 +146,7 @@ class Settings(BaseSettings):
         ge=1,
         description="Rows per row group of the Parquet export (the most it holds in memory).",
     )
+    consumption_retention_months: int = 18
 
 
 @lru_cache

@@ -135,10 +135,16 @@ class ConsumptionDetail(Node):
     product_id: strawberry.Private[int | None]
     amounts: ConsumptionAmounts = strawberry.field(description="Rated amounts.")
     corrects_cycle: str | None = strawberry.field(
-        description="For a correction: the closed cycle whose usage it adds."
+        description=(
+            "For a correction: the closed cycle whose usage it adds; for a refund: the cycle "
+            "of the refunded order's line."
+        )
     )
     corrects_day: date | None = strawberry.field(
-        description="For a correction: the business day the usage happened."
+        description=(
+            "For a correction: the business day the usage happened; for a refund: the day of "
+            "the refunded order's line."
+        )
     )
 
     @strawberry.field(description="The customer.")
@@ -150,7 +156,12 @@ class ConsumptionDetail(Node):
         row = await info.context.loaders.customer.load(self.customer_id)
         return None if row is None else Customer.from_row(row)
 
-    @strawberry.field(description="The paid order of a prepaid line (null for usage lines).")
+    @strawberry.field(
+        description=(
+            "The paid order of a prepaid line, or the refunded order of a refund line "
+            "(null for usage lines)."
+        )
+    )
     async def order(
         self, info: strawberry.Info
     ) -> Annotated[Order, strawberry.lazy("app.schema.orders.orders")] | None:
