@@ -27,8 +27,14 @@ from app.settings import get_settings
 from tests.consumption.helpers import at, fund, ingest, usage, world
 from tests.factories import global_id
 from tests.funds.helpers import platform
-from tests.orders.helpers import create_proxy, make_world, new_line, pay, resource_line
-from tests.orders.helpers import resources_of
+from tests.orders.helpers import (
+    create_proxy,
+    make_world,
+    new_line,
+    pay,
+    resource_line,
+    resources_of,
+)
 
 JUNE_10 = date(2026, 6, 10)
 
@@ -181,7 +187,8 @@ async def test_beyond_retention_the_ledger_is_checked_against_the_rollups(
     await pay(client, o.finance, [created["order"]["id"]])
     frozen_clock.set(at(date(2026, 6, 15), 10))
     assert await verify(session) == []
-    await session.execute(delete(ConsumptionDetail).where(ConsumptionDetail.bill_cycle == "2026-04"))
+    purge = delete(ConsumptionDetail).where(ConsumptionDetail.bill_cycle == "2026-04")
+    await session.execute(purge)
 
     # then the purged cycle still verifies, through its rollups
     assert await verify(session) == []

@@ -40,7 +40,9 @@ query Summary($filter: ConsumptionFilter) {
 }
 """
 REFUND_LINES = """
-{ consumptionDetails(first: 10, filter: {kinds: [REFUND], cycleFrom: "2026-06", cycleTo: "2026-07"}) {
+{ consumptionDetails(
+    first: 10, filter: {kinds: [REFUND], cycleFrom: "2026-06", cycleTo: "2026-07"}
+  ) {
     nodes { kind billCycle correctsCycle order { id } customer { id }
             amounts { amountDue { amount } cashPaid { amount } } } } }
 """
@@ -148,7 +150,7 @@ async def test_a_pro_rata_refund_reverses_the_unused_part(client, session, world
     await unsubscribe(client, world.sales, world.customer, resource)
 
     # then two thirds of 540.00 are reversed; the cycle shows the 180.00 finally paid
-    bought, refund = await lines(session, world.customer)
+    _, refund = await lines(session, world.customer)
     assert (refund.kind, refund.amount_due, refund.cash_paid) == (
         DetailKind.REFUND,
         Decimal("-360"),
@@ -294,7 +296,11 @@ async def test_each_refunded_term_gets_its_line(client, session, world, frozen_c
         client,
         world.sales,
         world.customer,
-        [resource_line("RENEW", global_id("Resource", resource.id), period={"unit": "MONTH", "count": 2})],
+        [
+            resource_line(
+                "RENEW", global_id("Resource", resource.id), period={"unit": "MONTH", "count": 2}
+            )
+        ],
         key="renew",
     )
     await pay(client, world.finance, [renew["order"]["id"]], key="pay-2")

@@ -16,8 +16,8 @@ from collections.abc import Sequence
 from app.models import Order, OrderLine, OrderRefund, Product
 from app.models.orders.enums import OrderKind
 from app.services.consumption.prepaid import record_prepaid_consumption
-from app.services.core.context import ServiceContext
 from app.services.consumption.refunds import record_refund_consumption
+from app.services.core.context import ServiceContext
 from app.services.orders.hooks import on_order_completed, on_order_refunded
 
 

@@ -171,9 +171,7 @@ async def _order_of(session: AsyncSession, model: type, order_column: str) -> di
     return {tx: (order_id, customer_id) for tx, order_id, customer_id in rows}
 
 
-async def _check_orders(
-    session: AsyncSession, postings: list[Posting], since: str
-) -> list[str]:
+async def _check_orders(session: AsyncSession, postings: list[Posting], since: str) -> list[str]:
     paid = await _order_of(session, OrderPayment, "order_id")
     refunded = await _order_of(session, OrderRefund, "refunded_order_id")
     problems = []
@@ -208,9 +206,7 @@ async def _check_orders(
             ConsumptionDetail.billing_mode == BillingMode.YEARLY_MONTHLY,
             ConsumptionDetail.bill_cycle >= since,
         )
-        .group_by(
-            ConsumptionDetail.order_id, ConsumptionDetail.bill_cycle, ConsumptionDetail.kind
-        )
+        .group_by(ConsumptionDetail.order_id, ConsumptionDetail.bill_cycle, ConsumptionDetail.kind)
     ):
         lines[(order_id, cycle, kind is DetailKind.REFUND)] += total
     for key in sorted(set(ledger) | set(lines), key=str):
