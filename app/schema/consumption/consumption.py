@@ -118,7 +118,9 @@ DETAIL_FIELDS = (
 )
 
 
-@strawberry.type(description="One consumption line: a resource-day, an order, or a correction.")
+@strawberry.type(
+    description="One consumption line: a resource-day, an order, a correction, or a refund."
+)
 class ConsumptionDetail(Node):
     customer_id: strawberry.Private[int]
     resource_id: strawberry.Private[int | None]
