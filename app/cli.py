@@ -292,7 +292,8 @@ def consumption_ingest(file: str, batch_size: int, rejects: str | None) -> None:
 
 @consumption.command("verify")
 def consumption_verify() -> None:
-    """Recompute rollups and daily charges from the details; exit 1 on any difference."""
+    """Recompute rollups and daily charges from the details and find every consumption posting
+    of the ledger in them (docs/verify.md); exit 1 on any difference."""
     from app.services.consumption.verify import verify
 
     async def work(database: Any) -> list[str]:
@@ -304,7 +305,10 @@ def consumption_verify() -> None:
         click.echo(problem, err=True)
     if problems:
         raise SystemExit(1)
-    click.echo("consumption verified: rollups and charges match the details and the ledger")
+    click.echo(
+        "consumption verified: rollups and charges match the details, and every consumption "
+        "posting of the ledger has its consumption"
+    )
 
 
 def _platform_work(name: str, cycle: str) -> Any:

@@ -49,4 +49,7 @@ async def test_a_paid_order_writes_its_line_and_rollups_without_charging(session
         Decimal("152"),
     )
     assert await session.scalar(select(func.count()).select_from(LedgerEntry)) == 0
-    assert await verify(session) == []
+    # and verify, finding the line of an order nothing paid, says so
+    assert await verify(session) == [
+        "order 42, cycle 2026-06: the ledger paid 0.00 (no posting), its order lines say 152.00"
+    ]

@@ -220,3 +220,25 @@ async def test_a_partner_may_not_purge(session, frozen_clock):
     with pytest.raises(PermissionDenied):
         await retention.count_due(acting_as(session, w.admin))
     assert await counts(session, ConsumptionDetail, "2026-05") == 4
+
+
+async def test_verify_passes_after_a_purge_and_draws_the_line_where_the_purge_does(
+    session, frozen_clock
+):
+    from app.services.consumption.verify import verify
+    from app.services.consumption.verify_postings import retained_from
+
+    # given May purged
+    await consumption(session)
+    frozen_clock.set(MAY_DUE)
+    await retention.purge(job_ctx(session))
+    await session.flush()
+
+    # then verify checks May through its rollups and finds nothing wrong
+    assert retained_from() == "2026-06"
+    assert retention.is_due("2026-05") and not retention.is_due("2026-06")
+    assert await verify(session) == []
+
+    # and a moment before May was due, May was still checked in detail
+    frozen_clock.set(datetime(2027, 11, 30, 15, 59, tzinfo=UTC))
+    assert retained_from() == "2026-05"

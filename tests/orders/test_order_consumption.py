@@ -54,7 +54,7 @@ async def test_a_paid_order_writes_its_consumption_detail(client, session):
     await assert_books_balance(session)
 
 
-async def test_an_unsubscribe_adds_no_consumption(client, session):
+async def test_an_unsubscribe_adds_only_its_refund_line(client, session):
     world = await make_world(session)
     created = await create_proxy(
         client, world.sales, world.customer, [new_line(world.products["ecs"])]
@@ -73,8 +73,12 @@ async def test_an_unsubscribe_adds_no_consumption(client, session):
         client, world.sales, world.customer, [resource_line("UNSUBSCRIBE", resource_id)], key="u-1"
     )
 
+    # then the unsubscribe order itself adds no line: only the refund's negative one
     assert unsubscribed["userErrors"] == []
-    assert await session.scalar(select(func.count()).select_from(ConsumptionDetail)) == before
+    assert await session.scalar(select(func.count()).select_from(ConsumptionDetail)) == before + 1
+    kinds = await session.scalars(select(ConsumptionDetail.kind).order_by(ConsumptionDetail.id))
+    assert [k.value for k in kinds] == ["PREPAID", "REFUND"]
+    assert await verify_consumption(session) == []
     await assert_books_balance(session)
 
 

@@ -54,7 +54,8 @@ class UsageRecord(Base):
 
 class ConsumptionDetail(Base):
     """One line of a bill: a resource's day of on-demand usage, a paid yearly/monthly order,
-    a 95th-percentile bandwidth month, or a correction of a closed cycle.
+    a 95th-percentile bandwidth month, a correction of a closed cycle, or the negative line of
+    a refund of a paid order (`order_id` the refunded order).
 
     Amounts are at scale 8: `amount_due = list_amount - discount - coupon`, and
     `amount_due = cash_paid + credit_paid + what went into arrears`.
@@ -101,7 +102,8 @@ class ConsumptionDetail(Base):
     cash_paid: Mapped[Decimal] = mapped_column(Money(8), default=ZERO8)
     credit_paid: Mapped[Decimal] = mapped_column(Money(8), default=ZERO8)
     amount_due: Mapped[Decimal] = mapped_column(Money(8), default=ZERO8)
-    # A correction line: the closed cycle (and day) whose usage it adds.
+    # A correction line: the closed cycle (and day) whose usage it adds; a refund line: the
+    # cycle (and day) of the refunded order's line.
     corrects_cycle: Mapped[str | None] = mapped_column(String(7))
     corrects_day: Mapped[date | None] = mapped_column(Date)
     # A bandwidth correction: how many late 5-minute samples of the closed cycle it adds.

@@ -14,6 +14,7 @@ class DetailKind(StrEnum):
     PREPAID = "PREPAID"
     PERCENTILE = "PERCENTILE"
     CORRECTION = "CORRECTION"
+    REFUND = "REFUND"
 
 
 class BillCycleStatus(StrEnum):

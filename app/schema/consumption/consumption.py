@@ -120,7 +120,9 @@ DETAIL_FIELDS = (
 )
 
 
-@strawberry.type(description="One consumption line: a resource-day, an order, or a correction.")
+@strawberry.type(
+    description="One consumption line: a resource-day, an order, a correction, or a refund."
+)
 class ConsumptionDetail(Node):
     customer_id: strawberry.Private[int]
     resource_id: strawberry.Private[int | None]
@@ -145,12 +147,16 @@ class ConsumptionDetail(Node):
     product_id: strawberry.Private[int | None]
     amounts: ConsumptionAmounts = strawberry.field(description="Rated amounts.")
     corrects_cycle: str | None = strawberry.field(
-        description="For a correction: the closed cycle whose usage it adds."
+        description=(
+            "For a correction: the closed cycle whose usage it adds; for a refund: the cycle "
+            "of the refunded order's line."
+        )
     )
     corrects_day: date | None = strawberry.field(
         description=(
             "For a correction: the business day the usage happened (for late bandwidth "
-            "samples: the corrected cycle's last day, where its 95th-percentile line is)."
+            "samples: the corrected cycle's last day, where its 95th-percentile line is); for "
+            "a refund: the day of the refunded order's line."
         )
     )
     corrects_samples: int | None = strawberry.field(
@@ -169,7 +175,12 @@ class ConsumptionDetail(Node):
         row = await info.context.loaders.customer.load(self.customer_id)
         return None if row is None else Customer.from_row(row)
 
-    @strawberry.field(description="The paid order of a prepaid line (null for usage lines).")
+    @strawberry.field(
+        description=(
+            "The paid order of a prepaid line, or the refunded order of a refund line "
+            "(null for usage lines)."
+        )
+    )
     async def order(
         self, info: strawberry.Info
     ) -> Annotated[Order, strawberry.lazy("app.schema.orders.orders")] | None:

@@ -26,6 +26,11 @@ ConsumptionDetailKind = graphql_enum(
         "PREPAID": "A paid yearly/monthly order.",
         "PERCENTILE": "A month of 95th-percentile bandwidth.",
         "CORRECTION": "Late usage of a closed cycle, booked in an open one.",
+        "REFUND": (
+            "A refund of a paid yearly/monthly order (unsubscribe or downgrade): a negative "
+            "line in the cycle open when the money came back, naming the refunded order; "
+            "`correctsCycle`/`correctsDay` are those of the order's own line."
+        ),
     },
     name="ConsumptionDetailKind",
 )

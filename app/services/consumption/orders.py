@@ -4,19 +4,21 @@ When an order completes after being paid, each of its paid lines becomes one con
 detail of the cycle it was paid in (DOMAIN.md > Consumption: "one per order for
 yearly/monthly"), with its list amount, discount, coupon deduction and amount due, all paid in
 cash by whoever paid the order. Nothing is charged here: the payment already moved the money.
-Orders with nothing due (unsubscriptions, on-demand products, downgrades) add no line; their
-refunds are money movements, not consumption.
+Orders with nothing due (unsubscriptions, on-demand products, downgrades) add no line of their
+own; each refund they give back adds the negative `REFUND` line that reverses the refunded part
+of the paid order (`app.services.consumption.refunds`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from app.models import Order, OrderLine, Product
+from app.models import Order, OrderLine, OrderRefund, Product
 from app.models.orders.enums import OrderKind
 from app.services.consumption.prepaid import record_prepaid_consumption
+from app.services.consumption.refunds import record_refund_consumption
 from app.services.core.context import ServiceContext
-from app.services.orders.hooks import on_order_completed
+from app.services.orders.hooks import on_order_completed, on_order_refunded
 
 
 @on_order_completed
@@ -47,3 +49,10 @@ async def record_paid_order_lines(
             service_type=product.service_type if product else None,
             region=product.region if product else None,
         )
+
+
+@on_order_refunded
+async def record_refund_line(
+    ctx: ServiceContext, refund: OrderRefund, paid: Order, line: OrderLine
+) -> None:
+    await record_refund_consumption(ctx, refund, paid, line)

@@ -72,6 +72,21 @@ def is_due(cycle: str) -> bool:
     return clock.add_months(cycle_end(cycle), months) <= clock.now()
 
 
+def oldest_kept_cycle(current: str) -> str:
+    """The oldest cycle whose details retention still keeps, counting back from `current`:
+    `consumption verify` checks every cycle before it through its rollups instead, so the
+    purge and the verification draw the line in the same place."""
+    cycle = current
+    while not is_due(_previous(cycle)):
+        cycle = _previous(cycle)
+    return cycle
+
+
+def _previous(cycle: str) -> str:
+    year, month = int(cycle[:4]), int(cycle[5:])
+    return f"{year - 1:04d}-12" if month == 1 else f"{year:04d}-{month - 1:02d}"
+
+
 async def due_cycles(ctx: ServiceContext) -> list[str]:
     """Closed cycles past retention whose details are not purged yet, oldest first."""
     cycles = await ctx.session.scalars(

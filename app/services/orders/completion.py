@@ -6,7 +6,8 @@ A refund goes back to whoever paid the refunded order (PARTNER_REFUND: platform.
 partner.allocatable +X, refilling the recharges it was drawn from; CUSTOMER_REFUND:
 platform.revenue -X, customer.balance +X) -- to the partner that owns the order even after the
 customer left it. Each refund is one ledger transaction, i.e. one statement line, whose
-reference is `Order:<id of the refunded order>`.
+reference is `Order:<id of the refunded order>`. Each refund also runs the `on_order_refunded`
+hooks (Consumption writes the negative line that reverses the refunded part of the order).
 
 The paid time of a resource is the list of completed lines that bought it (`term_start`,
 `term_end`, the line's due split over its quantity); an unsubscribe refunds each of them with
@@ -33,7 +34,7 @@ from app.services.funds import ledger, recharge_pool
 from app.services.funds.accounts import lock_customer_accounts, lock_partner_account
 from app.services.funds.credit import track_arrears
 from app.services.funds.ledger import Leg
-from app.services.orders.hooks import order_completed
+from app.services.orders.hooks import order_completed, order_refunded
 from app.services.orders.lines import LineInput, months_of
 from app.services.orders.pricing import ZERO, RefundTerm, refund_amount, round_cents
 from app.settings import get_settings
@@ -121,8 +122,10 @@ async def _provision(ctx: ServiceContext, order: Order, line: OrderLine) -> None
             line.resource_id = resource.id
 
 
-async def _terms(ctx: ServiceContext, resource: Resource) -> list[tuple[RefundTerm, Order]]:
-    """The paid time bought for `resource`, oldest first, with the order that paid it."""
+async def _terms(
+    ctx: ServiceContext, resource: Resource
+) -> list[tuple[RefundTerm, Order, OrderLine]]:
+    """The paid time bought for `resource`, oldest first, with the order and line that paid it."""
     rows = (
         await ctx.session.execute(
             select(OrderLine, Order)
@@ -152,6 +155,7 @@ async def _terms(ctx: ServiceContext, resource: Resource) -> list[tuple[RefundTe
                 paid_at=order.paid_at,
             ),
             order,
+            line,
         )
         for line, order in rows
     ]
@@ -180,10 +184,10 @@ async def _refundable(
 async def _refund_unused(ctx: ServiceContext, order: Order, resource: Resource) -> None:
     """Unsubscribe: each paid term gives back its refund (full within the setting's days of
     its payment, else the unused part pro rata), to whoever paid it."""
-    for term, paid in await _terms(ctx, resource):
+    for term, paid, line in await _terms(ctx, resource):
         amount, rule = await _refundable(ctx, term, paid, resource)
         if amount > 0:
-            await _refund(ctx, order, paid, resource, amount, rule)
+            await _refund(ctx, order, (paid, line), resource, amount, rule)
 
 
 async def _refund_downgrade(
@@ -194,22 +198,25 @@ async def _refund_downgrade(
     terms = await _terms(ctx, resource)
     if not terms:
         return
-    term, paid = terms[-1]
+    term, paid, line = terms[-1]
     cap, _ = await _refundable(ctx, term, paid, resource)
     amount = min(round_cents(exact), cap)
     if amount > 0:
-        await _refund(ctx, order, paid, resource, amount, "DOWNGRADE_REFUND: price difference")
+        rule = "DOWNGRADE_REFUND: price difference"
+        await _refund(ctx, order, (paid, line), resource, amount, rule)
 
 
 async def _refund(
     ctx: ServiceContext,
     order: Order,
-    paid: Order,
+    bought: tuple[Order, OrderLine],
     resource: Resource,
     amount: Decimal,
     rule: str,
 ) -> None:
+    """Give `amount` back to whoever paid `bought` (the paid order and its line)."""
     session = ctx.session
+    paid, line = bought
     reference = f"Order:{paid.id}"
     if paid.payer is OrderPayer.PARTNER:
         account = await lock_partner_account(session, paid.partner_id)
@@ -264,3 +271,4 @@ async def _refund(
         partner_id=paid.partner_id,
         after={"refundedOrderId": paid.id, "payee": paid.payer, "amount": amount},
     )
+    await order_refunded(ctx, refund, paid, line)
