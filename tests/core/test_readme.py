@@ -1,0 +1,278 @@
+"""README.md runs as written: every example, on fresh demo data, as a new user would run it.
+
+Once per module and day the demo is seeded (`seed-demo`'s own code, tokens parsed from what it
+prints) into a database of its own: a temporary SQLite file, and also a temporary PostgreSQL
+database when TEST_DATABASE_URL is set. Then, in README order, every ```graphql block runs
+(each operation of it) as the principal its `# as:` line names, its variables filled from the
+example it follows (`# after:`) — the conventions are in tests/core/readme_blocks.py and in
+README's "Trying it" section. A block fails on an HTTP error, a top-level error or a
+userError it does not `# expect:`, a null root field, or a list that is empty wherever it
+occurs (unless `# expect: empty`). The demo is seeded on two days — now, and the first of a
+month just after midnight on the business calendar, when the current bill cycle has no usage
+yet — so an example that only works on some days fails here.
+
+The shell examples (curl against the in-process server, console commands) and every number
+the README states about the demo are checked too (test_readme_shell.py, test_readme_claims.py).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import tempfile
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from graphql import NonNullTypeNode, print_ast
+from graphql.language import DocumentNode, FragmentDefinitionNode, parse
+
+from app import clock
+from app.db import Database
+from app.demo.seed import seed
+from app.main import create_app
+from app.migrate import upgrade
+from app.settings import Settings
+from tests.conftest import NOW
+from tests.core.readme_blocks import (
+    Block,
+    by_name,
+    empty_lists,
+    error_codes,
+    find_after,
+    graphql_blocks,
+    lookup,
+    resolve,
+)
+
+TOKEN_LINE = re.compile(
+    r"^\s{2}(?P<who>.+?)\s+(?P<role>ADMIN|FINANCE|SALES|VIEWER|CUSTOMER|PLATFORM)\s+.*?(?P<token>pc_\S+)$"
+)
+
+
+def _first_of_next_month() -> datetime:
+    """00:30 on the 1st of next month, business calendar: the current cycle has no usage."""
+    local = datetime.now(UTC).astimezone(clock.business_tz())
+    first = (local.replace(day=1) + timedelta(days=32)).replace(day=1)
+    return datetime.combine(first.date(), time(0, 30), clock.business_tz()).astimezone(UTC)
+
+
+DAYS = {
+    "today": datetime.now(UTC).replace(second=0, microsecond=0),
+    "first-of-month": _first_of_next_month(),
+}
+
+
+@dataclass
+class Demo:
+    """Freshly seeded demo data, the tokens seed-demo printed, and the answers so far."""
+
+    url: str
+    database: Database
+    settings: Settings
+    day: datetime
+    seed_output: list[str]
+    tokens: dict[tuple[str, str], str] = field(default_factory=dict)
+    answers: dict[int, list[dict[str, Any]]] = field(default_factory=dict)  # block line ->
+    failed: set[int] = field(default_factory=set)
+
+    @property
+    def local_day(self) -> datetime:
+        return self.day.astimezone(clock.business_tz())
+
+    def token(self, role: str, partner: str) -> str:
+        key = (partner if role not in ("CUSTOMER", "PLATFORM") else "", role)
+        assert key in self.tokens, f"seed-demo printed no {role} token of {partner}"
+        return self.tokens[key]
+
+
+def parse_tokens(lines: list[str]) -> dict[tuple[str, str], str]:
+    """(partner, role) -> the first token seed-demo printed for it ("" for CUSTOMER/PLATFORM)."""
+    tokens: dict[tuple[str, str], str] = {}
+    for line in lines:
+        match = TOKEN_LINE.match(line)
+        if match:
+            who = "" if match["role"] in ("CUSTOMER", "PLATFORM") else match["who"].strip()
+            tokens.setdefault((who, match["role"]), match["token"])
+    return tokens
+
+
+async def _postgres_database(base_url: str) -> tuple[str, Any]:
+    """A new, empty PostgreSQL database next to TEST_DATABASE_URL's, and how to drop it."""
+    import asyncpg
+
+    plain = base_url.replace("postgresql+asyncpg://", "postgresql://")
+    name = f"{plain.rsplit('/', 1)[1].split('?')[0]}_readme_{uuid.uuid4().hex[:8]}"
+    server = plain.rsplit("/", 1)[0] + "/postgres"
+    connection = await asyncpg.connect(server)
+    try:
+        await connection.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await connection.close()
+
+    async def drop() -> None:
+        connection = await asyncpg.connect(server)
+        try:
+            await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        finally:
+            await connection.close()
+
+    return base_url.rsplit("/", 1)[0] + f"/{name}", drop
+
+
+BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
+
+
+@pytest.fixture(scope="module", params=[(b, d) for b in BACKENDS for d in DAYS], ids=lambda p: "-".join(p))
+async def demo(request: pytest.FixtureRequest) -> AsyncIterator[Demo]:
+    backend, day_name = request.param
+    day = DAYS[day_name]
+    drop = None
+    if backend == "postgresql":
+        url, drop = await _postgres_database(os.environ["TEST_DATABASE_URL"])
+    else:
+        url = f"sqlite+aiosqlite:///{Path(tempfile.mkdtemp(prefix='pc-readme-')) / 'demo.db'}"
+    await asyncio.to_thread(upgrade, url)
+    settings = Settings(database_url=url, database_read_url=None)
+    database = Database(settings)
+    previous = clock.use_clock(clock.FrozenClock(day))
+    try:
+        lines = await seed(database)
+    finally:
+        clock.use_clock(previous)
+    result = Demo(url, database, settings, day, lines, parse_tokens(lines))
+    try:
+        yield result
+    finally:
+        await database.dispose()
+        if drop is not None:
+            await drop()
+
+
+@pytest.fixture(autouse=True)
+def frozen_clock(request: pytest.FixtureRequest) -> Iterator[clock.FrozenClock]:
+    """The README runs on the day the demo was seeded (overrides the suite's fixed day)."""
+    day = request.getfixturevalue("demo").day if "demo" in request.fixturenames else NOW
+    frozen = clock.FrozenClock(day)
+    previous = clock.use_clock(frozen)
+    yield frozen
+    clock.use_clock(previous)
+
+
+@pytest.fixture
+async def api(demo: Demo) -> AsyncIterator[httpx.AsyncClient]:
+    """The API in process on the demo database (a fresh app: its own throttle buckets)."""
+    app = create_app(demo.settings, database=demo.database)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1:8000") as c:
+        yield c
+
+
+BLOCKS = graphql_blocks()
+
+
+def _documents(block: Block) -> list[tuple[str, str | None, Any]]:
+    """(document, operationName, operation) for each operation of the block."""
+    operations = block.operations
+    if len(operations) == 1:
+        return [(block.text, None, operations[0])]
+    if all(op.name for op in operations):
+        return [(block.text, op.name.value, op) for op in operations]  # type: ignore[union-attr]
+    fragments = [d for d in parse(block.text).definitions if isinstance(d, FragmentDefinitionNode)]
+    return [(print_ast(DocumentNode(definitions=[op, *fragments])), None, op) for op in operations]
+
+
+def _sources(demo: Demo, block: Block, own: list[dict[str, Any]]) -> list[Any]:
+    """Where a variable's value may come from: the block's earlier answers (latest first),
+    then the example it follows and the one that follows in turn, nearest first."""
+    sources: list[Any] = [answer.get("data") for answer in reversed(own)]
+    after = find_after(BLOCKS, block)
+    while after is not None:
+        assert after.line not in demo.failed, f"the example it follows ({after.title}) failed"
+        assert after.line in demo.answers, f"the example it follows ({after.title}) did not run"
+        sources.extend(answer.get("data") for answer in reversed(demo.answers[after.line]))
+        after = find_after(BLOCKS, after)
+    return sources
+
+
+def _variables(demo: Demo, block: Block, operation: Any, sources: list[Any]) -> dict[str, Any]:
+    given = block.variables
+    values: dict[str, Any] = {}
+    for definition in operation.variable_definitions or []:
+        name = definition.variable.name.value
+        try:
+            if name in given:
+                values[name] = resolve(given[name], sources, demo.local_day)
+            else:
+                values[name] = by_name(name, sources)
+        except LookupError:
+            if isinstance(definition.type, NonNullTypeNode) and definition.default_value is None:
+                raise AssertionError(
+                    f"README line {block.line}: no value for ${name} — name the example it "
+                    f"follows (`# after:`) or give it (`# variables:`)"
+                ) from None
+    return values
+
+
+def _check(block: Block, answer: dict[str, Any], status: int) -> None:
+    where = f"README line {block.line} ({block.title})"
+    expected = block.expect
+    codes = error_codes(answer)
+    if expected is not None:
+        unexpected = [code for code in codes if code != expected]
+        assert not unexpected, f"{where}: expected only {expected}, got {codes}: {answer}"
+        return
+    assert status == 200, f"{where}: HTTP {status}: {answer}"
+    assert not codes, f"{where}: unexpected errors {codes}: {answer}"
+    allowed = block.may_be_empty or set()
+    if "*" not in allowed:
+        empty = empty_lists(answer.get("data"), allowed)
+        assert not empty, f"{where}: empty in the answer: {empty} (`# expect: empty` if meant)"
+
+
+@pytest.mark.parametrize("block", BLOCKS, ids=[b.id for b in BLOCKS])
+async def test_readme_example(demo: Demo, api: httpx.AsyncClient, block: Block) -> None:
+    demo.failed.add(block.line)  # until it passes
+    role, partner, reference = block.principal
+    own: list[dict[str, Any]] = []
+    token = demo.token(role, partner)
+    seen_codes: list[str] = []
+    for document, operation_name, operation in _documents(block):
+        sources = _sources(demo, block, own)
+        if reference is not None:
+            token = str(lookup(reference, sources))
+        body: dict[str, Any] = {
+            "query": document,
+            "variables": _variables(demo, block, operation, sources),
+        }
+        if operation_name:
+            body["operationName"] = operation_name
+        response = await api.post(
+            "/graphql", json=body, headers={"Authorization": f"Bearer {token}"}
+        )
+        answer = response.json()
+        _check(block, answer, response.status_code)
+        seen_codes += error_codes(answer)
+        own.append(answer)
+    if block.expect is not None:
+        assert block.expect in seen_codes, (
+            f"README line {block.line}: expected {block.expect}, the answers were {own}"
+        )
+    demo.answers[block.line] = own
+    demo.failed.discard(block.line)
+
+
+def test_every_example_says_who_runs_it() -> None:
+    """The comment lines parse, and each `# after:` names an earlier example."""
+    assert BLOCKS, "README.md has no ```graphql examples"
+    for block in BLOCKS:
+        block.principal  # noqa: B018 - raises with the line when it is missing or malformed
+        block.variables  # noqa: B018
+        find_after(BLOCKS, block)
+        assert block.operations, f"README line {block.line}: no operation"
