@@ -20,6 +20,10 @@ from __future__ import annotations
 import asyncio
 import os
 import re
+import shutil
+import socket
+import subprocess
+import sys
 import tempfile
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -28,17 +32,21 @@ from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
+import click
 import httpx
+import pyarrow.parquet as pq
 import pytest
+from click.testing import CliRunner
 from graphql import NonNullTypeNode, print_ast
 from graphql.language import DocumentNode, FragmentDefinitionNode, parse
 
 from app import clock
+from app.cli import main as cli_main
 from app.db import Database
 from app.demo.seed import seed
 from app.main import create_app
 from app.migrate import upgrade
-from app.settings import Settings
+from app.settings import Settings, get_settings
 from tests.conftest import NOW
 from tests.core.readme_blocks import (
     Block,
@@ -48,7 +56,16 @@ from tests.core.readme_blocks import (
     find_after,
     graphql_blocks,
     lookup,
+    read_blocks,
     resolve,
+)
+from tests.core.readme_shell import (
+    ConsoleCall,
+    check_known,
+    command_table,
+    console_calls,
+    redirect_targets,
+    shell_script,
 )
 
 TOKEN_LINE = re.compile(
@@ -69,7 +86,7 @@ DAYS = {
 }
 
 
-@dataclass
+@dataclass(repr=False)
 class Demo:
     """Freshly seeded demo data, the tokens seed-demo printed, and the answers so far."""
 
@@ -81,6 +98,9 @@ class Demo:
     tokens: dict[tuple[str, str], str] = field(default_factory=dict)
     answers: dict[int, list[dict[str, Any]]] = field(default_factory=dict)  # block line ->
     failed: set[int] = field(default_factory=set)
+
+    def __repr__(self) -> str:
+        return f"<demo on {self.url} at {self.day.isoformat()}>"
 
     @property
     def local_day(self) -> datetime:
@@ -276,3 +296,116 @@ def test_every_example_says_who_runs_it() -> None:
         block.variables  # noqa: B018
         find_after(BLOCKS, block)
         assert block.operations, f"README line {block.line}: no operation"
+
+
+# ---- the shell side ---------------------------------------------------------------------
+
+CALLS = console_calls()
+
+
+@pytest.mark.parametrize("call", CALLS, ids=[c.text for c in CALLS])
+async def test_readme_console_command(demo: Demo, call: ConsoleCall) -> None:
+    """Every printed console command exists with its options; the safe ones run as printed."""
+    check_known(call)
+    if not call.runnable:
+        return
+    settings = get_settings()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(settings, "database_url", demo.url)
+        result = await asyncio.to_thread(
+            CliRunner().invoke, cli_main, list(call.args), catch_exceptions=False
+        )
+    assert result.exit_code == 0, f"{call.text}: {result.output}"
+    assert result.output.strip(), f"{call.text} printed nothing"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+async def served(demo: Demo) -> AsyncIterator[int]:
+    """`partner-console serve` (the venv's, as README prints it) on the demo database."""
+    if demo.day != DAYS["today"]:
+        pytest.skip("shell examples use the machine's date: run on today's demo only")
+    port = _free_port()
+    console = Path(sys.executable).parent / "partner-console"
+    env = {**os.environ, "DATABASE_URL": demo.url, "LOG_LEVEL": "WARNING"}
+    process = subprocess.Popen(
+        [str(console), "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        async with httpx.AsyncClient() as client:
+            for _ in range(200):
+                try:
+                    if (await client.get(f"http://127.0.0.1:{port}/healthz")).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    await asyncio.sleep(0.05)
+            else:
+                raise AssertionError("partner-console serve did not start")
+        yield port
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+SHELL_BLOCKS = [b for b in read_blocks() if b.lang == "sh" and re.search(r"^\s*curl ", b.text, re.M)]
+
+
+@pytest.mark.parametrize("block", SHELL_BLOCKS, ids=[b.id for b in SHELL_BLOCKS])
+async def test_readme_shell_example(demo: Demo, served: int, block: Block, tmp_path: Path) -> None:
+    """A curl example runs in bash as written; every file and answer it fetches has rows."""
+    role, partner, _ = block.principal
+    script = shell_script(block.text, served, has_duckdb=shutil.which("duckdb") is not None)
+    log = tmp_path / "curl"  # each curl's answer, also kept as curl.1, curl.2, ...
+    env = {
+        **os.environ,
+        "TOKEN": demo.token(role, partner),
+        "README_PYTHON": sys.executable,
+        "README_CURL_LOG": str(log),
+    }
+    result = await asyncio.to_thread(
+        subprocess.run,
+        ["bash", "-c", script],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    where = f"README line {block.line} ({block.title})"
+    assert result.returncode == 0, f"{where}: {result.stderr}\n{result.stdout}"
+    for name in redirect_targets(block.text):
+        written = tmp_path / name
+        assert written.exists() and written.stat().st_size, f"{where}: {name} is empty"
+        if name.endswith(".parquet"):
+            assert pq.read_metadata(written).num_rows > 0, f"{where}: {name} holds no rows"
+        else:
+            assert len(written.read_text().splitlines()) > 1, f"{where}: {name} holds no rows"
+    answers = sorted(tmp_path.glob("curl.*"), key=lambda p: int(p.suffix[1:]))
+    assert answers, f"{where}: no curl ran"
+    for n, answer in enumerate(answers, 1):
+        body = answer.read_bytes()
+        rows = body.count(b"\n") - (1 if body.startswith(b"id,") else 0)
+        assert body.startswith(b"PAR1") or rows > 0, f"{where}: curl #{n} answered no rows"
+
+
+def test_readme_command_table_matches_the_console() -> None:
+    """Each row of README's *Command line* table is a console command with those options."""
+    rows = command_table()
+    assert len(rows) >= 10
+    for row in rows:
+        check_known(row)
+    named = {" ".join(a for a in row.args if not a.startswith("-")) for row in rows}
+    commands = {
+        f"{name} {sub}" if isinstance(cmd, click.Group) else name
+        for name, cmd in cli_main.commands.items()
+        for sub in (cmd.commands if isinstance(cmd, click.Group) else [""])
+    }
+    assert commands <= named, f"commands missing from the table: {sorted(commands - named)}"
