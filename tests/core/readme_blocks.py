@@ -103,7 +103,8 @@ class Block:
         try:
             return json.loads(raw)
         except json.JSONDecodeError as error:
-            raise AssertionError(f"README line {self.line}: `# variables:` is not JSON: {error}")
+            message = f"README line {self.line}: `# variables:` is not JSON: {error}"
+            raise AssertionError(message) from error
 
 
 def _normalize(title: str) -> str:
@@ -297,9 +298,7 @@ def resolve(value: Any, sources: list[Any], today: datetime) -> Any:
 
 def error_codes(answer: Any) -> list[str]:
     """Every top-level error code and userError code of an answer."""
-    codes = [
-        (e.get("extensions") or {}).get("code", "") for e in (answer.get("errors") or [])
-    ]
+    codes = [(e.get("extensions") or {}).get("code", "") for e in (answer.get("errors") or [])]
     for candidate in _dicts(answer.get("data")):
         for error in candidate.get("userErrors") or []:
             codes.append(error.get("code", ""))
@@ -332,3 +331,39 @@ def empty_lists(data: Any, allowed: set[str]) -> list[str]:
                 nulls.append(k)
         visit(data, "", "")
     return nulls + [path for path, held in seen.items() if not held]
+
+
+# ---- what README says about the demo ----------------------------------------------------
+
+
+def prose(path: Path = README) -> str:
+    """README.md without its fenced blocks and code spans, paragraphs on one line each."""
+    text = re.sub(r"^\s*```.*?^\s*```\s*$", "", path.read_text(encoding="utf-8"), flags=re.M | re.S)
+    paragraphs = [" ".join(p.split()) for p in re.split(r"\n\s*\n", text)]
+    return "\n".join(paragraphs)
+
+
+def demo_numbers(text: str) -> list[tuple[str, int, int]]:
+    """(clause, start, end in the clause) of every number in a clause that speaks of the demo
+    (code spans, links and addresses left out)."""
+    found = []
+    for paragraph in text.splitlines():
+        for clause in _clauses(paragraph):
+            if "demo" not in clause.lower():
+                continue
+            masked = re.sub(r"`[^`]*`|\]\([^)]*\)|<[^>]*>", lambda m: " " * len(m[0]), clause)
+            for number in re.finditer(r"(?<![\w.-])\d+(?:[.,]\d+)*(?![\w-])", masked):
+                found.append((clause, number.start(), number.end()))
+    return found
+
+
+def _clauses(paragraph: str) -> list[str]:
+    """Sentences and `;` clauses, not split inside parentheses."""
+    clauses, depth, start = [], 0, 0
+    for i, char in enumerate(paragraph):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if char in ".;" and depth <= 0 and paragraph[i + 1 : i + 2] in (" ", ""):
+            clauses.append(paragraph[start : i + 1].strip())
+            start = i + 1
+    clauses.append(paragraph[start:].strip())
+    return [c for c in clauses if c]

@@ -29,6 +29,7 @@ import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -44,18 +45,24 @@ from app import clock
 from app.cli import main as cli_main
 from app.db import Database
 from app.demo.seed import seed
+from app.globalid import to_global_id
 from app.main import create_app
 from app.migrate import upgrade
 from app.settings import Settings, get_settings
 from tests.conftest import NOW
 from tests.core.readme_blocks import (
+    DEMO_PARTNER,
+    ROOT,
     Block,
     by_name,
+    demo_numbers,
     empty_lists,
     error_codes,
     find_after,
     graphql_blocks,
     lookup,
+    placeholder,
+    prose,
     read_blocks,
     resolve,
 )
@@ -146,10 +153,14 @@ async def _postgres_database(base_url: str) -> tuple[str, Any]:
     return base_url.rsplit("/", 1)[0] + f"/{name}", drop
 
 
-BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
+# Both days on SQLite; today on PostgreSQL too (what depends on the day does not depend on
+# the database, and each seeding costs seconds).
+RUNS = [("sqlite", day) for day in DAYS] + (
+    [("postgresql", "today")] if os.environ.get("TEST_DATABASE_URL") else []
+)
 
 
-@pytest.fixture(scope="module", params=[(b, d) for b in BACKENDS for d in DAYS], ids=lambda p: "-".join(p))
+@pytest.fixture(scope="module", params=RUNS, ids=lambda p: "-".join(p))
 async def demo(request: pytest.FixtureRequest) -> AsyncIterator[Demo]:
     backend, day_name = request.param
     day = DAYS[day_name]
@@ -193,6 +204,152 @@ async def api(demo: Demo) -> AsyncIterator[httpx.AsyncClient]:
     async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1:8000") as c:
         yield c
 
+
+# ---- what README says about the demo (checked first, on the demo as seeded) -------------
+
+
+async def _ask(api: httpx.AsyncClient, token: str, query: str, **variables: Any) -> Any:
+    response = await api.post(
+        "/graphql",
+        json={"query": query, "variables": variables},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    answer = response.json()
+    assert response.status_code == 200 and not answer.get("errors"), answer
+    return answer["data"]
+
+
+async def _customer_counts(demo: Demo, api: httpx.AsyncClient, match: re.Match[str]) -> None:
+    for partner, claimed in ((DEMO_PARTNER, match[1]), ("Northwind Cloud Services", match[2])):
+        data = await _ask(api, demo.token("ADMIN", partner), "{ customers { totalCount } }")
+        assert data["customers"]["totalCount"] == int(claimed), f"{partner} customers"
+
+
+async def _user_five(demo: Demo, api: httpx.AsyncClient, match: re.Match[str]) -> None:
+    query = "query($id: ID!) { node(id: $id) { ... on PartnerUser { name } } }"
+    data = await _ask(
+        api, demo.token("ADMIN", DEMO_PARTNER), query, id=to_global_id("PartnerUser", int(match[1]))
+    )
+    assert (data["node"] or {}).get("name") == match[2]
+
+
+EXAMPLES_PAGE = ROOT / "docs" / "readme-examples.md"
+
+# README's sentence (a regex over its prose) -> the check that it is true of the demo
+CLAIMS = {
+    r"The demo has two partners \(Cloudbridge Solutions, (\d+) customers; "
+    r"Northwind Cloud Services, (\d+)\)": _customer_counts,
+    r"user (\d+) is the demo's \*(BI Viewer)\*": _user_five,
+}
+
+
+def test_every_number_about_the_demo_is_checked() -> None:
+    """A number README (or its page on the examples) states about the demo must be part of a
+    sentence CLAIMS checks."""
+    text = prose() + "\n" + prose(EXAMPLES_PAGE)
+    spans = [m.span() for pattern in CLAIMS for m in re.finditer(pattern, text)]
+    for pattern in CLAIMS:
+        assert re.search(pattern, text), f"README no longer says {pattern!r}: update CLAIMS"
+    for clause, start, end in demo_numbers(text):
+        offset = text.index(clause)
+        inside = any(a <= offset + start and offset + end <= b for a, b in spans)
+        assert inside, (
+            f"README states {clause[start:end]!r} about the demo, unchecked: add the sentence "
+            f"to CLAIMS in tests/core/test_readme.py ({clause!r})"
+        )
+
+
+async def test_readme_numbers_about_the_demo_hold(demo: Demo, api: httpx.AsyncClient) -> None:
+    text = prose()
+    for pattern, check in CLAIMS.items():
+        match = re.search(pattern, text)
+        assert match, pattern
+        await check(demo, api, match)
+
+
+async def test_readme_words_about_the_demo_hold(demo: Demo, api: httpx.AsyncClient) -> None:
+    """What the README says the demo tokens and data are."""
+    # a token for every demo principal; the SALES token is Sales Li's
+    for partner in (DEMO_PARTNER, "Northwind Cloud Services"):
+        for role in ("ADMIN", "FINANCE", "SALES", "VIEWER"):
+            demo.token(role, partner)
+    demo.token("CUSTOMER", "")
+    demo.token("PLATFORM", "")
+    text = prose()
+    assert "the SALES token (*Sales Li*)" in text
+    sales = await _ask(api, demo.token("SALES", DEMO_PARTNER), "{ viewer { user { name } } }")
+    assert sales["viewer"]["user"]["name"] == "Sales Li"
+    # the CUSTOMER token: a REFERRAL customer that owes nothing
+    assert "the demo CUSTOMER token, a REFERRAL customer that owes nothing" in text
+    mine = await _ask(
+        api,
+        demo.token("CUSTOMER", ""),
+        "{ customers { nodes { associationType account { arrears { amount } } } } }",
+    )
+    [customer] = mine["customers"]["nodes"]
+    assert customer["associationType"] == "REFERRAL"
+    assert Decimal(customer["account"]["arrears"]["amount"]) == 0
+    # cb_acct_0000 is customer 1 and has a pending type switch to answer
+    assert "The demo's first customer, `cb_acct_0000`, has a pending type switch" in text
+    assert "create-token --customer-id 1`" in text
+    first = to_global_id("Customer", 1)
+    data = await _ask(
+        api,
+        demo.token("ADMIN", DEMO_PARTNER),
+        """query($id: ID!) { customer(id: $id) { accountName }
+           associationChangeRequests(filter: {customerId: $id, kind: TYPE_SWITCH,
+             statuses: [PENDING]}) { nodes { id } } }""",
+        id=first,
+    )
+    assert data["customer"]["accountName"] == "cb_acct_0000"
+    assert data["associationChangeRequests"]["nodes"]
+    # orders in every state a console shows, and an unsubscribe with its refund
+    sentence = re.search(r"orders of its own in every state a console shows \(([^)]*)\)", text)
+    assert sentence
+    claimed = set(re.findall(r"`([A-Z_]+)`", sentence[1]))
+    orders = await _ask(
+        api,
+        demo.token("FINANCE", DEMO_PARTNER),
+        """{ orders(first: 100) { nodes { status } }
+           unsubscribes: orders(filter: {kinds: [UNSUBSCRIBE]}) { nodes { refunds { rule } } } }""",
+    )
+    assert {o["status"] for o in orders["orders"]["nodes"]} == claimed
+    assert any(o["refunds"] for o in orders["unsubscribes"]["nodes"])
+
+
+async def test_readme_demo_usage_is_where_it_says(demo: Demo, api: httpx.AsyncClient) -> None:
+    """Usage from the first day of the third cycle back up to yesterday, the oldest cycle
+    closed, a 95th-percentile bill for last month."""
+    assert (
+        "from the first day of the third cycle before this one up to yesterday, the oldest of "
+        "those cycles closed, and a 95th-percentile bandwidth bill for last month" in prose()
+    )
+    day = demo.local_day
+    oldest, last = placeholder("<3 months ago>", day), placeholder("<last month>", day)
+    data = await _ask(
+        api,
+        demo.token("FINANCE", DEMO_PARTNER),
+        """query($from: String!, $to: String!, $last: String!) {
+          cycles: consumptionSummary(groupBy: [CYCLE], filter: {cycleFrom: $from, cycleTo: $to}) {
+            cycles { cycle status } }
+          first: consumptionDetails(first: 1, filter: {cycleFrom: $from, cycleTo: $to,
+            kinds: [USAGE]}, orderBy: {field: DAY, direction: ASC}) { nodes { day } }
+          last: consumptionDetails(first: 1, filter: {cycleFrom: $from, cycleTo: $to,
+            kinds: [USAGE]}, orderBy: {field: DAY, direction: DESC}) { nodes { day } }
+          p95: consumptionDetails(filter: {cycleFrom: $last, kinds: [PERCENTILE]}) {
+            nodes { id } }
+        }""",
+        **{"from": oldest, "to": placeholder("<this month>", day), "last": last},
+    )
+    yesterday = (day - timedelta(days=1)).date().isoformat()
+    assert data["first"]["nodes"][0]["day"] == f"{oldest}-01"
+    assert data["last"]["nodes"][0]["day"] == yesterday
+    statuses = {c["cycle"]: c["status"] for c in data["cycles"]["cycles"]}
+    assert statuses[oldest] == "FINAL"
+    assert data["p95"]["nodes"]
+
+
+# ---- the examples, in README order ------------------------------------------------------
 
 BLOCKS = graphql_blocks()
 
@@ -333,8 +490,11 @@ async def served(demo: Demo) -> AsyncIterator[int]:
     port = _free_port()
     console = Path(sys.executable).parent / "partner-console"
     env = {**os.environ, "DATABASE_URL": demo.url, "LOG_LEVEL": "WARNING"}
-    process = subprocess.Popen(
-        [str(console), "serve", "--port", str(port)],
+    process = await asyncio.create_subprocess_exec(
+        str(console),
+        "serve",
+        "--port",
+        str(port),
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -352,10 +512,12 @@ async def served(demo: Demo) -> AsyncIterator[int]:
         yield port
     finally:
         process.terminate()
-        process.wait(timeout=10)
+        await asyncio.wait_for(process.wait(), timeout=10)
 
 
-SHELL_BLOCKS = [b for b in read_blocks() if b.lang == "sh" and re.search(r"^\s*curl ", b.text, re.M)]
+SHELL_BLOCKS = [
+    b for b in read_blocks() if b.lang == "sh" and re.search(r"^\s*curl ", b.text, re.M)
+]
 
 
 @pytest.mark.parametrize("block", SHELL_BLOCKS, ids=[b.id for b in SHELL_BLOCKS])
@@ -381,6 +543,11 @@ async def test_readme_shell_example(demo: Demo, served: int, block: Block, tmp_p
     )
     where = f"README line {block.line} ({block.title})"
     assert result.returncode == 0, f"{where}: {result.stderr}\n{result.stdout}"
+    _check_downloads(block, tmp_path, where)
+
+
+def _check_downloads(block: Block, tmp_path: Path, where: str) -> None:
+    """Every file the block writes and every answer curl got holds rows."""
     for name in redirect_targets(block.text):
         written = tmp_path / name
         assert written.exists() and written.stat().st_size, f"{where}: {name} is empty"
@@ -409,3 +576,35 @@ def test_readme_command_table_matches_the_console() -> None:
         for sub in (cmd.commands if isinstance(cmd, click.Group) else [""])
     }
     assert commands <= named, f"commands missing from the table: {sorted(commands - named)}"
+
+
+def test_readme_names_only_make_targets_that_exist() -> None:
+    targets = set(re.findall(r"^([\w-]+):", (ROOT / "Makefile").read_text(), flags=re.M))
+    named = set(re.findall(r"`make ([\w-]+)", (ROOT / "README.md").read_text()))
+    assert named and named <= targets, f"README names missing make targets: {named - targets}"
+
+
+async def test_running_the_examples_twice(demo: Demo, api: httpx.AsyncClient) -> None:
+    """What docs/readme-examples.md says of a second run: a keyed mutation replays its first
+    answer, the registration is refused as a conflict."""
+    text = prose(EXAMPLES_PAGE)
+    assert "a mutation with an `idempotencyKey` replays its first answer" in text
+    assert "(`REGISTRATION_CONFLICT` for the company registered already" in text
+    ran = {block.title.split(" (")[0]: block for block in BLOCKS if block.line in demo.answers}
+    if "1. Register" not in ran or "3. Pay" not in ran:
+        pytest.skip("the examples did not run in this session (-k)")
+    register, pay = ran["1. Register"], ran["3. Pay"]
+    again = await api.post(
+        "/graphql",
+        json={"query": register.text},
+        headers={"Authorization": f"Bearer {demo.token('SALES', DEMO_PARTNER)}"},
+    )
+    assert error_codes(again.json()) == ["REGISTRATION_CONFLICT"], again.json()
+    [first] = demo.answers[pay.line]
+    order_id = first["data"]["payOrders"]["items"][0]["order"]["id"]
+    replay = await api.post(
+        "/graphql",
+        json={"query": pay.text, "variables": {"orderId": order_id}},
+        headers={"Authorization": f"Bearer {demo.token('FINANCE', DEMO_PARTNER)}"},
+    )
+    assert replay.json()["data"] == first["data"]
