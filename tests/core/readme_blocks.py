@@ -7,15 +7,18 @@ The comment lines at the top of a ```graphql block (a reader understands them to
                                     PLATFORM of the demo partner Cloudbridge Solutions;
     # as: SALES of Northwind Cloud Services      another demo partner's;
     # as: CUSTOMER with $customerToken           a token an earlier answer returned;
-    # after: 1. Register            the earlier example it follows (its bold title, a prefix
-                                    of it, or an operation name): the values its variables
-                                    take come from that example's answer (and the one it
-                                    follows in turn, nearest first);
+    # after: 1. Register            the earlier example it follows (its bold title, its section
+                                    heading, the start of either, or an operation name): its
+                                    variables take their values from that example's answer
+                                    (and the one it follows in turn, nearest first);
     # expect: REGISTRATION_CONFLICT the refusal it shows: some operation answers this code,
                                     as a userError or a top-level error;
     # expect: empty                 its answer may hold empty lists (`# expect: empty
                                     couponDeductions, discounts`: only those);
     # variables: {"id": "$customer.id", "cycle": "<last month>"}
+
+A ```sh block with `curl` starts with `# as:` too (its `TOKEN=` line is that token).
+Blocks run in README order on one demo database, so each sees what the ones before did.
 
 A variable is filled, in this order, from `# variables:` — a `$path` reference (`$customer.id`,
 `$apiTokens.nodes[-1].id`, `$partnerUsers.nodes[name=BI Viewer].id`, `$invitationLink?token`:
@@ -152,7 +155,8 @@ def graphql_blocks() -> list[Block]:
 
 
 def find_after(blocks: list[Block], block: Block) -> Block | None:
-    """The latest earlier block whose title (or an operation's name) `# after:` names."""
+    """The latest earlier block whose title, section heading or operation name `# after:`
+    names (or begins)."""
     wanted = block.comments.get("after")
     if not wanted:
         return None
@@ -160,7 +164,8 @@ def find_after(blocks: list[Block], block: Block) -> Block | None:
     earlier = blocks[: blocks.index(block)]
     for candidate in reversed(earlier):
         names = {_normalize(op.name.value) for op in candidate.operations if op.name}
-        if _normalize(candidate.title).startswith(key) or key in names:
+        titles = (_normalize(candidate.title), _normalize(candidate.heading))
+        if any(title.startswith(key) for title in titles) or key in names:
             return candidate
     raise AssertionError(
         f"README line {block.line}: `# after: {wanted}` names no earlier example "

@@ -66,7 +66,7 @@ def console_calls(path: Path = README) -> list[ConsoleCall]:
             if match.start() and piece[match.start() - 1] not in " `(/":
                 continue
             words = [w for w in shlex.split(match[1].split(" #")[0]) if w]
-            if not words or words[0].startswith("<"):  # `partner-console <command>`
+            if not words or words[0].startswith("<") or words[0] == "...":  # any command
                 continue
             call = ConsoleCall(" ".join(match[0].split()), tuple(words))
             found.setdefault(call.text, call)
