@@ -17,13 +17,13 @@ install: $(STAMP)
 run: $(STAMP) migrate seed-demo serve  ## install, migrate, load demo data, serve GraphiQL
 
 serve: $(STAMP)
-	$(BIN)/python -m app serve
+	$(BIN)/partner-console serve
 
 migrate: $(STAMP)
-	$(BIN)/python -m app migrate
+	$(BIN)/partner-console migrate
 
 seed-demo: $(STAMP)
-	$(BIN)/python -m app seed-demo
+	$(BIN)/partner-console seed-demo
 
 test: $(STAMP)  ## the whole suite (PostgreSQL too when TEST_DATABASE_URL is set)
 	$(BIN)/python -m pytest
@@ -41,10 +41,10 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 
 schema: $(STAMP)  ## write schema.graphql from the code
-	$(BIN)/python -m app export-schema > schema.graphql
+	$(BIN)/partner-console export-schema > schema.graphql
 
 jobs: $(STAMP)
-	$(BIN)/python -m app jobs run-due
+	$(BIN)/partner-console jobs run-due
 
 conformance: $(STAMP)  ## the GraphQL-over-HTTP audits (npm graphql-http) against a started server
 	PYTHON=$(CURDIR)/$(BIN)/python bash conformance/run.sh

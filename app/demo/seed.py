@@ -21,7 +21,15 @@ from app.demo.consumption import seed_consumption
 from app.demo.funds import seed_funds
 from app.demo.lifecycle import seed_lifecycle
 from app.demo.orders import seed_orders
-from app.models import CloudAccount, Customer, Partner, PartnerUser, Product, Resource
+from app.models import (
+    CloudAccount,
+    Customer,
+    CustomerAccount,
+    Partner,
+    PartnerUser,
+    Product,
+    Resource,
+)
 from app.models.customers.enums import AssociationType, BillingMode, ResourceStatus, ServiceType
 from app.models.partners.enums import CertificationStatus, ContractingEntity, PrincipalKind, Role
 from app.services.core.context import ServiceContext
@@ -243,9 +251,7 @@ async def seed(database: Database) -> list[str]:
                     label=DEMO_LABEL,
                 )
                 lines.append(f"  {partner.name:<26} {user.role.value:<8} {user.name:<11} {token}")
-        customer = await session.scalar(
-            select(Customer).where(Customer.partner_id == partners[0].id).order_by(Customer.id)
-        )
+        customer = await demo_customer(session, partners[0])
         if customer is not None:
             token = await create_token(
                 session,
@@ -259,4 +265,36 @@ async def seed(database: Database) -> list[str]:
         token = await create_token(session, PrincipalKind.PLATFORM, label=DEMO_LABEL)
         lines.append(f"  {'the cloud vendor':<26} {'PLATFORM':<8} {'':<11} {token}")
         await session.commit()
+    lines.append("")
+    lines.append(f"More tokens and the other commands: {CONSOLE} --help")
     return lines
+
+
+CONSOLE = ".venv/bin/partner-console"  # how `make run` installed the console, as a user types it
+
+
+async def demo_customer(session: AsyncSession, partner: Partner) -> Customer | None:
+    """The customer the demo CUSTOMER token is for: one that may order for itself.
+
+    The first current REFERRAL customer (it pays for itself, or asks its partner to: 代付)
+    that owes nothing beyond its credit limit, so `createOrder` is not refused with
+    `ARREARS`; failing that any current customer that owes nothing, and the first one last.
+    """
+    owing = (
+        select(CustomerAccount.customer_id)
+        .where(
+            CustomerAccount.customer_id == Customer.id,
+            CustomerAccount.balance + CustomerAccount.credit_limit < 0,
+        )
+        .exists()
+    )
+    current = select(Customer).where(Customer.partner_id == partner.id, Customer.ended_at.is_(None))
+    for stmt in (
+        current.where(Customer.association_type == AssociationType.REFERRAL, ~owing),
+        current.where(~owing),
+        select(Customer).where(Customer.partner_id == partner.id),
+    ):
+        customer = await session.scalar(stmt.order_by(Customer.id).limit(1))
+        if customer is not None:
+            return customer
+    return None

@@ -56,7 +56,8 @@ def new_request_id(request: Request) -> str:
 def missing_token() -> HttpError:
     return HttpError(
         401,
-        "Send `Authorization: Bearer <token>` (create one with `python -m app create-token`).",
+        "Send `Authorization: Bearer <token>` (an ADMIN issues one with `createApiToken`; "
+        "on the server, `partner-console create-token`).",
         {"WWW-Authenticate": "Bearer"},
     )
 
