@@ -14,7 +14,7 @@ from app.models.funds.enums import AdjustmentKind, RechargeChannel, RechargeStat
 from app.models.partners.enums import PrincipalKind, Role
 from app.services.core.context import ServiceContext
 from app.services.core.principal import Principal
-from app.services.funds import adjustments, credit, recharges, withdrawals
+from app.services.funds import adjustments, bank_transfers, credit, recharges, withdrawals
 
 RECHARGES = [
     (RechargeChannel.BANK_TRANSFER, "200000.00", datetime(2025, 3, 10, 2, tzinfo=UTC)),
@@ -30,7 +30,7 @@ async def seed_funds(session: AsyncSession, partner: Partner, tag: str) -> None:
     for n, (channel, amount, paid_at) in enumerate(RECHARGES):
         reference = f"DEMO-{tag}-{n}"
         if channel is RechargeChannel.BANK_TRANSFER:
-            await recharges.record_bank_transfer(
+            await bank_transfers.record_bank_transfer(
                 platform,
                 partner.remittance_account_number,
                 Decimal(amount),

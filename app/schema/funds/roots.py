@@ -14,7 +14,7 @@ from app.schema.core.relay import After, Before, Connection, First, Last, connec
 from app.schema.funds import accounts as funds
 from app.schema.funds import adjustments, recharges, withdrawals
 from app.schema.funds.adjustments import Adjustment, AdjustmentRecordFilter
-from app.schema.funds.recharges import Recharge, RechargeFilter
+from app.schema.funds.recharges import Recharge, RechargeFilter, RemittanceAccount
 from app.schema.funds.statements import StatementFilter, StatementLine
 from app.schema.funds.withdrawals import Withdrawal, WithdrawalFilter
 
@@ -77,6 +77,17 @@ class Query:
         )
         return connection(page, Recharge.from_row)
 
+    @strawberry.field(
+        description=(
+            "Where the partner can recharge by bank transfer: its dedicated remittance account "
+            "(专属汇款账号) and the vendor's general one (通用汇款账号) with the remark a "
+            "transfer there must carry (any partner user)."
+        )
+    )
+    async def remittance_accounts(self, info: strawberry.Info) -> list[RemittanceAccount]:
+        accounts = await recharge_resolvers.remittance_accounts(info.context)
+        return [RemittanceAccount.from_value(a) for a in accounts]
+
     @strawberry.field(description="The partner's withdrawal requests, newest first.")
     async def withdrawals(
         self,
@@ -121,7 +132,10 @@ class Mutation:
     )
     record_bank_transfer: recharges.RecordBankTransferPayload = strawberry.mutation(
         resolver=recharges.record_bank_transfer,
-        description="Record a transfer to a partner's dedicated remittance account (PLATFORM).",
+        description=(
+            "Record a transfer to a partner's dedicated remittance account, or to the general "
+            "remittance account naming the partner (PLATFORM)."
+        ),
     )
     request_withdrawal: withdrawals.RequestWithdrawalPayload = strawberry.mutation(
         resolver=withdrawals.request_withdrawal,

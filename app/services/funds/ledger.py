@@ -88,7 +88,11 @@ async def post(
         raise LedgerInvariantError(f"{kind} has a zero or sub-cent leg: {legs}")
     now = clock.now()
     transaction = LedgerTransaction(
-        partner_id=partner_id, kind=kind, reference=reference, number=new_number(now), created_at=now
+        partner_id=partner_id,
+        kind=kind,
+        reference=reference,
+        number=new_number(now),
+        created_at=now,
     )
     session.add(transaction)
     await session.flush()
