@@ -39,7 +39,7 @@ class CustomerWithdrawal(Node):
     paid_at: datetime | None = strawberry.field(description="When it was paid.")
 
     @strawberry.field(description="The bank account it pays (the customer's real-name company).")
-    def bank_card(self) -> BankCard:
+    def bank_card(self) -> BankCard | None:
         row = self.row
         return BankCard(
             holder=row.account_holder,
