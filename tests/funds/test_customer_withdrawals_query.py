@@ -137,3 +137,48 @@ async def test_a_malformed_customer_filter(client, session, world):
     body = await gql(client, LIST, {"filter": {"customerId": "%%%"}}, token=world.admin)
 
     assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+SCREEN = """
+query Screen($first: Int!) {
+  customerWithdrawals(first: $first) {
+    totalCount
+    nodes {
+      id status amount { amount } bankCard { holder cardNumber }
+      customer { id name account { frozenOwnCash { amount } ownCashHeld { amount } } }
+    }
+  }
+}
+"""
+
+
+async def test_the_list_costs_the_same_statements_whatever_its_size(
+    client, session, world, statements
+):
+    # given 12 customers of the partner, each with a withdrawal
+    for _ in range(11):
+        customer = await frozen_customer(session, world.partner)
+        await gql(
+            client,
+            customer_withdrawal_helpers.REQUEST,
+            request_input(customer),
+            token=await customer_token(session, customer),
+        )
+    await requested(client, world)
+    await gql(client, SCREEN, {"first": 1}, token=world.finance)  # warm up
+
+    counts = {}
+    for first in (3, 12):
+        # when
+        token = await token_for(session, await make_user(session, world.partner, Role.FINANCE))
+        statements.reset()
+        statements.active = True
+        body = await gql(client, SCREEN, {"first": first}, token=token)
+        statements.active = False
+
+        # then
+        assert "errors" not in body
+        assert len(body["data"]["customerWithdrawals"]["nodes"]) == first
+        counts[first] = statements.count
+
+    assert counts[3] == counts[12], statements.statements

@@ -112,3 +112,20 @@ async def test_the_partner_may_not_mark_it_paid(client, session, world):
 
     assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
     assert await cash(session, world.customer) == (D("0.00"), D("200.00"), D("100.00"))
+
+
+async def test_once_all_is_paid_out_nothing_is_frozen(client, session, world):
+    withdrawal = await approved(client, world, "300.00")
+    await gql(client, MARK_PAID, review_input(withdrawal["id"]), token=world.platform)
+
+    body = await gql(
+        client,
+        customer_withdrawal_helpers.REQUEST,
+        customer_withdrawal_helpers.request_input(world.customer, "1.00"),
+        token=world.customer_token,
+    )
+
+    assert errors_of(body, "requestCustomerWithdrawal") == [
+        ("NO_FROZEN_CASH", ["input", "customerId"])
+    ]
+    assert await cash(session, world.customer) == (D("0.00"), D("0.00"), D("0.00"))

@@ -127,6 +127,18 @@ async def test_a_malformed_amount_is_refused_before_execution(client, session, w
     assert await count(session, CustomerWithdrawal) == 0
 
 
+async def test_all_of_it_asked_for_already(client, session, world):
+    await gql(client, REQUEST, request_input(world.customer, "300.00"), token=world.customer_token)
+
+    body = await gql(
+        client, REQUEST, request_input(world.customer, "1.00"), token=world.customer_token
+    )
+
+    assert errors_of(body, "requestCustomerWithdrawal") == [
+        ("INSUFFICIENT_BALANCE", ["input", "amount"])
+    ]
+
+
 async def test_a_customer_without_frozen_cash(client, session):
     # given: a RESELLER customer funded by its partner, and a REFERRAL one with own cash
     partner = await make_partner(session)

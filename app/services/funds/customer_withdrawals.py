@@ -4,7 +4,8 @@ switch (the only way that money can leave).
 - Who: the customer (CUSTOMER principal), naming the association whose account holds the
   frozen cash; also after that association has ended -- the money is still the customer's.
 - How much: more than 0, at most the frozen own cash not already asked for
-  (`INSUFFICIENT_BALANCE`); a customer with none answers `NO_FROZEN_CASH`.
+  (`INSUFFICIENT_BALANCE`, also when all of it is held by open requests); a customer with
+  neither frozen nor held own cash answers `NO_FROZEN_CASH`.
 - Where to: a bank account whose holder is the customer's real-name company (width, spaces
   and case ignored; `ACCOUNT_HOLDER_MISMATCH`). There is no original-route option: the
   frozen amount is a lump left of several own recharges and payments, not one recharge.
@@ -121,7 +122,7 @@ async def request_customer_withdrawal(
     account = (await lock_customer_accounts(session, customer.partner_id, [customer.id]))[
         customer.id
     ]
-    if account.frozen_own_cash <= 0:
+    if account.frozen_own_cash <= 0 and account.own_cash_held <= 0:
         raise DomainError(
             ErrorCode.NO_FROZEN_CASH,
             "This account holds no frozen own cash to withdraw.",
