@@ -82,6 +82,18 @@ class Settings(BaseSettings):
     wechat_payment_cap: Decimal = Field(
         Decimal("50000.00"), description="WeChat Pay's per-payment limit for recharges (CNY)."
     )
+    general_remittance_account_number: str = Field(
+        "0200049619200088888",
+        description="The vendor's general remittance account (通用汇款账号), shared by partners.",
+    )
+    remittance_bank_name: str = Field(
+        "Industrial and Commercial Bank of China, Beijing Branch",
+        description="Bank of the remittance accounts (the general and the dedicated ones).",
+    )
+    remittance_account_holder: str = Field(
+        "Huawei Cloud Computing Technologies Co., Ltd.",
+        description="Holder of the remittance accounts (the vendor's collecting entity).",
+    )
     idempotency_key_ttl_hours: int = Field(
         24, description="How long an idempotency key's first outcome is kept and replayed."
     )

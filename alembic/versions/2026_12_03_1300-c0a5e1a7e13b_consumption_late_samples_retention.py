@@ -1,7 +1,7 @@
 """consumption: late bandwidth samples as corrections, retention purge by detail
 
 Revision ID: c0a5e1a7e13b
-Revises: 8b636f251b90
+Revises: d0a3938cfc21
 Create Date: 2026-12-03 13:00:00
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import app.models.core.types
 
 revision: str = "c0a5e1a7e13b"
-down_revision: str | Sequence[str] | None = "8b636f251b90"
+down_revision: str | Sequence[str] | None = "d0a3938cfc21"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

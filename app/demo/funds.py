@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app import clock
@@ -25,7 +25,16 @@ from app.services.consumption.calendar import business_day
 from app.services.consumption.ingest import ingest_batch
 from app.services.core.context import ServiceContext
 from app.services.core.principal import Principal
-from app.services.funds import adjustments, credit, recharges, withdrawals
+from app.services.funds import (
+    adjustments,
+    bank_transfers,
+    credit,
+    customer_withdrawal_reviews,
+    customer_withdrawals,
+    recharges,
+    withdrawals,
+)
+from app.services.lifecycle import association_changes
 
 RECHARGES = [
     (RechargeChannel.BANK_TRANSFER, "200000.00", datetime(2025, 3, 10, 2, tzinfo=UTC)),
@@ -40,7 +49,8 @@ CDN_PRODUCT = "cdn.mainland-traffic.cn-north-4.od"
 
 
 async def seed_funds(session: AsyncSession, partner: Partner, tag: str) -> None:
-    """Recharges of several routes and dates, allocations, retrievals, a budget, a withdrawal."""
+    """Recharges of several routes and dates, allocations, retrievals, a budget, a withdrawal,
+    a customer's frozen own cash and its withdrawals."""
     platform = ServiceContext(session, Principal.system(), request_id="seed-demo")
     finance = await session.scalar(
         select(PartnerUser).where(
@@ -61,7 +71,7 @@ async def seed_funds(session: AsyncSession, partner: Partner, tag: str) -> None:
     for n, (channel, amount, paid_at) in enumerate(RECHARGES):
         reference = f"DEMO-{tag}-{n}"
         if channel is RechargeChannel.BANK_TRANSFER:
-            await recharges.record_bank_transfer(
+            await bank_transfers.record_bank_transfer(
                 platform,
                 partner.remittance_account_number,
                 Decimal(amount),
@@ -103,6 +113,7 @@ async def seed_funds(session: AsyncSession, partner: Partner, tag: str) -> None:
         Decimal("10000.00"),
         card=withdrawals.BankCard(partner.certified_company_name, "招商银行", "6225880112345678"),
     )
+    await _frozen_own_cash(session, partner, platform, tag)
 
 
 async def _consume(platform: ServiceContext, customer: Customer, total: Decimal) -> None:
@@ -149,3 +160,74 @@ async def _consume(platform: ServiceContext, customer: Customer, total: Decimal)
             }
         )
     await ingest_batch(platform, records, rate=True)
+
+
+async def _frozen_own_cash(
+    session: AsyncSession, partner: Partner, platform: ServiceContext, tag: str
+) -> None:
+    """A REFERRAL customer recharges itself, switches to RESELLER (its own cash is frozen)
+    and withdraws it: one request paid, one rejected, one awaiting review."""
+    reserved = select(Resource.customer_id).where(
+        or_(Resource.is_reserved_instance.is_(True), Resource.is_support_plan.is_(True))
+    )
+    referrals = (
+        await session.scalars(
+            select(Customer)
+            .where(
+                Customer.partner_id == partner.id,
+                Customer.association_type == AssociationType.REFERRAL,
+                Customer.id.not_in(reserved),
+            )
+            .order_by(Customer.id)
+        )
+    ).all()
+    first = await session.scalar(
+        select(Customer.id).where(Customer.partner_id == partner.id).order_by(Customer.id)
+    )
+    candidates = [c for c in referrals if c.id != first]
+    if not candidates:
+        return
+    customer = candidates[0]
+    admin = await session.scalar(
+        select(PartnerUser)
+        .where(PartnerUser.partner_id == partner.id, PartnerUser.role == Role.ADMIN)
+        .order_by(PartnerUser.id)
+    )
+    assert admin is not None
+    as_admin = ServiceContext(
+        session,
+        Principal(
+            kind=PrincipalKind.PARTNER_USER,
+            partner_id=partner.id,
+            user_id=admin.id,
+            role=Role.ADMIN,
+        ),
+        request_id="seed-demo",
+    )
+    as_customer = ServiceContext(
+        session,
+        Principal(kind=PrincipalKind.CUSTOMER, cloud_account_id=customer.cloud_account_id),
+        request_id="seed-demo",
+    )
+    own = await recharges.create_recharge(
+        as_customer, RechargeChannel.ALIPAY, Decimal("3000.00"), customer_id=customer.id
+    )
+    await recharges.confirm_recharge_payment(
+        platform, own.id, f"DEMO-{tag}-OWN", Decimal("3000.00")
+    )
+    switch = await association_changes.request_association_type_switch(
+        as_admin, customer.id, AssociationType.RESELLER, "客户改由伙伴代售"
+    )
+    await association_changes.confirm_association_change(as_customer, switch)
+    card = withdrawals.BankCard(customer.name, "中国银行", "6217850100001234")
+    for amount, outcome in (("500.00", "paid"), ("300.00", "rejected"), ("1000.00", None)):
+        request = await customer_withdrawals.request_customer_withdrawal(
+            as_customer, customer.id, Decimal(amount), card
+        )
+        if outcome == "paid":
+            await customer_withdrawal_reviews.approve_customer_withdrawal(platform, request.id)
+            await customer_withdrawal_reviews.mark_customer_withdrawal_paid(platform, request.id)
+        elif outcome == "rejected":
+            await customer_withdrawal_reviews.reject_customer_withdrawal(
+                platform, request.id, "收款账户信息有误"
+            )

@@ -24,6 +24,7 @@ from app.models.funds.accounts import (
     PartnerAccount,
 )
 from app.models.funds.adjustments import Adjustment
+from app.models.funds.customer_withdrawals import CustomerWithdrawal
 from app.models.funds.recharges import Recharge
 from app.models.funds.withdrawals import Withdrawal, WithdrawalSource
 from app.models.lifecycle.association_changes import AssociationChangeRequest, DisassociationRequest
@@ -51,6 +52,7 @@ __all__ = [
     "ConsumptionRollup",
     "Customer",
     "CustomerAccount",
+    "CustomerWithdrawal",
     "DisassociationRequest",
     "IdempotencyKey",
     "Invitation",

@@ -22,7 +22,7 @@ from app.models.funds.enums import LedgerAccount, LedgerKind
 from app.services.consumption.verify import verify
 from app.services.funds import credit, ledger
 from app.services.funds.accounts import lock_partner_account
-from app.services.funds.ledger import Leg, format_transaction_number
+from app.services.funds.ledger import Leg
 from app.settings import get_settings
 from tests.consumption.helpers import at, fund, ingest, usage, world
 from tests.factories import global_id
@@ -45,7 +45,7 @@ async def _number(session, reference: str) -> str:
         .where(LedgerTransaction.reference == reference)
         .order_by(LedgerTransaction.id.desc())
     )
-    return format_transaction_number(tx.id, tx.created_at)
+    return tx.number
 
 
 async def test_rated_usage_verifies(session):
@@ -113,7 +113,7 @@ async def _post(session, partner_id: int, kind: LedgerKind, amount: str) -> str:
         ],
         partner=account,
     )
-    return format_transaction_number(tx.id, tx.created_at)
+    return tx.number
 
 
 async def test_an_order_payment_or_refund_of_no_order_is_reported(session):
@@ -164,7 +164,7 @@ async def test_a_refund_line_that_disagrees_with_the_refund_is_reported(
     # then the details still agree with the rollups, but not with the ledger's refund
     assert await verify(session) == [
         f"order {refund.order_id}, cycle 2026-06: the ledger refunded -180.00 "
-        f"({format_transaction_number(tx.id, tx.created_at)}), its refund lines say -179.00"
+        f"({tx.number}), its refund lines say -179.00"
     ]
 
 

@@ -7,9 +7,16 @@ from decimal import Decimal
 from app.models import Recharge
 from app.models.funds.enums import RechargeChannel, RechargeStatus, WithdrawalRoute
 from app.models.partners.enums import Role
-from app.services.funds import withdrawal_reviews, withdrawals
+from app.services.funds import (
+    customer_withdrawal_reviews,
+    customer_withdrawals,
+    withdrawal_reviews,
+    withdrawals,
+)
+from app.services.funds.withdrawals import BankCard
 from tests.core.mutation_cases import case, gid, partner_with
-from tests.factories import make_customer, make_partner, make_user, platform_token
+from tests.factories import customer_token, make_customer, make_partner, make_user, platform_token
+from tests.funds.customer_withdrawal_helpers import as_customer, frozen_customer
 from tests.funds.helpers import acting_as, platform, recharge
 
 # --- funds --------------------------------------------------------------------------------
@@ -129,3 +136,59 @@ async def _mark_withdrawal_paid(session, client):
 async def _delete_withdrawal(session, client):
     finance, rejected = await _withdrawal(session, rejected=True)
     return finance, {"withdrawalId": gid("Withdrawal", rejected)}
+
+
+# --- customer withdrawals (frozen own cash) -------------------------------------------------
+
+
+async def _customer_withdrawal(session, *, approved=False):
+    partner = await make_partner(session)
+    customer = await frozen_customer(session, partner, "100.00")
+    requested = await customer_withdrawals.request_customer_withdrawal(
+        as_customer(session, customer), customer.id, Decimal("40.00"),
+        BankCard(customer.name, "ICBC", "6222021234567890"),
+    )  # fmt: skip
+    if approved:
+        await customer_withdrawal_reviews.approve_customer_withdrawal(
+            platform(session), requested.id
+        )
+    return requested
+
+
+@case("requestCustomerWithdrawal")
+async def _request_customer_withdrawal(session, client):
+    partner = await make_partner(session)
+    customer = await frozen_customer(session, partner, "100.00")
+    return await customer_token(session, customer), {
+        "customerId": gid("Customer", customer),
+        "amount": "40.00",
+        "bankCard": {"holder": customer.name, "bankName": "ICBC", "cardNumber": "6222021234567890"},
+        "idempotencyKey": "audit-1",
+    }
+
+
+@case("approveCustomerWithdrawal")
+async def _approve_customer_withdrawal(session, client):
+    requested = await _customer_withdrawal(session)
+    return await platform_token(session), {
+        "customerWithdrawalId": gid("CustomerWithdrawal", requested)
+    }
+
+
+@case("rejectCustomerWithdrawal")
+async def _reject_customer_withdrawal(session, client):
+    requested = await _customer_withdrawal(session)
+    return await platform_token(session), {
+        "customerWithdrawalId": gid("CustomerWithdrawal", requested),
+        "reason": "payee unverified",
+        "idempotencyKey": "audit-1",
+    }
+
+
+@case("markCustomerWithdrawalPaid")
+async def _mark_customer_withdrawal_paid(session, client):
+    approved = await _customer_withdrawal(session, approved=True)
+    return await platform_token(session), {
+        "customerWithdrawalId": gid("CustomerWithdrawal", approved),
+        "idempotencyKey": "audit-1",
+    }

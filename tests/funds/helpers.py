@@ -13,7 +13,7 @@ from app.models.funds.enums import LedgerAccount, LedgerKind, RechargeChannel, R
 from app.models.partners.enums import PrincipalKind
 from app.services.core.context import ServiceContext
 from app.services.core.principal import Principal
-from app.services.funds import ledger, recharges
+from app.services.funds import bank_transfers, ledger, recharges
 from app.services.funds.accounts import lock_partner_account
 from app.services.funds.ledger import Leg
 from app.services.funds.verify import verify
@@ -50,7 +50,7 @@ async def recharge(
     ctx = platform(session)
     reference = f"test-{next(_refs)}"
     if channel is RechargeChannel.BANK_TRANSFER and customer is None:
-        return await recharges.record_bank_transfer(
+        return await bank_transfers.record_bank_transfer(
             ctx, partner.remittance_account_number, value, reference, paid_at=paid_at
         )
     order = Recharge(

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
 
 from app.globalid import from_global_id
+from app.models import LedgerTransaction
 from app.models.funds.enums import RechargeChannel
 from app.models.partners.enums import Role
 from tests.conftest import NOW
@@ -128,7 +130,9 @@ async def test_transaction_ids_carry_the_business_date(client, session, world, f
     # then
     node = page["edges"][0]["node"]
     assert node["occurredAt"] == "2026-06-15T17:30:00Z"
-    assert node["transactionId"] == f"TX20260616-{paid.transaction_id:08d}"
+    stored = await session.get(LedgerTransaction, paid.transaction_id)
+    assert node["transactionId"] == stored.number
+    assert re.fullmatch(r"TX20260616-[0-9A-HJKMNP-TV-Z]{12}", node["transactionId"])
 
 
 async def test_filter_by_kinds(client, session, world, frozen_clock):

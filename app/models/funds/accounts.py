@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.core.base import Base, created_at_column, enum_column
@@ -45,6 +45,8 @@ class CustomerAccount(Base):
     # A former REFERRAL customer's own cash, set aside when it switched to RESELLER: not
     # spendable, withdrawable only by the customer (DOMAIN.md > Customers).
     frozen_own_cash: Mapped[Decimal] = mapped_column(Money(2), default=ZERO)
+    # Frozen own cash the customer asked to withdraw, held until paid out or rejected.
+    own_cash_held: Mapped[Decimal] = mapped_column(Money(2), default=ZERO)
     # When the balance first fell below -credit_limit (arrears); cleared when repaid.
     arrears_since: Mapped[datetime | None] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = created_at_column()
@@ -54,10 +56,16 @@ class LedgerTransaction(Base):
     """One balanced money movement: its entries sum to zero."""
 
     __tablename__ = "ledger_transactions"
-    __table_args__ = (Index("ix_ledger_transactions_partner", "partner_id", "created_at", "id"),)
+    __table_args__ = (
+        Index("ix_ledger_transactions_partner", "partner_id", "created_at", "id"),
+        UniqueConstraint("partner_id", "number"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id"))
+    # The public transaction id: business date and a random part (`ledger.new_number`),
+    # so it tells nothing about how many transactions anyone made.
+    number: Mapped[str] = mapped_column(String(32))
     kind: Mapped[LedgerKind] = mapped_column(enum_column(LedgerKind))
     # What caused it, e.g. "Adjustment:12", "Recharge:7".
     reference: Mapped[str] = mapped_column(String(64))

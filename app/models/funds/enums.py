@@ -17,6 +17,7 @@ class LedgerAccount(StrEnum):
     PARTNER_INCENTIVE = "PARTNER_INCENTIVE"
     CUSTOMER_BALANCE = "CUSTOMER_BALANCE"
     CUSTOMER_FROZEN_CASH = "CUSTOMER_FROZEN_CASH"
+    CUSTOMER_CASH_HELD = "CUSTOMER_CASH_HELD"
 
 
 class LedgerKind(StrEnum):
@@ -39,6 +40,9 @@ class LedgerKind(StrEnum):
     INCENTIVE_CLAWBACK = "INCENTIVE_CLAWBACK"
     INCENTIVE_WITHDRAWAL_PAID = "INCENTIVE_WITHDRAWAL_PAID"
     OWN_CASH_FROZEN = "OWN_CASH_FROZEN"
+    OWN_CASH_HELD = "OWN_CASH_HELD"
+    OWN_CASH_PAID_OUT = "OWN_CASH_PAID_OUT"
+    OWN_CASH_RELEASED = "OWN_CASH_RELEASED"
 
 
 class AdjustmentKind(StrEnum):
@@ -52,6 +56,13 @@ class RechargeChannel(StrEnum):
     WECHAT = "WECHAT"
     UNIONPAY = "UNIONPAY"
     BANK_TRANSFER = "BANK_TRANSFER"
+
+
+class RemittanceAccountKind(StrEnum):
+    """Which account a bank transfer (BANK_TRANSFER recharge) arrived at."""
+
+    DEDICATED = "DEDICATED"
+    GENERAL = "GENERAL"
 
 
 class RechargeStatus(StrEnum):

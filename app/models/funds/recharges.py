@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.core.base import Base, created_at_column, enum_column
 from app.models.core.types import Money, UTCDateTime
-from app.models.funds.enums import RechargeChannel, RechargeStatus
+from app.models.funds.enums import RechargeChannel, RechargeStatus, RemittanceAccountKind
 
 
 class Recharge(Base):
@@ -38,6 +38,10 @@ class Recharge(Base):
     currency: Mapped[str] = mapped_column(String(3), default="CNY")
     status: Mapped[RechargeStatus] = mapped_column(enum_column(RechargeStatus))
     payment_reference: Mapped[str | None] = mapped_column(String(64))
+    # BANK_TRANSFER: the partner's dedicated remittance account or the vendor's general one.
+    remittance_account: Mapped[RemittanceAccountKind | None] = mapped_column(
+        enum_column(RemittanceAccountKind)
+    )
     paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     remaining: Mapped[Decimal] = mapped_column(Money(2), default=Decimal("0.00"))
     # Taken by withdrawals (held or paid out): never refilled by returning money.

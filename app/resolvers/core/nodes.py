@@ -16,6 +16,7 @@ NODE_LOADERS: dict[str, Callable[[Loaders], DataLoader]] = {
     "ApiToken": lambda loaders: loaders.api_token,
     "Recharge": lambda loaders: loaders.recharge,
     "Withdrawal": lambda loaders: loaders.withdrawal,
+    "CustomerWithdrawal": lambda loaders: loaders.customer_withdrawal,
     "AssociationChangeRequest": lambda loaders: loaders.association_change,
     "Authorization": lambda loaders: loaders.authorization,
     "Customer": lambda loaders: loaders.customer,

@@ -1,4 +1,5 @@
-"""Resolvers of recharges: orders, payment confirmations, bank transfers, lists."""
+"""Resolvers of recharges: orders, payment confirmations, bank transfers, remittance
+accounts, lists."""
 
 from __future__ import annotations
 
@@ -6,11 +7,11 @@ from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from app.context import RequestContext
-from app.resolvers.core.ids import parse_id, require_id
+from app.resolvers.core.ids import parse_id, parse_optional_id, require_id
 from app.resolvers.core.mutations import Outcome, run_once
 from app.resolvers.core.reload import reloaded
 from app.services.core.pagination import Page, PageRequest
-from app.services.funds import recharge_pool
+from app.services.funds import bank_transfers, recharge_pool
 from app.services.funds import recharges as service
 from app.services.funds.recharges import RechargeFilter
 
@@ -101,8 +102,9 @@ async def confirm_recharge_payment(
 
 
 async def record_bank_transfer(ctx: RequestContext, input: RecordBankTransferInput) -> Outcome[Any]:
+    partner_id = parse_optional_id(input.partner_id, "Partner")
     outcome = await run_once(
-        lambda: service.record_bank_transfer.once(
+        lambda: bank_transfers.record_bank_transfer.once(
             ctx.service,
             input.idempotency_key,
             input.remittance_account,
@@ -110,6 +112,11 @@ async def record_bank_transfer(ctx: RequestContext, input: RecordBankTransferInp
             input.payment_reference,
             currency=input.currency,
             paid_at=input.paid_at,
+            partner_id=partner_id,
         )
     )
     return await _recharge_outcome(ctx, outcome)
+
+
+async def remittance_accounts(ctx: RequestContext) -> list[bank_transfers.RemittanceAccount]:
+    return await bank_transfers.remittance_accounts(ctx.service)

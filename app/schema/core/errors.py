@@ -30,7 +30,11 @@ graphql_enum(
         "PAYMENT_REFERENCE_USED": "That payment reference already confirmed another recharge.",
         "ROUTE_REQUIRED": "Money still inside its original-route window may only leave that way.",
         "ACCOUNT_HOLDER_MISMATCH": (
-            "The bank account holder is not the partner's certified company name."
+            "The bank account holder is not the partner's certified company name (or, for a "
+            "customer's withdrawal, the customer's real-name company)."
+        ),
+        "NO_FROZEN_CASH": (
+            "The customer has no own cash frozen by a REFERRAL -> RESELLER switch to withdraw."
         ),
         "IDEMPOTENCY_KEY_REUSED": (
             "This idempotency key was used with a different input; use a new key."

@@ -13,6 +13,7 @@ from app.schema.core.relay import Node
 from app.schema.customers.customers import Customer
 from app.schema.customers.resources import Resource
 from app.schema.funds.adjustments import Adjustment
+from app.schema.funds.customer_withdrawals import CustomerWithdrawal
 from app.schema.funds.recharges import Recharge
 from app.schema.funds.withdrawals import Withdrawal
 from app.schema.lifecycle.association_changes import AssociationChangeRequest
@@ -34,6 +35,7 @@ NODE_TYPES: dict[str, Any] = {
     "ApiToken": ApiToken.from_row,
     "Recharge": Recharge.from_row,
     "Withdrawal": Withdrawal.from_row,
+    "CustomerWithdrawal": CustomerWithdrawal.from_row,
     "AssociationChangeRequest": AssociationChangeRequest.from_row,
     "Authorization": Authorization.from_row,
     "Customer": Customer.from_row,

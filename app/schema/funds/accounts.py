@@ -50,6 +50,15 @@ class CustomerAccount:
     def frozen_own_cash(self) -> Money:
         return money(self.position.frozen_own_cash)
 
+    @strawberry.field(
+        description=(
+            "Frozen own cash the customer asked to withdraw, held until the platform pays it "
+            "out or rejects the request (then it is frozen again)."
+        )
+    )
+    def own_cash_held(self) -> Money:
+        return money(self.position.own_cash_held)
+
 
 @strawberry.type(description="What the partner could withdraw now, by route.")
 class Withdrawable:

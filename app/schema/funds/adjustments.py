@@ -29,7 +29,7 @@ class Adjustment(Node):
     amount: Money = strawberry.field(description="Amount moved (always positive).")
     remark: str = strawberry.field(description="The partner's note.")
     transaction_id: str = strawberry.field(
-        description="Ledger transaction id, e.g. TX20260615-00000042."
+        description="Ledger transaction id, e.g. TX20260615-7KQ2M9XD4RTA (date, random part)."
     )
     created_at: datetime = strawberry.field(description="When it happened.")
     business_date: date = strawberry.field(

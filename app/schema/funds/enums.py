@@ -13,6 +13,7 @@ from app.models.funds.enums import (
     LedgerKind,
     RechargeChannel,
     RechargeStatus,
+    RemittanceAccountKind,
     WithdrawalRoute,
     WithdrawalStatus,
 )
@@ -35,7 +36,7 @@ graphql_enum(
         "ALIPAY": "Alipay (online).",
         "WECHAT": "WeChat Pay (online, capped per payment).",
         "UNIONPAY": "UnionPay (online).",
-        "BANK_TRANSFER": "Transfer to the partner's dedicated remittance account.",
+        "BANK_TRANSFER": "Bank transfer to the dedicated or the general remittance account.",
     },
 )
 
@@ -92,6 +93,21 @@ graphql_enum(
         "OWN_CASH_FROZEN": (
             "A customer's own cash set aside when it switched from REFERRAL to RESELLER."
         ),
+        "OWN_CASH_HELD": "Frozen own cash held for the customer's withdrawal request.",
+        "OWN_CASH_PAID_OUT": "A customer's withdrawal of frozen own cash paid out.",
+        "OWN_CASH_RELEASED": "A rejected customer withdrawal's cash frozen again.",
+    },
+)
+
+graphql_enum(
+    RemittanceAccountKind,
+    "Which bank account a transfer (BANK_TRANSFER recharge) arrived at.",
+    {
+        "DEDICATED": "The partner's dedicated remittance account (专属汇款账号), unique to it.",
+        "GENERAL": (
+            "The vendor's general remittance account (通用汇款账号), shared by all partners; "
+            "the transfer's remark names the partner."
+        ),
     },
 )
 
@@ -132,6 +148,7 @@ __all__ = [
     "PartnerLedgerAccount",
     "RechargeChannel",
     "RechargeStatus",
+    "RemittanceAccountKind",
     "WithdrawalRoute",
     "WithdrawalStatus",
 ]

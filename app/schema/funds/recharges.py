@@ -13,7 +13,7 @@ from app.schema.core.errors import UserError
 from app.schema.core.money import Money, money
 from app.schema.core.relay import Node
 from app.schema.core.scalars import Amount
-from app.schema.funds.enums import RechargeChannel, RechargeStatus
+from app.schema.funds.enums import RechargeChannel, RechargeStatus, RemittanceAccountKind
 
 if TYPE_CHECKING:
     from app.schema.customers.customers import Customer
@@ -27,6 +27,12 @@ class Recharge(Node):
     status: RechargeStatus = strawberry.field(description="Pending or confirmed.")
     payment_reference: str | None = strawberry.field(
         description="The channel's or bank's payment reference, once confirmed."
+    )
+    remittance_account: RemittanceAccountKind | None = strawberry.field(
+        description=(
+            "BANK_TRANSFER: whether it arrived at the partner's dedicated remittance account "
+            "or the vendor's general one (null for online payments)."
+        )
     )
     paid_at: datetime | None = strawberry.field(description="When the money arrived.")
     created_at: datetime = strawberry.field(description="When it was ordered or recorded.")
@@ -72,6 +78,7 @@ class Recharge(Node):
             amount=money(row.amount),
             status=row.status,
             payment_reference=row.payment_reference,
+            remittance_account=row.remittance_account,
             paid_at=row.paid_at,
             created_at=row.created_at,
         )
@@ -117,10 +124,24 @@ class ConfirmRechargePaymentInput:
     idempotency_key: str = strawberry.field(description="Your unique key for this call.")
 
 
-@strawberry.input(description="A transfer received on a partner's dedicated account (PLATFORM).")
+@strawberry.input(
+    description=(
+        "A transfer received on a partner's dedicated account or the general one (PLATFORM)."
+    )
+)
 class RecordBankTransferInput:
     remittance_account: str = strawberry.field(
-        description="The partner's dedicated remittance account number."
+        description=(
+            "The account number it arrived at: a partner's dedicated remittance account, or "
+            "the vendor's general remittance account (then `partnerId` is required)."
+        )
+    )
+    partner_id: strawberry.ID | None = strawberry.field(
+        default=None,
+        description=(
+            "The partner the transfer's remark identifies (required for the general account; "
+            "for a dedicated account it must be that account's partner if given)."
+        ),
     )
     amount: Amount = strawberry.field(description="Amount received.")
     currency: str = strawberry.field(default="CNY", description="Must be CNY.")
@@ -129,6 +150,31 @@ class RecordBankTransferInput:
         default=None, description="When it arrived (default: now)."
     )
     idempotency_key: str = strawberry.field(description="Your unique key for this call.")
+
+
+@strawberry.type(description="A bank account a partner can recharge by transfer (转账汇款).")
+class RemittanceAccount:
+    kind: RemittanceAccountKind = strawberry.field(description="Dedicated or general.")
+    account_number: str = strawberry.field(description="Account number to transfer to.")
+    bank_name: str = strawberry.field(description="Bank of the account.")
+    account_holder: str = strawberry.field(description="Holder of the account (the vendor).")
+    required_remark: str | None = strawberry.field(
+        description=(
+            "What the transfer's remark (附言) must carry so the platform can attribute it "
+            "(general account: your dedicated account number); null when the account itself "
+            "identifies you."
+        )
+    )
+
+    @classmethod
+    def from_value(cls, value: Any) -> RemittanceAccount:
+        return cls(
+            kind=value.kind,
+            account_number=value.account_number,
+            bank_name=value.bank_name,
+            account_holder=value.account_holder,
+            required_remark=value.required_remark,
+        )
 
 
 @strawberry.type(description="Result of `createRecharge`.")

@@ -7,14 +7,16 @@ from typing import Annotated
 import strawberry
 
 from app.resolvers.funds import adjustments as adjustment_resolvers
+from app.resolvers.funds import customer_withdrawals as customer_withdrawal_resolvers
 from app.resolvers.funds import recharges as recharge_resolvers
 from app.resolvers.funds import statements as statement_resolvers
 from app.resolvers.funds import withdrawals as withdrawal_resolvers
 from app.schema.core.relay import After, Before, Connection, First, Last, connection
 from app.schema.funds import accounts as funds
-from app.schema.funds import adjustments, recharges, withdrawals
+from app.schema.funds import adjustments, customer_withdrawals, recharges, withdrawals
 from app.schema.funds.adjustments import Adjustment, AdjustmentRecordFilter
-from app.schema.funds.recharges import Recharge, RechargeFilter
+from app.schema.funds.customer_withdrawals import CustomerWithdrawal, CustomerWithdrawalFilter
+from app.schema.funds.recharges import Recharge, RechargeFilter, RemittanceAccount
 from app.schema.funds.statements import StatementFilter, StatementLine
 from app.schema.funds.withdrawals import Withdrawal, WithdrawalFilter
 
@@ -77,6 +79,17 @@ class Query:
         )
         return connection(page, Recharge.from_row)
 
+    @strawberry.field(
+        description=(
+            "Where the partner can recharge by bank transfer: its dedicated remittance account "
+            "(专属汇款账号) and the vendor's general one (通用汇款账号) with the remark a "
+            "transfer there must carry (any partner user)."
+        )
+    )
+    async def remittance_accounts(self, info: strawberry.Info) -> list[RemittanceAccount]:
+        accounts = await recharge_resolvers.remittance_accounts(info.context)
+        return [RemittanceAccount.from_value(a) for a in accounts]
+
     @strawberry.field(description="The partner's withdrawal requests, newest first.")
     async def withdrawals(
         self,
@@ -93,6 +106,28 @@ class Query:
             info.context, filter, first, after, last, before
         )
         return connection(page, Withdrawal.from_row)
+
+    @strawberry.field(
+        description=(
+            "Customers' withdrawals of their frozen own cash, newest first: a customer's own; "
+            "a partner's customers' (ADMIN, FINANCE; read-only); all (PLATFORM)."
+        )
+    )
+    async def customer_withdrawals(
+        self,
+        info: strawberry.Info,
+        filter: Annotated[
+            CustomerWithdrawalFilter | None, strawberry.argument(description="Conditions.")
+        ] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> Connection[CustomerWithdrawal]:
+        page = await customer_withdrawal_resolvers.list_customer_withdrawals(
+            info.context, filter, first, after, last, before
+        )
+        return connection(page, CustomerWithdrawal.from_row)
 
 
 @strawberry.type(description="Changes: money (adjustments, budgets, recharges, withdrawals).")
@@ -121,7 +156,10 @@ class Mutation:
     )
     record_bank_transfer: recharges.RecordBankTransferPayload = strawberry.mutation(
         resolver=recharges.record_bank_transfer,
-        description="Record a transfer to a partner's dedicated remittance account (PLATFORM).",
+        description=(
+            "Record a transfer to a partner's dedicated remittance account, or to the general "
+            "remittance account naming the partner (PLATFORM)."
+        ),
     )
     request_withdrawal: withdrawals.RequestWithdrawalPayload = strawberry.mutation(
         resolver=withdrawals.request_withdrawal,
@@ -142,4 +180,35 @@ class Mutation:
     delete_withdrawal: withdrawals.DeleteWithdrawalPayload = strawberry.mutation(
         resolver=withdrawals.delete_withdrawal,
         description="Delete a rejected withdrawal from the list (FINANCE, ADMIN).",
+    )
+    request_customer_withdrawal: customer_withdrawals.RequestCustomerWithdrawalPayload = (
+        strawberry.mutation(
+            resolver=customer_withdrawals.request_customer_withdrawal,
+            description=(
+                "Ask to withdraw your own cash frozen by a REFERRAL -> RESELLER switch to a "
+                "bank account of your real-name company (CUSTOMER); it is held until paid "
+                "or rejected."
+            ),
+        )
+    )
+    approve_customer_withdrawal: customer_withdrawals.ApproveCustomerWithdrawalPayload = (
+        strawberry.mutation(
+            resolver=customer_withdrawals.approve_customer_withdrawal,
+            description="Approve a submitted customer withdrawal (PLATFORM).",
+        )
+    )
+    reject_customer_withdrawal: customer_withdrawals.RejectCustomerWithdrawalPayload = (
+        strawberry.mutation(
+            resolver=customer_withdrawals.reject_customer_withdrawal,
+            description=(
+                "Reject a customer withdrawal with a reason; its cash is frozen own cash "
+                "again (PLATFORM)."
+            ),
+        )
+    )
+    mark_customer_withdrawal_paid: customer_withdrawals.MarkCustomerWithdrawalPaidPayload = (
+        strawberry.mutation(
+            resolver=customer_withdrawals.mark_customer_withdrawal_paid,
+            description="Record an approved customer withdrawal as paid out (PLATFORM).",
+        )
     )

@@ -11,7 +11,6 @@ from app.clock import business_date
 from app.schema.core.money import Money, money
 from app.schema.core.relay import DateTimeRange
 from app.schema.funds.enums import LedgerKind, PartnerLedgerAccount
-from app.services.funds.ledger import format_transaction_number
 
 
 @strawberry.type(description="One line of an account statement, with the balance after it.")
@@ -26,7 +25,9 @@ class StatementLine:
     kind: LedgerKind = strawberry.field(description="What it records.")
     amount: Money = strawberry.field(description="Signed: positive in, negative out.")
     balance_after: Money = strawberry.field(description="The account's balance after it.")
-    transaction_id: str = strawberry.field(description="Ledger transaction id.")
+    transaction_id: str = strawberry.field(
+        description="Ledger transaction id: TX, the business date, a random part."
+    )
     reference: str = strawberry.field(
         description='What caused it, e.g. "Customer:12" or "Withdrawal:3".'
     )
@@ -39,7 +40,7 @@ class StatementLine:
             kind=row.kind,
             amount=money(row.amount),
             balance_after=money(row.balance_after),
-            transaction_id=format_transaction_number(row.transaction_id, row.created_at),
+            transaction_id=row.number,
             reference=row.reference,
         )
 

@@ -20,7 +20,10 @@ from app.services.core.masking import mask_card_number
 
 @strawberry.type(description="The bank card a withdrawal pays (number masked).")
 class BankCard:
-    holder: str = strawberry.field(description="Account holder (the certified company).")
+    holder: str = strawberry.field(
+        description="Account holder: the partner's certified company (a customer's "
+        "withdrawal: its real-name company)."
+    )
     bank_name: str = strawberry.field(description="Bank.")
     card_number: str = strawberry.field(description="Card number, all but the last 4 masked.")
 

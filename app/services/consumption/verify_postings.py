@@ -41,7 +41,6 @@ from app.models.customers.enums import BillingMode
 from app.models.funds.enums import LedgerAccount, LedgerKind
 from app.services.consumption.calendar import business_day, current_cycle, cycle_of
 from app.services.consumption.retention import oldest_kept_cycle
-from app.services.funds.ledger import format_transaction_number
 
 CHARGE_KINDS = (LedgerKind.CUSTOMER_CHARGE,)
 PAYMENT_KINDS = (LedgerKind.PARTNER_ORDER_PAYMENT, LedgerKind.CUSTOMER_ORDER_PAYMENT)
@@ -63,10 +62,7 @@ class Posting:
     created_at: datetime
     amount: Decimal  # the platform.revenue leg
     customer_id: int | None  # the customer leg's, if any
-
-    @property
-    def number(self) -> str:
-        return format_transaction_number(self.id, self.created_at)
+    number: str  # the transaction id partners see
 
     @property
     def cycle(self) -> str:
@@ -91,6 +87,7 @@ async def _postings(session: AsyncSession) -> list[Posting]:
             LedgerTransaction.created_at,
             revenue,
             func.max(LedgerEntry.customer_id),
+            LedgerTransaction.number,
         )
         .join(LedgerEntry, LedgerEntry.transaction_id == LedgerTransaction.id)
         .where(LedgerTransaction.kind.in_(CONSUMPTION_KINDS))
@@ -99,10 +96,11 @@ async def _postings(session: AsyncSession) -> list[Posting]:
             LedgerTransaction.kind,
             LedgerTransaction.reference,
             LedgerTransaction.created_at,
+            LedgerTransaction.number,
         )
         .order_by(LedgerTransaction.id)
     )
-    return [Posting(*row[:4], Decimal(row[4]), row[5]) for row in rows]
+    return [Posting(*row[:4], Decimal(row[4]), row[5], row[6]) for row in rows]
 
 
 def money(value: Decimal) -> str:

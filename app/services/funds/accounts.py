@@ -83,6 +83,7 @@ class CustomerPosition:
     balance: Decimal
     credit_limit: Decimal
     frozen_own_cash: Decimal = ZERO
+    own_cash_held: Decimal = ZERO
 
     @property
     def available(self) -> Decimal:
@@ -107,11 +108,15 @@ async def get_customer_positions(
             CustomerAccount.balance,
             CustomerAccount.credit_limit,
             CustomerAccount.frozen_own_cash,
+            CustomerAccount.own_cash_held,
         ).where(
             visible(ctx.principal, CustomerAccount), CustomerAccount.customer_id.in_(customer_ids)
         )
     )
-    found = {cid: CustomerPosition(balance, limit, frozen) for cid, balance, limit, frozen in rows}
+    found = {
+        cid: CustomerPosition(balance, limit, frozen, held)
+        for cid, balance, limit, frozen, held in rows
+    }
     return {cid: found.get(cid, CustomerPosition(ZERO, ZERO)) for cid in customer_ids}
 
 

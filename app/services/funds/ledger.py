@@ -7,12 +7,14 @@ caller holds the row locks of the accounts involved (see `app.services.funds.acc
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app import clock
 from app.clock import business_tz
 from app.models import CustomerAccount, LedgerEntry, LedgerTransaction, PartnerAccount
 from app.models.funds.enums import LedgerAccount, LedgerKind
@@ -38,7 +40,13 @@ class Leg:
 CUSTOMER_COLUMNS = {
     LedgerAccount.CUSTOMER_BALANCE: "balance",
     LedgerAccount.CUSTOMER_FROZEN_CASH: "frozen_own_cash",
+    LedgerAccount.CUSTOMER_CASH_HELD: "own_cash_held",
 }
+# Customer accounts that may never go negative (the balance may: credit and arrears).
+NON_NEGATIVE_CUSTOMER_ACCOUNTS = (
+    LedgerAccount.CUSTOMER_FROZEN_CASH,
+    LedgerAccount.CUSTOMER_CASH_HELD,
+)
 
 
 def _apply(leg: Leg, partner: PartnerAccount | None) -> Decimal | None:
@@ -48,8 +56,8 @@ def _apply(leg: Leg, partner: PartnerAccount | None) -> Decimal | None:
         if leg.customer is None:
             raise LedgerInvariantError("a customer leg needs its account")
         after = getattr(leg.customer, customer_column) + leg.amount
-        if leg.account is LedgerAccount.CUSTOMER_FROZEN_CASH and after < 0:
-            raise LedgerInvariantError(f"frozen cash would go negative ({after})")
+        if leg.account in NON_NEGATIVE_CUSTOMER_ACCOUNTS and after < 0:
+            raise LedgerInvariantError(f"{leg.account} would go negative ({after})")
         setattr(leg.customer, customer_column, after)
         return after
     column = PARTNER_COLUMNS.get(leg.account)
@@ -78,7 +86,14 @@ async def post(
         raise LedgerInvariantError(f"{kind} legs do not balance: {legs}")
     if any(leg.amount == 0 or leg.amount != leg.amount.quantize(Decimal("0.01")) for leg in legs):
         raise LedgerInvariantError(f"{kind} has a zero or sub-cent leg: {legs}")
-    transaction = LedgerTransaction(partner_id=partner_id, kind=kind, reference=reference)
+    now = clock.now()
+    transaction = LedgerTransaction(
+        partner_id=partner_id,
+        kind=kind,
+        reference=reference,
+        number=new_number(now),
+        created_at=now,
+    )
     session.add(transaction)
     await session.flush()
     for leg in legs:
@@ -97,11 +112,24 @@ async def post(
     return transaction
 
 
+# Crockford's base32: no I, L, O or U, so an id read aloud or typed is unambiguous.
+NUMBER_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+NUMBER_RANDOM_LENGTH = 12  # 60 random bits
+
+
+def new_number(at: datetime | None = None) -> str:
+    """A new public transaction id: `TX<business date>-<12 random characters>`, e.g.
+    TX20260615-7KQ2M9XD4RTA.
+
+    The date orders ids by day; the rest is random, so consecutive ids of one partner, or of
+    two partners, say nothing about how many transactions were made in between (the old
+    global sequence did). Unique per partner (a constraint; a clash is a 1-in-2^60 chance).
+    """
+    day = (at or clock.now()).astimezone(business_tz())
+    suffix = "".join(secrets.choice(NUMBER_ALPHABET) for _ in range(NUMBER_RANDOM_LENGTH))
+    return f"TX{day:%Y%m%d}-{suffix}"
+
+
 def transaction_number(transaction: LedgerTransaction) -> str:
-    """The public transaction id: business date and sequence, e.g. TX20260615-00000042."""
-    return format_transaction_number(transaction.id, transaction.created_at)
-
-
-def format_transaction_number(transaction_id: int, created_at: datetime) -> str:
-    day = created_at.astimezone(business_tz())
-    return f"TX{day:%Y%m%d}-{transaction_id:08d}"
+    """The public transaction id of `transaction` (what partners see and filter by)."""
+    return transaction.number

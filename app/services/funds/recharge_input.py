@@ -104,10 +104,12 @@ def transfer_key(
     payment_reference: str,
     currency: str = "CNY",
     paid_at: datetime | None = None,
+    partner_id: int | None = None,
 ) -> dict[str, Any]:
     amount, reference = validate_payment(amount, currency, payment_reference, paid_at)
     return {
-        "account": remittance_account_number,
+        "account": remittance_account_number.strip(),
+        "partner": partner_id,
         "reference": reference,
         "amount": str(amount),
         "paidAt": paid_at.isoformat() if paid_at else None,

@@ -1,4 +1,5 @@
-"""Recharges: online payments (confirmed by the platform's callback) and bank transfers."""
+"""Recharges: online payments (confirmed by the platform's callback); the booking every
+confirmed recharge shares (bank transfers are in `bank_transfers`)."""
 
 from __future__ import annotations
 
@@ -11,15 +12,15 @@ from typing import Any
 from sqlalchemy import Select, select
 
 from app import clock
-from app.models import Customer, Partner, Recharge
+from app.models import Customer, Recharge
 from app.models.customers.enums import AssociationType
 from app.models.funds.enums import LedgerAccount, LedgerKind, RechargeChannel, RechargeStatus
 from app.models.partners.enums import PrincipalKind
 from app.services.core import audit
 from app.services.core.context import ServiceContext
-from app.services.core.errors import DomainError, DomainErrors, ErrorCode, PermissionDenied
+from app.services.core.errors import DomainError, ErrorCode, PermissionDenied
 from app.services.core.idempotency import idempotent, resolve
-from app.services.core.money import cents, check_amount, check_currency
+from app.services.core.money import cents
 from app.services.core.pagination import Direction, Ordering, Page, PageRequest, fetch_page
 from app.services.core.principal import Permission, can_read_funds
 from app.services.core.scoping import visible
@@ -27,12 +28,7 @@ from app.services.funds import ledger
 from app.services.funds.accounts import lock_customer_accounts, lock_partner_account
 from app.services.funds.credit import track_arrears
 from app.services.funds.ledger import Leg
-from app.services.funds.recharge_input import (
-    confirm_key,
-    create_key,
-    transfer_key,
-    validate_reference,
-)
+from app.services.funds.recharge_input import confirm_key, create_key, validate_reference
 
 RECHARGE_COLUMNS = (
     Recharge.id,
@@ -43,6 +39,7 @@ RECHARGE_COLUMNS = (
     Recharge.currency,
     Recharge.status,
     Recharge.payment_reference,
+    Recharge.remittance_account,
     Recharge.paid_at,
     Recharge.remaining,
     Recharge.withdrawn,
@@ -95,33 +92,15 @@ def _require_partner_recharge(ctx: ServiceContext, customer_id: int | None) -> N
 async def _authorize_confirm(
     ctx: ServiceContext, recharge_id: int | None, *_: Any, **__: Any
 ) -> None:
-    _require_platform(ctx)
+    require_platform(ctx)
     await resolve(ctx, Recharge, recharge_id, ["rechargeId"], "No such recharge.")
 
 
-async def _authorize_transfer(
-    ctx: ServiceContext, remittance_account_number: str, *_: Any, **__: Any
-) -> None:
-    _require_platform(ctx)
-    await _remittance_partner(ctx, remittance_account_number)
-
-
-async def _remittance_partner(ctx: ServiceContext, remittance_account_number: str) -> Partner:
-    partner = await ctx.session.scalar(
-        select(Partner).where(Partner.remittance_account_number == remittance_account_number)
-    )
-    if partner is None:
-        raise DomainError(
-            ErrorCode.NOT_FOUND, "No partner has that remittance account.", ["remittanceAccount"]
-        )
-    return partner
-
-
-def _recharge_ids(recharge: Recharge) -> dict[str, int | None]:
+def recharge_ids(recharge: Recharge) -> dict[str, int | None]:
     return {"recharge": recharge.id}
 
 
-@idempotent("createRecharge", bind=create_key, authorize=_authorize_create, ids=_recharge_ids)
+@idempotent("createRecharge", bind=create_key, authorize=_authorize_create, ids=recharge_ids)
 async def create_recharge(
     ctx: ServiceContext,
     channel: RechargeChannel,
@@ -164,7 +143,7 @@ async def create_recharge(
     return recharge
 
 
-async def _credit(ctx: ServiceContext, recharge: Recharge, action: str) -> None:
+async def credit(ctx: ServiceContext, recharge: Recharge, action: str) -> None:
     """Book a confirmed recharge -- external money into the partner's or customer's
     account -- and audit it as `action`."""
     session = ctx.session
@@ -206,16 +185,20 @@ async def _credit(ctx: ServiceContext, recharge: Recharge, action: str) -> None:
         "Recharge",
         recharge.id,
         partner_id=recharge.partner_id,
-        after={"paymentReference": recharge.payment_reference, "amount": recharge.amount},
+        after={
+            "paymentReference": recharge.payment_reference,
+            "amount": recharge.amount,
+            "remittanceAccount": recharge.remittance_account,
+        },
     )
 
 
-def _require_platform(ctx: ServiceContext) -> None:
+def require_platform(ctx: ServiceContext) -> None:
     if ctx.principal.kind is not PrincipalKind.PLATFORM:
         raise PermissionDenied("Only the platform confirms payments.")
 
 
-async def _reference_taken(
+async def reference_taken(
     ctx: ServiceContext, channel: RechargeChannel, reference: str
 ) -> Recharge | None:
     return await ctx.session.scalar(
@@ -224,7 +207,7 @@ async def _reference_taken(
 
 
 @idempotent(
-    "confirmRechargePayment", bind=confirm_key, authorize=_authorize_confirm, ids=_recharge_ids
+    "confirmRechargePayment", bind=confirm_key, authorize=_authorize_confirm, ids=recharge_ids
 )
 async def confirm_recharge_payment(
     ctx: ServiceContext,
@@ -241,7 +224,7 @@ async def confirm_recharge_payment(
     `PAYMENT_REFERENCE_USED`.
     """
     amount = cents(amount)  # at scale 2, as the bound input
-    _require_platform(ctx)
+    require_platform(ctx)
     reference = validate_reference(payment_reference)
     recharge = None
     if recharge_id is not None:
@@ -258,7 +241,7 @@ async def confirm_recharge_payment(
             "This recharge was already confirmed with another payment reference.",
             ["rechargeId"],
         )
-    other = await _reference_taken(ctx, recharge.channel, reference)
+    other = await reference_taken(ctx, recharge.channel, reference)
     if other is not None:
         raise DomainError(
             ErrorCode.PAYMENT_REFERENCE_USED,
@@ -274,53 +257,7 @@ async def confirm_recharge_payment(
     recharge.status = RechargeStatus.CONFIRMED
     recharge.payment_reference = reference
     recharge.paid_at = paid_at or clock.now()
-    await _credit(ctx, recharge, "funds.confirm_recharge")
-    return recharge
-
-
-@idempotent(
-    "recordBankTransfer", bind=transfer_key, authorize=_authorize_transfer, ids=_recharge_ids
-)
-async def record_bank_transfer(
-    ctx: ServiceContext,
-    remittance_account_number: str,
-    amount: Decimal,
-    payment_reference: str,
-    currency: str = "CNY",
-    paid_at: datetime | None = None,
-) -> Recharge:
-    """An incoming transfer to a partner's dedicated remittance account (PLATFORM).
-
-    Idempotent per bank payment reference: recording the same transfer again returns the
-    recharge it created (the amount and account must match).
-    """
-    _require_platform(ctx)
-    errors = check_amount(amount) + check_currency(currency)
-    if errors:
-        raise DomainErrors(errors)
-    amount = cents(amount)
-    reference = validate_reference(payment_reference)
-    partner = await _remittance_partner(ctx, remittance_account_number)
-    existing = await _reference_taken(ctx, RechargeChannel.BANK_TRANSFER, reference)
-    if existing is not None:
-        if existing.partner_id == partner.id and existing.amount == cents(amount):
-            return existing
-        raise DomainError(
-            ErrorCode.PAYMENT_REFERENCE_USED,
-            "That bank reference was already recorded for another transfer.",
-            ["paymentReference"],
-        )
-    recharge = Recharge(
-        partner_id=partner.id,
-        channel=RechargeChannel.BANK_TRANSFER,
-        amount=cents(amount),
-        status=RechargeStatus.CONFIRMED,
-        payment_reference=reference,
-        paid_at=paid_at or clock.now(),
-    )
-    ctx.session.add(recharge)
-    await ctx.session.flush()
-    await _credit(ctx, recharge, "funds.bank_transfer")
+    await credit(ctx, recharge, "funds.confirm_recharge")
     return recharge
 
 

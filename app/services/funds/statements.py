@@ -49,6 +49,7 @@ async def partner_statement(
             LedgerEntry.balance_after,
             LedgerEntry.created_at,
             LedgerEntry.transaction_id,
+            LedgerTransaction.number,
             LedgerTransaction.reference,
         )
         .join(LedgerTransaction, LedgerTransaction.id == LedgerEntry.transaction_id)

@@ -8,9 +8,9 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.models import CustomerAccount, LedgerEntry, PartnerAccount, Recharge
+from app.models import CustomerAccount, CustomerWithdrawal, LedgerEntry, PartnerAccount, Recharge
 from app.models.funds.accounts import ZERO
-from app.models.funds.enums import LedgerAccount, RechargeStatus
+from app.models.funds.enums import LedgerAccount, RechargeStatus, WithdrawalStatus
 from app.services.funds.ledger import CUSTOMER_COLUMNS, PARTNER_COLUMNS
 
 
@@ -84,4 +84,27 @@ async def verify(session: AsyncSession) -> list[str]:
                 )
     orphans = {cid for cid, _ in customer_totals}
     problems += [f"customer {cid} has ledger entries but no account" for cid in orphans]
+
+    # Held own cash is exactly what the customer's open withdrawals ask for.
+    pending = dict(
+        (
+            await session.execute(
+                select(CustomerWithdrawal.customer_id, func.sum(CustomerWithdrawal.amount))
+                .where(
+                    CustomerWithdrawal.status.in_(
+                        [WithdrawalStatus.SUBMITTED, WithdrawalStatus.APPROVED]
+                    )
+                )
+                .group_by(CustomerWithdrawal.customer_id)
+            )
+        ).all()
+    )
+    for customer in customers:
+        asked = pending.pop(customer.customer_id, None) or ZERO
+        if asked != customer.own_cash_held:
+            problems.append(
+                f"customer {customer.customer_id}: open withdrawals ask for {asked}, "
+                f"held own cash is {customer.own_cash_held}"
+            )
+    problems += [f"customer {cid} has open withdrawals but no account" for cid in pending]
     return problems

@@ -63,7 +63,8 @@ class BankCard:
     card_number: str
 
 
-def _normalized_name(name: str) -> str:
+def normalized_holder(name: str) -> str:
+    """A bank account holder as compared: width, spaces and case ignored."""
     return "".join(unicodedata.normalize("NFKC", name).split()).casefold()
 
 
@@ -231,7 +232,7 @@ async def request_withdrawal(
         taken = [(recharge, amount)]
     else:
         assert card is not None
-        if _normalized_name(card.holder) != _normalized_name(partner.certified_company_name):
+        if normalized_holder(card.holder) != normalized_holder(partner.certified_company_name):
             raise DomainError(
                 ErrorCode.ACCOUNT_HOLDER_MISMATCH,
                 "The card must belong to the partner's certified company.",
