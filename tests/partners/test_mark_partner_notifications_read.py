@@ -106,7 +106,7 @@ async def test_read_state_is_per_user(client, session, world):
 
 
 async def test_nothing_to_mark_is_invalid_input(client, session, world):
-    _partner, user, token, _rows = world
+    _partner, _user, token, _rows = world
 
     payload = await mark(client, token, ids=[])
 
@@ -128,7 +128,7 @@ async def test_more_than_a_hundred_ids_is_invalid_input(client, session, world):
 
 async def test_an_unknown_or_foreign_id_refuses_the_whole_call(client, session, world):
     # given a notification of another partner, and of a customer SALES doesn't manage
-    partner, user, token, rows = world
+    _partner, user, token, rows = world
     foreign = await make_notification(session, await make_partner(session))
 
     # when

@@ -22,9 +22,7 @@ async def test_the_statement_count_does_not_grow_with_the_page(client, session, 
     # given 60 notifications about 30 customers with managers
     partner = await make_partner(session)
     managers = [await make_user(session, partner, Role.SALES) for _ in range(3)]
-    customers = [
-        await make_customer(session, partner, manager=managers[i % 3]) for i in range(30)
-    ]
+    customers = [await make_customer(session, partner, manager=managers[i % 3]) for i in range(30)]
     for i in range(60):
         await make_notification(session, partner, Kind.AUTHORIZATION_APPROVED, customers[i % 30])
     admin = await make_user(session, partner, Role.ADMIN)

@@ -49,7 +49,7 @@ async def two_partners(client, session):
 
 
 async def test_the_platform_reads_every_partners_events(client, session, two_partners):
-    (a, a_customer), (b, b_customer) = two_partners
+    (_a, a_customer), (_b, b_customer) = two_partners
 
     body = await gql(
         client,
