@@ -1,4 +1,5 @@
-"""partner certification and notifications
+"""partner certification and notifications: partners.certification_reminded_at, partner_notifications and
+partner_notification_reads (read state per user), an index for the platform's audit log reads
 
 Revision ID: 1cb8968d72ea
 Revises: 8b636f251b90
