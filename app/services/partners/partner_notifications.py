@@ -243,8 +243,7 @@ async def mark_partner_notifications_read(
             .with_only_columns(PartnerNotification.id)
         )
     ).all()
-    if unread:
-        await _insert_reads(ctx, sorted(set(unread)))
+    marked = await _insert_reads(ctx, sorted(set(unread))) if unread else 0
     principal = ctx.principal
     await audit.record(
         ctx,
@@ -252,13 +251,14 @@ async def mark_partner_notifications_read(
         "PartnerUser",
         principal.user_id,
         partner_id=principal.partner_id,
-        after={"ids": named, "up_to_id": up_to_id, "marked": len(set(unread))},
+        after={"ids": named, "up_to_id": up_to_id, "marked": marked},
     )
-    return MarkedRead(ids=named, marked=len(set(unread)))
+    return MarkedRead(ids=named, marked=marked)
 
 
-async def _insert_reads(ctx: ServiceContext, notification_ids: list[int]) -> None:
-    """One row per (user, notification); a concurrent mark of the same one is a no-op."""
+async def _insert_reads(ctx: ServiceContext, notification_ids: list[int]) -> int:
+    """One row per (user, notification); a concurrent mark of the same one is a no-op (it
+    waits for the other and then skips the row). Returns how many rows this call wrote."""
     principal, now = ctx.principal, clock.now()
     rows = [
         {
@@ -272,6 +272,9 @@ async def _insert_reads(ctx: ServiceContext, notification_ids: list[int]) -> Non
     session = ctx.session
     dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
     upsert = pg_insert if dialect == "postgresql" else sqlite_insert
-    stmt = upsert(Read).on_conflict_do_nothing()
+    stmt = upsert(Read).on_conflict_do_nothing().returning(Read.notification_id)
+    written = 0
     for start in range(0, len(rows), 500):
-        await ctx.session.execute(stmt, rows[start : start + 500])
+        result = await ctx.session.execute(stmt, rows[start : start + 500])
+        written += len(result.all())
+    return written
