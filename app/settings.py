@@ -115,6 +115,18 @@ class Settings(BaseSettings):
             "withdrawn by its original route (null: at any age)."
         ),
     )
+    # Partner certification (docs/partners.md).
+    certification_validity_months: int = Field(
+        12, ge=1, description="Months a certification or a renewal adds (calendar months)."
+    )
+    certification_renewal_window_days: int = Field(
+        90,
+        ge=0,
+        description="Days before its end from which a certification in force may be renewed.",
+    )
+    certification_expiry_notice_days: int = Field(
+        30, ge=0, description="Days before its end at which a partner is told it expires."
+    )
     # Customer acquisition and association lifecycle (DOMAIN.md > Customer acquisition).
     registration_validity_days: int = Field(
         15, description="Days an approved registration stays valid without an association."

@@ -21,6 +21,7 @@ from app.demo.consumption import seed_consumption
 from app.demo.funds import seed_funds
 from app.demo.lifecycle import seed_lifecycle
 from app.demo.orders import seed_orders
+from app.demo.partner_notifications import seed_partner_notifications
 from app.models import (
     CloudAccount,
     Customer,
@@ -223,6 +224,8 @@ async def seed(database: Database) -> list[str]:
                 lines.append(f"created demo partner {partner.id}: {partner.name}")
             if await seed_lifecycle(session, partner, spec["prefix"]):
                 lines.append(f"created acquisition and lifecycle demo data of {partner.name}")
+            if await seed_partner_notifications(session, partner):
+                lines.append(f"created demo notifications of {partner.name}")
             if await seed_orders(session, partner):
                 lines.append(f"created demo orders of {partner.name}")
             if index == 0 and await seed_consumption(session, partner):

@@ -33,6 +33,7 @@ from app.models.lifecycle.invitations import Invitation, Notification
 from app.models.lifecycle.registrations import Registration, ReservedCompany
 from app.models.orders.orders import Order, OrderLine, OrderPayment, OrderRefund
 from app.models.orders.products import Product
+from app.models.partners.notifications import PartnerNotification, PartnerNotificationRead
 from app.models.partners.partners import Partner, PartnerUser
 from app.models.partners.tokens import ApiToken
 
@@ -66,6 +67,8 @@ __all__ = [
     "OrderRefund",
     "Partner",
     "PartnerAccount",
+    "PartnerNotification",
+    "PartnerNotificationRead",
     "PartnerUser",
     "PercentileBill",
     "PercentileCorrection",

@@ -47,6 +47,7 @@ STEM_TYPES = {
     "user": "PartnerUser",
     "token": "ApiToken",
     "object": ANY,
+    "upTo": "PartnerNotification",  # markPartnerNotificationsRead(input: {upToId})
 }
 TEXT = "probe text"
 _keys = itertools.count(1)
@@ -114,10 +115,15 @@ def _id_paths(type_: GraphQLInputType, path: tuple[str, ...]) -> list[tuple[tupl
 
 def _noun_type(mutation: str) -> str | None:
     """`approveDisassociationRequest` -> `DisassociationRequest`, `confirmAssociationChange` ->
-    `AssociationChangeRequest`: the shortest node type the mutation's noun starts."""
+    `AssociationChangeRequest`: the shortest node type the mutation's noun starts; else the
+    longest node type the noun starts with (`markPartnerNotificationsRead` ->
+    `PartnerNotification`)."""
     noun = re.sub(r"^[a-z]+", "", mutation)
     matches = sorted((t for t in NODE_TYPES if t.startswith(noun)), key=len)
-    return matches[0] if matches else None
+    if matches:
+        return matches[0]
+    prefixes = sorted((t for t in NODE_TYPES if noun.startswith(t)), key=len)
+    return prefixes[-1] if prefixes else None
 
 
 def _slot_type(root: RootField, path: tuple[str, ...]) -> str:

@@ -100,6 +100,10 @@ async def _overdue_disassociation(session, client, frozen_clock):
     await make_disassociation_request(session, customer, filed_at=clock.now() - timedelta(days=16))
 
 
+async def _lapsed_certification(session, client, frozen_clock):
+    await make_partner(session, certification_expires_at=clock.now() - PAST)
+
+
 async def _unrated_usage(session, client, frozen_clock):
     w = await consumption_world(session)
     await ingest_batch(platform(session), [usage(w.resource, at(MAY_1, 1), "2")], rate=False)
@@ -126,6 +130,7 @@ AUDITED: dict[str, tuple[Setup, str]] = {
     ),
     "consumption.rate": (_unrated_usage, "consumption.charge"),
     "consumption.purge": (_consumption_past_retention, "consumption.purge"),
+    "partners.certification": (_lapsed_certification, "partner.certification_expire"),
 }
 NOT_AUDITED = {
     "idempotency.purge-expired": "forgets stored replay outcomes: no business state changes",

@@ -16,7 +16,11 @@ class AuditEvent(Base):
     """Who did what to which object, with the fields that changed, and under which request."""
 
     __tablename__ = "audit_events"
-    __table_args__ = (Index("ix_audit_events_partner_created", "partner_id", "created_at", "id"),)
+    __table_args__ = (
+        Index("ix_audit_events_partner_created", "partner_id", "created_at", "id"),
+        # the platform reads across partners, newest first
+        Index("ix_audit_events_created", "created_at", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     partner_id: Mapped[int | None] = mapped_column(ForeignKey("partners.id"))

@@ -24,6 +24,9 @@ class Partner(Base):
         enum_column(CertificationStatus)
     )
     certification_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # When the "certification expiring" notice went out for the current validity (null: not
+    # yet); a renewal clears it.
+    certification_reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     contracting_entity: Mapped[ContractingEntity] = mapped_column(enum_column(ContractingEntity))
     remittance_account_number: Mapped[str] = mapped_column(String(40), unique=True)
     sales_see_all_customers: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -25,6 +25,7 @@ NODE_LOADERS: dict[str, Callable[[Loaders], DataLoader]] = {
     "Notification": lambda loaders: loaders.notification,
     "Partner": lambda loaders: loaders.partner,
     "PartnerUser": lambda loaders: loaders.partner_user,
+    "PartnerNotification": lambda loaders: loaders.partner_notification,
     "Registration": lambda loaders: loaders.registration,
     "ReservedCompany": lambda loaders: loaders.reserved_company,
     "Product": lambda loaders: loaders.product,

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from app.context import RequestContext
 from app.globalid import from_global_id
+from app.resolvers.core.ids import require_id
 from app.services.core.errors import BadRequest
 from app.services.core.pagination import Page, PageRequest
 from app.services.partners import audit_log as service
@@ -26,6 +27,9 @@ def to_filter(value: AuditEventFilter | None) -> AuditFilter:
             raise BadRequest(f"`objectId` is not an id: {value.object_id!r}.") from exc
     between = value.occurred_between
     return AuditFilter(
+        partner_id=require_id(value.partner_id, "Partner", "partnerId")
+        if value.partner_id is not None
+        else None,
         actions=tuple(value.actions) if value.actions else None,
         object_type=object_type,
         object_id=object_id,

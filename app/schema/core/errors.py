@@ -17,6 +17,9 @@ graphql_enum(
         "INVALID_INPUT": "A field's value breaks its documented format or bounds.",
         "INVALID_STATE": "The object's current status does not allow this.",
         "PARTNER_NOT_CERTIFIED": "The partner's certification has expired; re-certify to do this.",
+        "RENEWAL_TOO_EARLY": (
+            "The certification is in force and its end is too far away to renew it yet."
+        ),
         "ASSOCIATION_ENDED": "The customer is a former customer: its association has ended.",
         "INSUFFICIENT_BALANCE": (
             "Not enough money in the account the operation draws on (CBC.5003)."

@@ -26,6 +26,7 @@ from app.schema.lifecycle.registrations import Registration
 from app.schema.orders.orders import Order
 from app.schema.orders.products import Product
 from app.schema.partners.api_tokens import ApiToken
+from app.schema.partners.partner_notifications import PartnerNotification
 from app.schema.partners.partners import Partner, PartnerUser
 from app.services.core.errors import BadRequest
 from app.settings import get_settings
@@ -44,6 +45,7 @@ NODE_TYPES: dict[str, Any] = {
     "Notification": Notification.from_row,
     "Partner": Partner.from_row,
     "PartnerUser": PartnerUser.from_row,
+    "PartnerNotification": PartnerNotification.from_row,
     "Registration": Registration.from_row,
     "ReservedCompany": ReservedCompany.from_row,
     "Product": Product.from_row,

@@ -12,7 +12,7 @@ from app.globalid import to_global_id
 from app.resolvers.partners import partners as partner_resolvers
 from app.schema.core.relay import DateTimeRange
 from app.schema.partners.enums import PrincipalKind
-from app.schema.partners.partners import PartnerUser
+from app.schema.partners.partners import Partner, PartnerUser
 
 
 @strawberry.type(description="One change made through the API: who, what, before and after.")
@@ -46,6 +46,13 @@ class AuditEvent:
         row = await partner_resolvers.load_partner_user(info.context, self.row.actor_user_id)
         return None if row is None else PartnerUser.from_row(row)
 
+    @strawberry.field(
+        description="The partner it belongs to (null for the platform's own, partner-less events)."
+    )
+    async def partner(self, info: strawberry.Info) -> Partner | None:
+        row = await partner_resolvers.load_partner(info.context, self.row.partner_id)
+        return None if row is None else Partner.from_row(row)
+
     @classmethod
     def from_row(cls, row: Any) -> AuditEvent:
         return cls(
@@ -62,6 +69,11 @@ class AuditEvent:
 
 @strawberry.input(description="Conditions on audit events; all given ones apply.")
 class AuditEventFilter:
+    partner_id: strawberry.ID | None = strawberry.field(
+        default=None,
+        description="Only this partner's events (for the platform; a partner user reads its "
+        "own anyway).",
+    )
     actions: list[str] | None = strawberry.field(
         default=None, description='Any of these actions, e.g. ["funds.allocate"].'
     )

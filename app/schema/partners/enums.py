@@ -3,7 +3,13 @@
 
 from __future__ import annotations
 
-from app.models.partners.enums import CertificationStatus, ContractingEntity, PrincipalKind, Role
+from app.models.partners.enums import (
+    CertificationStatus,
+    ContractingEntity,
+    PartnerNotificationKind,
+    PrincipalKind,
+    Role,
+)
 from app.schema.core.enums import graphql_enum
 from app.services.partners.api_tokens import TokenStatus
 
@@ -32,8 +38,33 @@ graphql_enum(
     CertificationStatus,
     "Whether a partner's certification is in force.",
     {
-        "CERTIFIED": "Certified (see the expiry).",
-        "EXPIRED": "Expired: may read, not register, order or allocate funds.",
+        "CERTIFIED": "Certified and in force now (see `certificationExpiresAt`).",
+        "EXPIRED": "Expired (the validity has passed): may read, not register, invite, order "
+        "or allocate funds until the platform certifies it again.",
+    },
+)
+
+graphql_enum(
+    PartnerNotificationKind,
+    "What a partner notification tells of.",
+    {
+        "CERTIFICATION_RENEWED": "The platform certified or renewed the partner.",
+        "CERTIFICATION_EXPIRING": "The certification ends soon (sent once per validity).",
+        "CERTIFICATION_EXPIRED": "The certification has expired.",
+        "REGISTRATION_APPROVED": "The platform approved a registration.",
+        "REGISTRATION_REJECTED": "The platform rejected a registration (with a reason).",
+        "REGISTRATION_EXPIRED": "An approved registration lapsed without an association.",
+        "INVITATION_ACCEPTED": "A customer accepted an invitation: a new customer.",
+        "AUTHORIZATION_APPROVED": "A customer approved an authorization request.",
+        "AUTHORIZATION_REJECTED": "A customer rejected an authorization request.",
+        "AUTHORIZATION_REVOKED": "A customer revoked an authorization.",
+        "ASSOCIATION_CHANGE_CONFIRMED": "A customer confirmed a disassociation or type switch.",
+        "ASSOCIATION_CHANGE_DECLINED": "A customer declined a disassociation or type switch.",
+        "DISASSOCIATION_REQUESTED": "A customer asked to end its association.",
+        "DISASSOCIATION_AUTO_APPROVED": "An unanswered customer disassociation request was "
+        "approved automatically.",
+        "DISASSOCIATION_AUTO_APPROVAL_BLOCKED": "An unanswered customer disassociation request "
+        "could not be approved automatically (its preconditions fail): answer it.",
     },
 )
 
@@ -61,6 +92,7 @@ graphql_enum(
 __all__ = [
     "CertificationStatus",
     "ContractingEntity",
+    "PartnerNotificationKind",
     "PrincipalKind",
     "Role",
     "TokenStatus",

@@ -16,7 +16,8 @@ from app.schema.core.errors import UserError, user_errors
 from app.schema.core.relay import After, Before, Connection, First, Last, Node, connection
 from app.schema.funds.accounts import PartnerAccount
 from app.schema.partners.enums import CertificationStatus, ContractingEntity, PrincipalKind, Role
-from app.services.partners.partners import is_certified
+from app.services.partners.certification import renewable_from
+from app.services.partners.partners import certification_status, is_certified
 
 if TYPE_CHECKING:
     from app.schema.customers.customers import Customer, CustomerOrder
@@ -30,10 +31,15 @@ class Partner(Node):
         description="Certified company name; bank-card withdrawals must go to this holder."
     )
     certification_status: CertificationStatus = strawberry.field(
-        description="Certification state as recorded by the platform."
+        description="Certification status now: EXPIRED as soon as `certificationExpiresAt` "
+        "has passed."
     )
     certification_expires_at: datetime | None = strawberry.field(
         description="When the certification lapses (null: no expiry)."
+    )
+    certification_renewable_from: datetime | None = strawberry.field(
+        description="From when the platform may renew a certification in force (null: no "
+        "end). An expired one may be certified again at any time."
     )
     contracting_entity: ContractingEntity = strawberry.field(
         description="Contracting entity (签约主体); decides withdrawal routes."
@@ -69,8 +75,9 @@ class Partner(Node):
             row=row,
             name=row.name,
             certified_company_name=row.certified_company_name,
-            certification_status=row.certification_status,
+            certification_status=certification_status(row),
             certification_expires_at=row.certification_expires_at,
+            certification_renewable_from=renewable_from(row),
             contracting_entity=row.contracting_entity,
             remittance_account_number=row.remittance_account_number,
             sales_see_all_customers=row.sales_see_all_customers,

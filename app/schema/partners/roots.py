@@ -1,5 +1,5 @@
-"""Root fields of the caller, its partner's users and their API tokens, settings and audit
-log."""
+"""Root fields of the caller, its partner's users and their API tokens, settings, audit log
+and notifications; the platform's list of partners and their certification."""
 
 from __future__ import annotations
 
@@ -9,12 +9,25 @@ import strawberry
 
 from app.resolvers.partners import api_tokens as token_resolvers
 from app.resolvers.partners import audit_log as audit_resolvers
+from app.resolvers.partners import certification as certification_resolvers
+from app.resolvers.partners import partner_notifications as notification_resolvers
 from app.resolvers.partners import partners as partner_resolvers
 from app.schema.core.relay import After, Before, Connection, First, Last, connection
-from app.schema.partners import api_tokens, partners, users
+from app.schema.partners import (
+    api_tokens,
+    certification,
+    partner_notifications,
+    partners,
+    users,
+)
 from app.schema.partners.api_tokens import ApiToken, ApiTokenFilter
 from app.schema.partners.audit_log import AuditEvent, AuditEventFilter
-from app.schema.partners.partners import PartnerUser, Viewer
+from app.schema.partners.certification import PartnerFilter
+from app.schema.partners.partner_notifications import (
+    PartnerNotification,
+    PartnerNotificationFilter,
+)
+from app.schema.partners.partners import Partner, PartnerUser, Viewer
 
 
 @strawberry.type(
@@ -63,7 +76,54 @@ class Query:
         )
         return connection(page, ApiToken.from_row)
 
-    @strawberry.field(description="The partner's audit log, newest first (ADMIN, FINANCE).")
+    @strawberry.field(
+        description="Every partner, by name, with its certification (PLATFORM; a partner "
+        "user reads its own as `viewer.partner`)."
+    )
+    async def partners(
+        self,
+        info: strawberry.Info,
+        filter: Annotated[
+            PartnerFilter | None, strawberry.argument(description="Conditions.")
+        ] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> Connection[Partner]:
+        page = await certification_resolvers.list_partners(
+            info.context, filter, first, after, last, before
+        )
+        return connection(page, Partner.from_row)
+
+    @strawberry.field(
+        description="The caller's notifications, newest first (any partner user; a SALES user "
+        "limited to its customers sees those about them and those about no customer)."
+    )
+    async def partner_notifications(
+        self,
+        info: strawberry.Info,
+        filter: Annotated[
+            PartnerNotificationFilter | None, strawberry.argument(description="Conditions.")
+        ] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> Connection[PartnerNotification]:
+        page = await notification_resolvers.list_partner_notifications(
+            info.context, filter, first, after, last, before
+        )
+        return connection(page, PartnerNotification.from_row)
+
+    @strawberry.field(description="How many of the caller's notifications it has not read.")
+    async def partner_notification_unread_count(self, info: strawberry.Info) -> int:
+        return await notification_resolvers.unread_count(info.context)
+
+    @strawberry.field(
+        description="The audit log, newest first: the partner's own (ADMIN, FINANCE), or every "
+        "partner's (PLATFORM; narrow it with `filter.partnerId`)."
+    )
     async def audit_events(
         self,
         info: strawberry.Info,
@@ -81,7 +141,10 @@ class Query:
         return connection(page, AuditEvent.from_row)
 
 
-@strawberry.type(description="Changes: the partner's settings, users and API tokens.")
+@strawberry.type(
+    description="Changes: the partner's settings, users, API tokens and notifications; "
+    "certification (PLATFORM)."
+)
 class Mutation:
     create_partner_user: users.CreatePartnerUserPayload = strawberry.mutation(
         resolver=users.create_partner_user,
@@ -108,4 +171,17 @@ class Mutation:
     update_partner_settings: partners.UpdatePartnerSettingsPayload = strawberry.mutation(
         resolver=partners.update_partner_settings,
         description="Change partner settings, e.g. whether SALES sees all customers (ADMIN).",
+    )
+    certify_partner: certification.CertifyPartnerPayload = strawberry.mutation(
+        resolver=certification.certify_partner,
+        description="Certify an expired partner from now, or renew a certified one from its "
+        "current end, for the validity period (PLATFORM); a certification in force is "
+        "renewable only near its end (RENEWAL_TOO_EARLY).",
+    )
+    mark_partner_notifications_read: partner_notifications.MarkPartnerNotificationsReadPayload = (
+        strawberry.mutation(
+            resolver=partner_notifications.mark_partner_notifications_read,
+            description="Mark notifications read for the caller: by id and/or every one up to "
+            "a given one (any partner user).",
+        )
     )

@@ -48,6 +48,7 @@ DOMAIN_MODULES = (
     "app.services.lifecycle.disassociation_requests",
     "app.services.lifecycle.authorizations",
     "app.services.orders.orders",
+    "app.services.partners.certification",
     "app.services.consumption.rating",
     "app.services.consumption.retention",
 )

@@ -7,7 +7,10 @@ what the principal may see:
   only those customers and everything that hangs off them;
 - a customer principal (a cloud account) sees its own associations and their rows;
 - the platform sees everything (platform-side services only);
-- the notification outbox carries secrets in flight (invitation links): platform only.
+- the notification outbox carries secrets in flight (invitation links): platform only;
+- a partner's own notifications are its users' (never a customer's): a restricted SALES user
+  sees those about the customers it manages and those about no customer (the partner's
+  certification, its registrations).
 
 Another tenant's row is thereby exactly like a missing one.
 """
@@ -20,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import ColumnElement, Select, false, select, true
 from sqlalchemy.orm import InstrumentedAttribute
 
-from app.models import Customer, Notification, Partner, PartnerUser
+from app.models import Customer, Notification, Partner, PartnerNotification, PartnerUser
 from app.models.partners.enums import PrincipalKind
 from app.services.core.errors import DomainError, ErrorCode, FieldPath
 from app.services.core.principal import Principal
@@ -64,6 +67,14 @@ def visible(principal: Principal, model: type[Any]) -> ColumnElement[bool]:
         if principal.kind is PrincipalKind.CUSTOMER:
             return false()
         return PartnerUser.partner_id == principal.partner_id
+    if model is PartnerNotification:
+        if principal.kind is PrincipalKind.CUSTOMER:
+            return false()
+        condition = PartnerNotification.partner_id == principal.partner_id
+        if principal.sees_only_managed_customers:
+            about = PartnerNotification.customer_id
+            condition = condition & (about.is_(None) | about.in_(_customer_ids_of(principal)))
+        return condition
 
     partner_col: InstrumentedAttribute[Any] | None = getattr(model, "partner_id", None)
     customer_col: InstrumentedAttribute[Any] | None = getattr(model, "customer_id", None)

@@ -27,7 +27,7 @@ from app.services.funds import ledger, recharge_pool
 from app.services.funds.accounts import lock_customer_accounts, lock_partner_account
 from app.services.funds.credit import track_arrears
 from app.services.funds.ledger import Leg
-from app.services.partners.partners import is_certified
+from app.services.partners.partners import require_certified
 
 MAX_REMARK_LENGTH = 200
 
@@ -133,11 +133,7 @@ async def adjust_customer_funds(
     customer = await _customer_for_adjustment(ctx, customer_id)
     if kind is AdjustmentKind.ALLOCATE:
         partner = await ctx.session.get(Partner, partner_id)
-        if partner is None or not is_certified(partner):
-            raise DomainError(
-                ErrorCode.PARTNER_NOT_CERTIFIED,
-                "The partner's certification has expired; it cannot allocate funds.",
-            )
+        require_certified(partner, "it cannot allocate funds")
     return await _move(ctx, customer, kind, amount, remark)
 
 

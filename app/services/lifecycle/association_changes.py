@@ -20,6 +20,7 @@ from app.clock import add_days
 from app.models import AssociationChangeRequest, Customer
 from app.models.customers.enums import AssociationType
 from app.models.lifecycle.enums import AssociationChangeKind, AssociationChangeStatus
+from app.models.partners.enums import PartnerNotificationKind as Kind
 from app.services.core import audit, lapse
 from app.services.core.context import ServiceContext
 from app.services.core.decisions import Decidable, decide
@@ -37,6 +38,7 @@ from app.services.lifecycle.association_rules import (
     end_association,
     switch_association_type,
 )
+from app.services.partners.partner_notifications import notify_about
 from app.settings import get_settings
 
 COLUMNS = tuple(AssociationChangeRequest.__table__.columns)
@@ -200,7 +202,20 @@ async def confirm_association_change(ctx: ServiceContext, request_id: int | None
             "ended_at": customer.ended_at,
         },
     )
+    _notify_answer(ctx, customer, request, Kind.ASSOCIATION_CHANGE_CONFIRMED)
     return request.id
+
+
+def _notify_answer(
+    ctx: ServiceContext, customer: Any, request: AssociationChangeRequest, kind: Kind
+) -> None:
+    change = (
+        "disassociation"
+        if request.kind is AssociationChangeKind.DISASSOCIATION
+        else f"switch to {request.to_type.value if request.to_type else ''}"
+    )
+    subject = ("AssociationChangeRequest", request.id)
+    notify_about(ctx, customer, kind, subject, change=change, reason=request.decline_reason)
 
 
 async def decline_association_change(
@@ -218,6 +233,8 @@ async def decline_association_change(
         reason=reason,
         after={"decline_reason": reason},
     )
+    customer = await ctx.session.get(Customer, request.customer_id)
+    _notify_answer(ctx, customer, request, Kind.ASSOCIATION_CHANGE_DECLINED)
     return request.id
 
 

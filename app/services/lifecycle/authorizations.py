@@ -20,6 +20,7 @@ from app import clock
 from app.models import Authorization, Customer
 from app.models.customers.enums import AssociationType
 from app.models.lifecycle.enums import AuthorizationScope, AuthorizationStatus
+from app.models.partners.enums import PartnerNotificationKind as Kind
 from app.models.partners.enums import PrincipalKind
 from app.services.core import audit, lapse
 from app.services.core.context import ServiceContext
@@ -34,6 +35,7 @@ from app.services.lifecycle.association_rules import (
     on_association_ended,
     on_association_type_switched,
 )
+from app.services.partners.partner_notifications import notify_about
 
 COLUMNS = tuple(Authorization.__table__.columns)
 LAPSING = (AuthorizationStatus.PENDING, AuthorizationStatus.ACTIVE)
@@ -161,6 +163,7 @@ async def approve_authorization(ctx: ServiceContext, authorization_id: int | Non
     await decide(
         ctx, ANSWER, authorization, AuthorizationStatus.ACTIVE, action="authorization.approve"
     )
+    notify_about(ctx, customer, Kind.AUTHORIZATION_APPROVED, ("Authorization", authorization.id))
     return authorization.id
 
 
@@ -178,6 +181,14 @@ async def reject_authorization(
         authorization,
         AuthorizationStatus.REJECTED,
         action="authorization.reject",
+        reason=reason.strip(),
+    )
+    customer = await ctx.session.get(Customer, authorization.customer_id)
+    notify_about(
+        ctx,
+        customer,
+        Kind.AUTHORIZATION_REJECTED,
+        ("Authorization", authorization.id),
         reason=reason.strip(),
     )
     return authorization.id
@@ -204,6 +215,10 @@ async def revoke_authorization(ctx: ServiceContext, authorization_id: int | None
         before=before,
         after=_snapshot(authorization),
     )
+    if ctx.principal.kind is PrincipalKind.CUSTOMER:
+        customer = await ctx.session.get(Customer, authorization.customer_id)
+        subject = ("Authorization", authorization.id)
+        notify_about(ctx, customer, Kind.AUTHORIZATION_REVOKED, subject)
     return authorization.id
 
 

@@ -25,6 +25,7 @@ from app.models.lifecycle.enums import (
     DisassociationRequestStatus,
     NotificationChannel,
 )
+from app.models.partners.enums import PartnerNotificationKind as Kind
 from app.services.core import audit
 from app.services.core.context import ServiceContext
 from app.services.core.decisions import Decidable, decide
@@ -43,6 +44,7 @@ from app.services.lifecycle.association_rules import (
     association_change_blockers,
     end_association,
 )
+from app.services.partners.partner_notifications import notify_about
 from app.settings import get_settings
 
 COLUMNS = tuple(DisassociationRequest.__table__.columns)
@@ -89,6 +91,8 @@ async def file_disassociation_request(
         partner_id=customer.partner_id,
         after={"customer_id": customer.id, "reason": reason},
     )
+    subject = ("DisassociationRequest", request.id)
+    notify_about(ctx, customer, Kind.DISASSOCIATION_REQUESTED, subject, reason=reason)
     return request.id
 
 
@@ -127,6 +131,9 @@ async def _approve(ctx: ServiceContext, request: DisassociationRequest, *, auto:
         changes={"auto_approved": auto, "blocked_by": []},
         after={"customer_id": customer.id, "ended_at": customer.ended_at},
     )
+    if auto:
+        subject = ("DisassociationRequest", request.id)
+        notify_about(ctx, customer, Kind.DISASSOCIATION_AUTO_APPROVED, subject)
 
 
 async def approve_disassociation_request(ctx: ServiceContext, request_id: int | None) -> int:
@@ -194,6 +201,13 @@ async def _notify_blocked(ctx: ServiceContext, request: DisassociationRequest) -
             "customerName": customer.name if customer else "",
             "blockedBy": list(request.blocked_by),
         },
+    )
+    notify_about(
+        ctx,
+        customer,
+        Kind.DISASSOCIATION_AUTO_APPROVAL_BLOCKED,
+        ("DisassociationRequest", request.id),
+        blockedBy=list(request.blocked_by),
     )
     request.blocked_notified_at = clock.now()
 

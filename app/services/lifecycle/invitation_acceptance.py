@@ -17,6 +17,7 @@ from sqlalchemy import select, update
 from app import clock
 from app.models import CloudAccount, Customer, Invitation, PartnerUser, Registration
 from app.models.lifecycle.enums import InvitationStatus, RegistrationStatus
+from app.models.partners.enums import PartnerNotificationKind as Kind
 from app.models.partners.enums import PrincipalKind, Role
 from app.services.core import audit
 from app.services.core.context import ServiceContext
@@ -36,6 +37,7 @@ from app.services.lifecycle.company_registry import (
 )
 from app.services.lifecycle.invitation_links import TOKEN_PREFIX
 from app.services.lifecycle.registration_details import EMAIL
+from app.services.partners.partner_notifications import notify_about
 from app.services.partners.tokens import create_token, hash_token
 
 ACCOUNT_NAME = re.compile(r"^[A-Za-z0-9_.\-]{3,100}$")
@@ -301,4 +303,5 @@ async def accept_invitation(
             "association_type": invitation.association_type,
         },
     )
+    notify_about(ctx, customer, Kind.INVITATION_ACCEPTED, ("Invitation", invitation.id))
     return Acceptance(customer.id, token_for_account)

@@ -32,7 +32,7 @@ from app.services.lifecycle import registrations as registration_rules
 from app.services.lifecycle.company_names import normalize_phone
 from app.services.lifecycle.invitation_links import invitation_link, new_token, send_invitation
 from app.services.lifecycle.registration_details import EMAIL
-from app.services.partners.partners import is_certified
+from app.services.partners.partners import require_certified
 from app.settings import get_settings
 
 # Every column but the token's hash: no read path even loads it.
@@ -97,12 +97,8 @@ def _expiry(channel: InvitationChannel, registration: Registration | None) -> da
 
 async def _certified_partner(ctx: ServiceContext) -> Partner:
     partner = await ctx.session.get(Partner, ctx.principal.partner_id)
-    if partner is None or not is_certified(partner):
-        raise DomainError(
-            ErrorCode.PARTNER_NOT_CERTIFIED,
-            "The partner's certification has expired; re-certify to invite customers.",
-            [],
-        )
+    require_certified(partner, "re-certify to invite customers")
+    assert partner is not None
     return partner
 
 

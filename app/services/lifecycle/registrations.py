@@ -19,6 +19,7 @@ from app import clock
 from app.clock import add_days
 from app.models import Invitation, Partner, Registration
 from app.models.lifecycle.enums import InvitationStatus, RegistrationStatus
+from app.models.partners.enums import PartnerNotificationKind as Kind
 from app.services.core import audit, lapse
 from app.services.core.context import ServiceContext
 from app.services.core.decisions import Decidable, decide
@@ -35,7 +36,8 @@ from app.services.lifecycle.company_registry import (
     lock_company,
 )
 from app.services.lifecycle.registration_details import RegistrationDetails, clean_details
-from app.services.partners.partners import is_certified
+from app.services.partners.partner_notifications import notify
+from app.services.partners.partners import require_certified
 from app.settings import get_settings
 
 COLUMNS = tuple(Registration.__table__.columns)
@@ -111,12 +113,8 @@ async def submit_registration(ctx: ServiceContext, details: RegistrationDetails)
     partner = await ctx.session.scalar(
         select(Partner).where(Partner.id == ctx.principal.partner_id).with_for_update()
     )
-    if partner is None or not is_certified(partner):
-        raise DomainError(
-            ErrorCode.PARTNER_NOT_CERTIFIED,
-            "The partner's certification has expired; re-certify to register customers.",
-            [],
-        )
+    require_certified(partner, "re-certify to register customers")
+    assert partner is not None
     await _check_limit(ctx, partner.id)
     key = CompanyKey(values["normalized_name"], values.get("credit_code"))
     await lock_company(ctx, key)
@@ -255,6 +253,7 @@ async def approve_registration(ctx: ServiceContext, registration_id: int | None)
         changes={"expires_at": add_days(now, get_settings().registration_validity_days)},
         at=now,
     )
+    _notify(ctx, registration, Kind.REGISTRATION_APPROVED, expiresAt=registration.expires_at)
     return registration.id
 
 
@@ -271,7 +270,14 @@ async def reject_registration(ctx: ServiceContext, registration_id: int | None, 
         reason=reason,
         after={"rejection_reason": reason},
     )
+    _notify(ctx, registration, Kind.REGISTRATION_REJECTED, reason=reason)
     return registration.id
+
+
+def _notify(ctx: ServiceContext, registration: Any, kind: Kind, **details: Any) -> None:
+    subject = ("Registration", registration.id)
+    name = registration.company_name
+    notify(ctx, registration.partner_id, kind, subject, companyName=name, **details)
 
 
 def _filtered(ctx: ServiceContext, f: RegistrationFilter) -> Select[Any]:
@@ -334,7 +340,7 @@ async def expire_registrations(ctx: ServiceContext) -> str:
     now = clock.now()
     lapsed = (
         await ctx.session.execute(
-            select(Registration.id, Registration.partner_id)
+            select(Registration.id, Registration.partner_id, Registration.company_name)
             .where(
                 Registration.status == RegistrationStatus.APPROVED,
                 Registration.expires_at <= now,
@@ -361,4 +367,6 @@ async def expire_registrations(ctx: ServiceContext) -> str:
         before={"status": RegistrationStatus.APPROVED},
         after={"status": RegistrationStatus.EXPIRED},
     )
+    for row in lapsed:
+        _notify(ctx, row, Kind.REGISTRATION_EXPIRED)
     return f"{len(lapsed)} registrations expired"

@@ -36,7 +36,7 @@ from app.services.lifecycle.authorizations import require_authorization
 from app.services.orders.lines import LineInput, PricedLine, price_lines
 from app.services.orders.pricing import ZERO, round_cents
 from app.services.orders.proxy_scopes import PERMISSION_BY_KIND, SCOPES_BY_KIND, proxy_kind
-from app.services.partners.partners import is_certified
+from app.services.partners.partners import require_certified
 from app.settings import get_settings
 
 ORDER_COLUMNS = tuple(Order.__table__.columns)
@@ -194,11 +194,7 @@ async def create_proxy_order(
             ["customerId"],
         )
     partner = await ctx.session.get(Partner, customer.partner_id)
-    if partner is None or not is_certified(partner):
-        raise DomainError(
-            ErrorCode.PARTNER_NOT_CERTIFIED,
-            "The partner's certification has expired; it cannot order.",
-        )
+    require_certified(partner, "it cannot order")
     await require_authorization(ctx, customer.id, *SCOPES_BY_KIND[kind])
     priced = await price_lines(ctx, customer, lines)
     if priced[0].input.kind is not OrderKind.UNSUBSCRIBE:

@@ -61,7 +61,7 @@ from app.services.orders.orders import (
     require_pending,
     resolve_order,
 )
-from app.services.partners.partners import is_certified
+from app.services.partners.partners import require_certified
 
 MAX_BATCH = 50
 
@@ -132,11 +132,7 @@ async def pay_orders(ctx: ServiceContext, order_ids: Sequence[int | None]) -> Bu
     partner_id = ctx.principal.partner_id
     assert partner_id is not None
     partner = await ctx.session.get(Partner, partner_id)
-    if partner is None or not is_certified(partner):
-        raise DomainError(
-            ErrorCode.PARTNER_NOT_CERTIFIED,
-            "The partner's certification has expired; it cannot pay orders.",
-        )
+    require_certified(partner, "it cannot pay orders")
     account = await lock_partner_account(ctx.session, partner_id)
     # Customer accounts before orders (a downgrade's refund may credit a customer).
     customer_ids = await ctx.session.scalars(

@@ -1,4 +1,5 @@
-"""Reading the audit log: a partner's own events, newest first (ADMIN, FINANCE)."""
+"""Reading the audit log, newest first: a partner's own events (ADMIN, FINANCE), or every
+partner's for the platform (PLATFORM), which may narrow it to one partner."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from app.models import AuditEvent
+from app.models.partners.enums import PrincipalKind
 from app.services.core.context import ServiceContext
 from app.services.core.pagination import Direction, Ordering, Page, PageRequest, fetch_page
 from app.services.core.principal import Permission
@@ -16,6 +18,7 @@ from app.services.core.scoping import visible
 
 @dataclass(frozen=True, slots=True)
 class AuditFilter:
+    partner_id: int | None = None
     actions: tuple[str, ...] | None = None
     object_type: str | None = None
     object_id: int | None = None
@@ -24,7 +27,8 @@ class AuditFilter:
 
 
 async def list_audit_events(ctx: ServiceContext, f: AuditFilter, page: PageRequest) -> Page:
-    ctx.principal.require(Permission.AUDIT_LOG)
+    if ctx.principal.kind is not PrincipalKind.PLATFORM:
+        ctx.principal.require(Permission.AUDIT_LOG)
     stmt = select(
         AuditEvent.id,
         AuditEvent.principal_kind,
@@ -36,7 +40,11 @@ async def list_audit_events(ctx: ServiceContext, f: AuditFilter, page: PageReque
         AuditEvent.after,
         AuditEvent.request_id,
         AuditEvent.created_at,
+        AuditEvent.partner_id,
     ).where(visible(ctx.principal, AuditEvent))
+    if f.partner_id is not None:
+        # a partner user naming another partner reads nothing: the scope already applies
+        stmt = stmt.where(AuditEvent.partner_id == f.partner_id)
     if f.actions:
         stmt = stmt.where(AuditEvent.action.in_(f.actions))
     if f.object_type is not None:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, and_, not_, or_, select
 
 from app import clock
 from app.models import Partner, PartnerUser
@@ -39,12 +41,67 @@ PARTNER_USER_COLUMNS = (
 )
 
 
-def is_certified(partner: Any) -> bool:
-    """Certified and not past its certification's expiry (DOMAIN.md > Actors)."""
+def certification_status(partner: Any) -> CertificationStatus:
+    """The partner's certification status now: the one reading every rule uses.
+
+    EXPIRED once the validity has passed (`now >= certification_expires_at`), whether or not
+    the `partners.certification` job has stored it yet; a stored EXPIRED stays EXPIRED until
+    the platform certifies the partner again. A null end means "no expiry".
+    """
     if partner.certification_status is not CertificationStatus.CERTIFIED:
-        return False
+        return CertificationStatus.EXPIRED
     expires = partner.certification_expires_at
-    return expires is None or clock.now() < expires
+    if expires is not None and clock.now() >= expires:
+        return CertificationStatus.EXPIRED
+    return CertificationStatus.CERTIFIED
+
+
+def is_certified(partner: Any) -> bool:
+    """Certified now (see `certification_status`): may register, invite, order, allocate."""
+    return certification_status(partner) is CertificationStatus.CERTIFIED
+
+
+def require_certified(partner: Any, refused: str) -> None:
+    """Raise `PARTNER_NOT_CERTIFIED` ("The partner's certification has expired; `refused`.")
+    unless `partner` (None: not found) is certified now. Every rule that needs a
+    certification goes through here; reading stays allowed."""
+    if partner is None or not is_certified(partner):
+        raise DomainError(
+            ErrorCode.PARTNER_NOT_CERTIFIED,
+            f"The partner's certification has expired; {refused}.",
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class PartnerFilter:
+    certification_status: CertificationStatus | None = None
+    name_contains: str | None = None
+    certification_expires_before: datetime | None = None
+
+
+def _certified_now() -> ColumnElement[bool]:
+    """`certification_status(partner) is CERTIFIED` as SQL."""
+    expires = Partner.certification_expires_at
+    return and_(
+        Partner.certification_status == CertificationStatus.CERTIFIED,
+        or_(expires.is_(None), expires > clock.now()),
+    )
+
+
+async def list_partners(ctx: ServiceContext, f: PartnerFilter, page: PageRequest) -> Page:
+    """Every partner, by name (PLATFORM); a partner user reads its own through `viewer`."""
+    ctx.principal.require_platform()
+    stmt = select(*PARTNER_COLUMNS).where(visible(ctx.principal, Partner))
+    if f.certification_status is CertificationStatus.CERTIFIED:
+        stmt = stmt.where(_certified_now())
+    elif f.certification_status is CertificationStatus.EXPIRED:
+        stmt = stmt.where(not_(_certified_now()))
+    if f.name_contains:
+        stmt = stmt.where(Partner.name.icontains(f.name_contains, autoescape=True))
+    if f.certification_expires_before is not None:
+        stmt = stmt.where(Partner.certification_expires_at < f.certification_expires_before)
+    ordering = Ordering("NAME", Partner.name, Partner.id, Direction.ASC)
+    return await fetch_page(ctx.session, stmt, ordering, page, lambda r: r.name)
 
 
 async def get_partners(ctx: ServiceContext, ids: Sequence[int]) -> dict[int, Any]:
