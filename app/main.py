@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -52,6 +53,9 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
             # walk all of it and stall a request for 50-150 ms now and then.
             gc.collect()
             gc.freeze()
+            # validation runs in worker threads (app/http/documents.py): the loop gets the
+            # interpreter back within this interval, not Python's default 5 ms
+            sys.setswitchinterval(settings.switch_interval_ms / 1000)
         yield
         if database is None:
             await db.dispose()

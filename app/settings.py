@@ -44,6 +44,13 @@ class Settings(BaseSettings):
     max_document_bytes: int = Field(
         100_000, description="Largest GraphQL document (`query`) in UTF-8 bytes; else 413."
     )
+    switch_interval_ms: float = Field(
+        1.0,
+        gt=0,
+        description="How often (ms) a serving process's threads hand each other the "
+        "interpreter: a document validated in a worker thread gives the event loop its turn "
+        "at least this often (Python's default is 5).",
+    )
     document_cache_bytes: int = Field(
         262_144,
         description="Parsed/validated documents kept in cache, by their total size in bytes "

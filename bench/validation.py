@@ -20,6 +20,7 @@ import asyncio
 import gc
 import random
 import statistics
+import sys
 import time
 
 from app.http.documents import DocumentInspector
@@ -81,10 +82,13 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--documents", type=int, default=40)
     parser.add_argument("--fragments", type=int, default=19)
+    parser.add_argument("--default-switch-interval", action="store_true", help="keep Python's 5 ms")
     args = parser.parse_args()
     settings = get_settings()
     gc.collect()
     gc.freeze()  # what a serving process does at start (app/main.py)
+    if not args.default_switch_interval:
+        sys.setswitchinterval(settings.switch_interval_ms / 1000)
     inspector = DocumentInspector(
         schema._schema,
         settings.document_cache_bytes,

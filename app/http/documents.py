@@ -27,11 +27,13 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
+from typing import Any
 
 from cachetools import LRUCache
 from graphql import (
     ASTValidationRule,
     DocumentNode,
+    GraphQLError,
     GraphQLSchema,
     GraphQLSyntaxError,
     OperationDefinitionNode,
@@ -41,6 +43,9 @@ from graphql import (
 
 from app.http.negotiation import HttpError
 from app.schema.core.documents import VALIDATION_RULES, Inspection
+
+# How many distinct document texts are remembered (as hashes) to recognise a repeat.
+SEEN_DOCUMENTS = 8192
 
 
 def _size(inspection: Inspection) -> int:
@@ -71,8 +76,12 @@ class DocumentInspector:
         self.max_document_bytes = max_document_bytes
         # Weighed by the document's length: a syntax tree costs ~0.7 heap objects per byte,
         # and every one of them is walked by each full pass of the garbage collector (which
-        # stops every thread). Written only on the event loop's thread.
+        # stops every thread). Only a document seen before is kept (`_seen` remembers hashes
+        # of texts, which the collector does not walk): a stream of distinct documents never
+        # fills the heap with trees, the console's screens are kept from their second request.
+        # Both are written only on the event loop's thread.
         self._cache: LRUCache[str, Inspection] = LRUCache(maxsize=cache_bytes, getsizeof=_size)
+        self._seen: LRUCache[int, bool] = LRUCache(maxsize=SEEN_DOCUMENTS)
 
     def check_size(self, query: str) -> None:
         """Refuse a document over the size bound before it is read any further."""
@@ -89,13 +98,17 @@ class DocumentInspector:
             )
 
     async def inspect(self, query: str) -> Inspection:
-        """The document's inspection: from the cache, or computed off the event loop."""
+        """The document's inspection: from the cache, or computed off the event loop (and
+        kept from the second time the same text arrives)."""
         self.check_size(query)
         inspection = self._cache.get(query)
         if inspection is None:
             inspection = await asyncio.to_thread(self.inspect_uncached, query)
-            if _size(inspection) <= self._cache.maxsize:
+            seen = hash(query)
+            if self._seen.pop(seen, False) and _size(inspection) <= self._cache.maxsize:
                 self._cache[query] = inspection
+            else:
+                self._seen[seen] = True
         return inspection
 
     def inspect_uncached(self, query: str) -> Inspection:
@@ -110,10 +123,36 @@ class DocumentInspector:
                     "TOO_MANY_TOKENS",
                 ) from None
             return Inspection(query, None, [error])
-        errors = validate(self._schema, document, self._limit_rules)
+        errors = self._validate(document, self._limit_rules)
         if not errors:
-            errors = validate(self._schema, document, VALIDATION_RULES)
-        return Inspection(query, document, list(errors))
+            errors = self._validate(document, VALIDATION_RULES)
+        return Inspection(query, document, errors)
+
+    def _validate(
+        self, document: DocumentNode, rules: Sequence[type[ASTValidationRule]]
+    ) -> list[GraphQLError]:
+        """graphql-core's `validate`, then each rule instance is emptied.
+
+        A rule holds itself in a reference cycle (the bound methods its visitor caches) with
+        everything it gathered on the way; left alone, that is freed only by the collector's
+        full passes, which stop every thread (tens of milliseconds after a few large
+        documents). Emptied here, reference counting frees most of it at once, in this
+        worker thread."""
+        made: list[Any] = []
+
+        def recording(rule: type[ASTValidationRule]) -> Any:
+            def make(context: Any) -> Any:
+                made.append(rule(context))
+                return made[-1]
+
+            return make
+
+        try:
+            return validate(self._schema, document, [recording(r) for r in rules])
+        finally:
+            contexts = {id(r.context): r.context for r in made if hasattr(r, "context")}
+            for instance in [*made, *contexts.values()]:
+                vars(instance).clear()
 
     @staticmethod
     def select(document: DocumentNode, name: str | None) -> OperationDefinitionNode:
