@@ -138,6 +138,12 @@ class Settings(BaseSettings):
     registration_validity_days: int = Field(
         15, description="Days an approved registration stays valid without an association."
     )
+    registration_expiry_notice_days: int = Field(
+        3,
+        ge=0,
+        description="Days before an approved registration lapses at which its "
+        "partner is told (once).",
+    )
     max_open_registrations: int = Field(
         100, description="Most pending or approved-unexpired registrations a partner may hold."
     )

@@ -86,6 +86,13 @@ async def _lapsed_registration(session, client, frozen_clock):
     )
 
 
+async def _expiring_registration(session, client, frozen_clock):
+    partner = await make_partner(session)
+    await make_registration(
+        session, partner, status=RegistrationStatus.APPROVED, expires_at=clock.now() + PAST
+    )
+
+
 async def _lapsed_invitation(session, client, frozen_clock):
     await make_invitation(session, await make_partner(session), expires_at=clock.now() - PAST)
 
@@ -122,6 +129,7 @@ AUDITED: dict[str, tuple[Setup, str]] = {
     "orders.close-unpaid": (_unpaid_order, "order.close"),
     "association_changes.expire": (_unanswered_change, "association_change.expire"),
     "registrations.expire": (_lapsed_registration, "registration.expire"),
+    "registrations.remind": (_expiring_registration, "registration.remind"),
     "invitations.expire": (_lapsed_invitation, "invitation.expire"),
     "authorizations.expire": (_lapsed_authorization, "authorization.expire"),
     "disassociation_requests.auto_approve": (

@@ -47,6 +47,8 @@ class Registration(Base):
     rejection_reason: Mapped[str] = mapped_column(Text, default="")
     # Set on approval: the end of the validity window (exclusive).
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    # When the partner was told the validity ends soon (`registrations.remind`, once).
+    expiry_reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     associated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Not `customer_id`: that name would make the scoping helper hide pending registrations

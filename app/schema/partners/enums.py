@@ -52,6 +52,8 @@ graphql_enum(
         "CERTIFICATION_EXPIRING": "The certification ends soon (sent once per validity).",
         "CERTIFICATION_EXPIRED": "The certification has expired.",
         "REGISTRATION_APPROVED": "The platform approved a registration.",
+        "REGISTRATION_EXPIRING": "An approved registration lapses soon: invite the customer "
+        "(sent once per registration).",
         "REGISTRATION_REJECTED": "The platform rejected a registration (with a reason).",
         "REGISTRATION_EXPIRED": "An approved registration lapsed without an association.",
         "INVITATION_ACCEPTED": "A customer accepted an invitation: a new customer.",

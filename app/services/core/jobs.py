@@ -43,6 +43,7 @@ DOMAIN_MODULES = (
     "app.services.funds.credit",
     "app.services.core.idempotency",
     "app.services.lifecycle.registrations",
+    "app.services.lifecycle.registration_reminders",
     "app.services.lifecycle.invitations",
     "app.services.lifecycle.association_changes",
     "app.services.lifecycle.disassociation_requests",

@@ -45,6 +45,8 @@ MESSAGES: dict[Kind, str] = {
     "ordering and allocating are paused until it is renewed.",
     Kind.REGISTRATION_APPROVED: "The registration of {companyName} was approved; invite the "
     "customer before {expiresAt}.",
+    Kind.REGISTRATION_EXPIRING: "The registration of {companyName} expires at {expiresAt}; "
+    "invite the customer before then.",
     Kind.REGISTRATION_REJECTED: "The registration of {companyName} was rejected: {reason}",
     Kind.REGISTRATION_EXPIRED: "The registration of {companyName} expired without an association.",
     Kind.INVITATION_ACCEPTED: "{customerName} accepted your invitation and is now your customer.",
