@@ -18,7 +18,6 @@ from tests.lifecycle.invitation_helpers import RESEND
 from tests.lifecycle.test_accept_invitation import accept, new_account
 
 
-
 async def owner(session, raw):
     row = await session.get(InvitationToken, hash_token(raw), populate_existing=True)
     return None if row is None else (row.partner_id, row.invitation_id)
@@ -62,7 +61,9 @@ async def test_acceptance_finds_the_invitation_through_the_platform_row(client, 
     partner = await make_partner(session)
     invitation, raw = await make_invitation(session, partner)
     platform = await platform_token(session)
-    await session.execute(delete(InvitationToken).where(InvitationToken.token_hash.is_not(None)))
+    await session.execute(
+        delete(InvitationToken).where(InvitationToken.invitation_id == invitation.id)
+    )
     await session.flush()
 
     payload = await accept(client, platform, raw, new_account())

@@ -46,9 +46,7 @@ def _previous(target: Any, names: tuple[str, ...]) -> dict[str, Any]:
     return values
 
 
-def mirror(
-    model: type[Any], table: Table, *, owner: str, watch: tuple[str, ...], row: Row
-) -> None:
+def mirror(model: type[Any], table: Table, *, owner: str, watch: tuple[str, ...], row: Row) -> None:
     """Keep `table` in step with `model`: `row(values)` is the platform row a tenant row with
     these values holds (or None), `owner` the platform column holding the tenant row's id."""
     keys = tuple(c.name for c in table.primary_key.columns)

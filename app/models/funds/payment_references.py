@@ -23,9 +23,7 @@ class PaymentReference(Base):
 
     __tablename__ = "payment_references"
 
-    channel: Mapped[RechargeChannel] = mapped_column(
-        enum_column(RechargeChannel), primary_key=True
-    )
+    channel: Mapped[RechargeChannel] = mapped_column(enum_column(RechargeChannel), primary_key=True)
     payment_reference: Mapped[str] = mapped_column(String(64), primary_key=True)
     partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id"))
     recharge_id: Mapped[int] = mapped_column()
