@@ -18,21 +18,24 @@ table left out, a TENANT table without `partner_id`, and a TENANT unique rule wi
 
 from __future__ import annotations
 
-from enum import StrEnum
+from typing import Final
 
 from sqlalchemy import MetaData
 
 
-class Placement(StrEnum):
-    TENANT = "TENANT"
-    REFERENCE = "REFERENCE"
-    PLATFORM = "PLATFORM"
+class Placement:
+    """The three places (plain strings: nothing the API exposes)."""
+
+    TENANT: Final = "TENANT"
+    REFERENCE: Final = "REFERENCE"
+    PLATFORM: Final = "PLATFORM"
+    ALL: Final = (TENANT, REFERENCE, PLATFORM)
 
 
 T, R, P = Placement.TENANT, Placement.REFERENCE, Placement.PLATFORM
 
 # table: (placement, why)
-TABLES: dict[str, tuple[Placement, str]] = {
+TABLES: dict[str, tuple[str, str]] = {
     # REFERENCE: the vendor's shared data
     "partners": (R, "every tenant table refers to its partner; few rows, rarely written"),
     "cloud_accounts": (R, "the vendor-wide identity that customers (tenant) refer to"),
@@ -94,13 +97,13 @@ DISTRIBUTION_COLUMN = "partner_id"
 COLOCATION_ANCHOR = "partner_users"
 
 
-def placement(table: str) -> Placement:
+def placement(table: str) -> str:
     return TABLES[table][0]
 
 
-def tables_of(kind: Placement, metadata: MetaData) -> list[str]:
+def tables_of(kind: str, metadata: MetaData) -> list[str]:
     """The tables of one kind, parents before children (foreign-key order)."""
-    return [t.name for t in metadata.sorted_tables if TABLES.get(t.name, (None,))[0] is kind]
+    return [t.name for t in metadata.sorted_tables if TABLES.get(t.name, (None,))[0] == kind]
 
 
 def citus_statements(metadata: MetaData) -> list[str]:
