@@ -32,10 +32,34 @@ def _configure(connection: Connection) -> None:
     )
 
 
+def _pragma(connection: Connection, sql: str) -> list[tuple]:
+    """Run a PRAGMA outside SQLAlchemy's transaction (SQLite ignores `foreign_keys` in one)."""
+    cursor = connection.connection.cursor()
+    try:
+        cursor.execute(sql)
+        return list(cursor.fetchall())
+    finally:
+        cursor.close()
+
+
 def _run(connection: Connection) -> None:
     _configure(connection)
-    with context.begin_transaction():
-        context.run_migrations()
+    # SQLite alters a table by copying it to a new one and dropping the old: with foreign keys
+    # enforced, dropping a table other rows refer to fails. They are off while migrating (as
+    # SQLite's documentation advises) and checked once the migrations ran.
+    sqlite = connection.dialect.name == "sqlite" and not connection.in_transaction()
+    if sqlite:
+        _pragma(connection, "PRAGMA foreign_keys=OFF")
+    try:
+        with context.begin_transaction():
+            context.run_migrations()
+            if sqlite:
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise RuntimeError(f"foreign keys broken by the migration: {broken[:5]}")
+    finally:
+        if sqlite:
+            _pragma(connection, "PRAGMA foreign_keys=ON")
 
 
 async def _run_async(url: str) -> None:

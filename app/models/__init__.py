@@ -16,6 +16,7 @@ from app.models.core.base import Base
 from app.models.core.idempotency import IdempotencyKey
 from app.models.core.jobs import JobRun
 from app.models.customers.customers import CloudAccount, Customer
+from app.models.customers.open_associations import OpenAssociation
 from app.models.customers.resources import Resource
 from app.models.funds.accounts import (
     CustomerAccount,
@@ -25,10 +26,12 @@ from app.models.funds.accounts import (
 )
 from app.models.funds.adjustments import Adjustment
 from app.models.funds.customer_withdrawals import CustomerWithdrawal
+from app.models.funds.payment_references import PaymentReference
 from app.models.funds.recharges import Recharge
 from app.models.funds.withdrawals import Withdrawal, WithdrawalSource
 from app.models.lifecycle.association_changes import AssociationChangeRequest, DisassociationRequest
 from app.models.lifecycle.authorizations import Authorization
+from app.models.lifecycle.invitation_tokens import InvitationToken
 from app.models.lifecycle.invitations import Invitation, Notification
 from app.models.lifecycle.registrations import Registration, ReservedCompany
 from app.models.orders.orders import Order, OrderLine, OrderPayment, OrderRefund
@@ -57,10 +60,12 @@ __all__ = [
     "DisassociationRequest",
     "IdempotencyKey",
     "Invitation",
+    "InvitationToken",
     "JobRun",
     "LedgerEntry",
     "LedgerTransaction",
     "Notification",
+    "OpenAssociation",
     "Order",
     "OrderLine",
     "OrderPayment",
@@ -70,6 +75,7 @@ __all__ = [
     "PartnerNotification",
     "PartnerNotificationRead",
     "PartnerUser",
+    "PaymentReference",
     "PercentileBill",
     "PercentileCorrection",
     "Product",

@@ -236,7 +236,10 @@ class BandwidthSample(Base):
 
     __tablename__ = "bandwidth_samples"
     __table_args__ = (
-        UniqueConstraint("resource_id", "sampled_at", name="uq_bandwidth_samples_resource_time"),
+        # A resource belongs to one partner: with partner_id the rule is the same one.
+        UniqueConstraint(
+            "partner_id", "resource_id", "sampled_at", name="uq_bandwidth_samples_resource_time"
+        ),
         Index("ix_bandwidth_samples_partner_cycle", "partner_id", "bill_cycle", "resource_id"),
     )
 
@@ -255,7 +258,10 @@ class PercentileBill(Base):
 
     __tablename__ = "percentile_bills"
     __table_args__ = (
-        UniqueConstraint("resource_id", "bill_cycle", name="uq_percentile_bills_resource_cycle"),
+        # A resource belongs to one partner: with partner_id the rule is the same one.
+        UniqueConstraint(
+            "partner_id", "resource_id", "bill_cycle", name="uq_percentile_bills_resource_cycle"
+        ),
         Index("ix_percentile_bills_partner_cycle", "partner_id", "bill_cycle", "resource_id"),
     )
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, text
+from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.core.base import Base, created_at_column, enum_column
@@ -45,18 +45,17 @@ class Customer(Base):
         Index("ix_customers_partner_name", "partner_id", "name", "id"),
         Index("ix_customers_partner_associated", "partner_id", "associated_at", "id"),
         Index("ix_customers_partner_manager", "partner_id", "account_manager_id", "id"),
-        Index(
-            "uq_customers_open_association",
-            "cloud_account_id",
-            unique=True,
-            sqlite_where=text("ended_at IS NULL"),
-            postgresql_where=text("ended_at IS NULL"),
-        ),
+        # A CUSTOMER principal reads every association of its cloud account, across partners.
+        # At most one open association per cloud account: `OpenAssociation` (platform-side).
+        Index("ix_customers_cloud_account", "cloud_account_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id"))
-    cloud_account_id: Mapped[int] = mapped_column(ForeignKey("cloud_accounts.id"))
+    # The columns `OpenAssociation` mirrors load their old value when set (active_history).
+    partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id"), active_history=True)
+    cloud_account_id: Mapped[int] = mapped_column(
+        ForeignKey("cloud_accounts.id"), active_history=True
+    )
     name: Mapped[str] = mapped_column(String(200))
     account_name: Mapped[str] = mapped_column(String(100))
     association_type: Mapped[AssociationType] = mapped_column(enum_column(AssociationType))
@@ -64,7 +63,7 @@ class Customer(Base):
         enum_column(CustomerStatus), default=CustomerStatus.ACTIVE
     )
     associated_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), active_history=True)
     account_manager_id: Mapped[int | None] = mapped_column(ForeignKey("partner_users.id"))
     labels: Mapped[list[str]] = mapped_column(JSON, default=list)
     remark: Mapped[str] = mapped_column(Text, default="")

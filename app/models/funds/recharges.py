@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.core.base import Base, created_at_column, enum_column
@@ -26,18 +26,21 @@ class Recharge(Base):
     __table_args__ = (
         Index("ix_recharges_partner_paid", "partner_id", "paid_at", "id"),
         Index("ix_recharges_partner_created", "partner_id", "created_at", "id"),
-        UniqueConstraint("channel", "payment_reference"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id"))
+    # The columns `PaymentReference` mirrors load their old value when set (active_history).
+    partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id"), active_history=True)
     # Set for a REFERRAL customer's own recharge; null for the partner's.
     customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"))
-    channel: Mapped[RechargeChannel] = mapped_column(enum_column(RechargeChannel))
+    channel: Mapped[RechargeChannel] = mapped_column(
+        enum_column(RechargeChannel), active_history=True
+    )
     amount: Mapped[Decimal] = mapped_column(Money(2))
     currency: Mapped[str] = mapped_column(String(3), default="CNY")
     status: Mapped[RechargeStatus] = mapped_column(enum_column(RechargeStatus))
-    payment_reference: Mapped[str | None] = mapped_column(String(64))
+    # Confirms one recharge across partners: `PaymentReference` (platform-side) holds that rule.
+    payment_reference: Mapped[str | None] = mapped_column(String(64), active_history=True)
     # BANK_TRANSFER: the partner's dedicated remittance account or the vendor's general one.
     remittance_account: Mapped[RemittanceAccountKind | None] = mapped_column(
         enum_column(RemittanceAccountKind)

@@ -25,7 +25,8 @@ class Invitation(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id"))
+    # The columns `InvitationToken` mirrors load their old value when set (active_history).
+    partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id"), active_history=True)
     registration_id: Mapped[int | None] = mapped_column(ForeignKey("registrations.id"))
     created_by_id: Mapped[int] = mapped_column(ForeignKey("partner_users.id"))
     channel: Mapped[InvitationChannel] = mapped_column(enum_column(InvitationChannel))
@@ -34,7 +35,8 @@ class Invitation(Base):
     contact_name: Mapped[str] = mapped_column(String(100), default="")
     recipient_email: Mapped[str] = mapped_column(String(254), default="")
     recipient_phone: Mapped[str] = mapped_column(String(32), default="")
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # Unique across partners: `InvitationToken` (platform-side) holds that rule and the lookup.
+    token_hash: Mapped[str] = mapped_column(String(64), active_history=True)
     status: Mapped[InvitationStatus] = mapped_column(enum_column(InvitationStatus))
     created_at: Mapped[datetime] = created_at_column()
     sent_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.core.base import Base, created_at_column, enum_column
@@ -98,12 +98,15 @@ class OrderPayment(Base):
     """The one payment of an order, by the partner or the customer."""
 
     __tablename__ = "order_payments"
-    __table_args__ = (Index("ix_order_payments_partner_order", "partner_id", "order_id"),)
+    __table_args__ = (
+        # An order is paid exactly once, even when two requests race (an order belongs to one
+        # partner: with partner_id the rule is the same one).
+        UniqueConstraint("partner_id", "order_id", name="uq_order_payments_partner_order"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id"))
-    # Unique: an order is paid exactly once, even when two requests race.
-    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), unique=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"))
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
     payer: Mapped[OrderPayer] = mapped_column(enum_column(OrderPayer))
     amount: Mapped[Decimal] = mapped_column(Money(2))

@@ -310,7 +310,7 @@ async def _store(
                     late[late_key] = late.get(late_key, 0) + 1
         if fresh2:
             stmt = insert(BandwidthSample.__table__).on_conflict_do_nothing(
-                index_elements=["resource_id", "sampled_at"]
+                index_elements=["partner_id", "resource_id", "sampled_at"]
             )
             await session.execute(stmt, fresh2)
         inserted += len(fresh2)

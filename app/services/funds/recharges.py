@@ -10,9 +10,10 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Select, select
+from sqlalchemy.exc import IntegrityError
 
 from app import clock
-from app.models import Customer, Recharge
+from app.models import Customer, PaymentReference, Recharge
 from app.models.customers.enums import AssociationType
 from app.models.funds.enums import LedgerAccount, LedgerKind, RechargeChannel, RechargeStatus
 from app.models.partners.enums import PrincipalKind
@@ -201,8 +202,30 @@ def require_platform(ctx: ServiceContext) -> None:
 async def reference_taken(
     ctx: ServiceContext, channel: RechargeChannel, reference: str
 ) -> Recharge | None:
+    """The recharge `reference` already confirmed on `channel`, whatever partner: found on
+    the platform side (`PaymentReference`), then read by its partner and id."""
+    owner = (
+        await ctx.session.execute(
+            select(PaymentReference.partner_id, PaymentReference.recharge_id).where(
+                PaymentReference.channel == channel,
+                PaymentReference.payment_reference == reference,
+            )
+        )
+    ).one_or_none()
+    if owner is None:
+        return None
     return await ctx.session.scalar(
-        select(Recharge).where(Recharge.channel == channel, Recharge.payment_reference == reference)
+        select(Recharge).where(
+            Recharge.partner_id == owner.partner_id, Recharge.id == owner.recharge_id
+        )
+    )
+
+
+def reference_used() -> DomainError:
+    return DomainError(
+        ErrorCode.PAYMENT_REFERENCE_USED,
+        "That payment reference already confirmed another recharge.",
+        ["paymentReference"],
     )
 
 
@@ -243,20 +266,24 @@ async def confirm_recharge_payment(
         )
     other = await reference_taken(ctx, recharge.channel, reference)
     if other is not None:
-        raise DomainError(
-            ErrorCode.PAYMENT_REFERENCE_USED,
-            "That payment reference already confirmed another recharge.",
-            ["paymentReference"],
-        )
+        raise reference_used()
     if cents(amount) != recharge.amount or amount != cents(amount):
         raise DomainError(
             ErrorCode.AMOUNT_MISMATCH,
             f"The recharge order is for {recharge.amount}; the payment was {amount}.",
             ["amount"],
         )
-    recharge.status = RechargeStatus.CONFIRMED
-    recharge.payment_reference = reference
-    recharge.paid_at = paid_at or clock.now()
+    try:
+        # A confirmation racing this one for the same reference (another recharge, maybe
+        # another partner's) waits on the platform-side key and loses here: the same answer
+        # it would have had a moment later.
+        async with ctx.session.begin_nested():
+            recharge.status = RechargeStatus.CONFIRMED
+            recharge.payment_reference = reference
+            recharge.paid_at = paid_at or clock.now()
+            await ctx.session.flush()
+    except IntegrityError:
+        raise reference_used() from None
     await credit(ctx, recharge, "funds.confirm_recharge")
     return recharge
 

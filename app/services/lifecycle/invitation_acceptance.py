@@ -3,8 +3,10 @@
 Two callers: a signed-in customer (CUSTOMER principal) accepts as its own cloud account, which
 must have no open association; the vendor's sign-up flow (PLATFORM principal) accepts for a new
 cloud account, created here, whose CUSTOMER token is returned once. Looking an invitation up by
-its token crosses partners (the customer doesn't know whose it is): a platform-side read by
-the token's hash only.
+its token crosses partners (the customer doesn't know whose it is): a platform-side read of
+`InvitationToken` by the token's hash gives the partner and the invitation's id, and the
+invitation is then read by both. Whether the account has an open association is likewise read
+from the platform side (`OpenAssociation`), which also refuses a second one at the flush.
 """
 
 from __future__ import annotations
@@ -15,7 +17,15 @@ from dataclasses import dataclass
 from sqlalchemy import select, update
 
 from app import clock
-from app.models import CloudAccount, Customer, Invitation, PartnerUser, Registration
+from app.models import (
+    CloudAccount,
+    Customer,
+    Invitation,
+    InvitationToken,
+    OpenAssociation,
+    PartnerUser,
+    Registration,
+)
 from app.models.lifecycle.enums import InvitationStatus, RegistrationStatus
 from app.models.partners.enums import PartnerNotificationKind as Kind
 from app.models.partners.enums import PrincipalKind, Role
@@ -104,15 +114,36 @@ async def _invitation_by_token(ctx: ServiceContext, token: str) -> Invitation:
     """The open invitation with this token, locked after its registration."""
     invitation = None
     if token.startswith(TOKEN_PREFIX) and len(token) <= 200:
-        by_token = Invitation.token_hash == hash_token(token)
-        registration_id = await ctx.session.scalar(
-            select(Invitation.registration_id).where(by_token)
-        )
-        if registration_id is not None:
+        hashed = hash_token(token)
+        owner = (
             await ctx.session.execute(
-                select(Registration.id).where(Registration.id == registration_id).with_for_update()
+                select(InvitationToken.partner_id, InvitationToken.invitation_id).where(
+                    InvitationToken.token_hash == hashed
+                )
             )
-        invitation = await ctx.session.scalar(select(Invitation).where(by_token).with_for_update())
+        ).one_or_none()
+        if owner is not None:
+            # the partner's own row, still carrying this token (a resend replaces it)
+            by_token = (
+                (Invitation.partner_id == owner.partner_id)
+                & (Invitation.id == owner.invitation_id)
+                & (Invitation.token_hash == hashed)
+            )
+            registration_id = await ctx.session.scalar(
+                select(Invitation.registration_id).where(by_token)
+            )
+            if registration_id is not None:
+                await ctx.session.execute(
+                    select(Registration.id)
+                    .where(
+                        Registration.partner_id == owner.partner_id,
+                        Registration.id == registration_id,
+                    )
+                    .with_for_update()
+                )
+            invitation = await ctx.session.scalar(
+                select(Invitation).where(by_token).with_for_update()
+            )
     if invitation is None:
         raise DomainError(ErrorCode.NOT_FOUND, "No invitation has this token.", ["token"])
     status = invitations.effective_status(invitation)
@@ -149,9 +180,7 @@ async def _existing_account(ctx: ServiceContext) -> CloudAccount:
     if account is None:
         raise DomainError(ErrorCode.NOT_FOUND, "No such cloud account.", [])
     open_association = await ctx.session.scalar(
-        select(Customer.id).where(
-            Customer.cloud_account_id == account.id, Customer.ended_at.is_(None)
-        )
+        select(OpenAssociation.customer_id).where(OpenAssociation.cloud_account_id == account.id)
     )
     if open_association is not None:
         raise DomainError(
