@@ -9,8 +9,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import select
-
 from app.models import CustomerAccount, CustomerWithdrawal
 from app.models.funds.enums import LedgerAccount, LedgerKind, WithdrawalStatus
 from app.services.core.context import ServiceContext
@@ -22,6 +20,7 @@ from app.services.funds import ledger
 from app.services.funds.accounts import lock_customer_accounts
 from app.services.funds.customer_withdrawals import customer_withdrawal_ids, reference
 from app.services.funds.ledger import Leg
+from app.services.funds.withdrawal_reviews import lock_in_state
 
 
 def _snapshot(withdrawal: CustomerWithdrawal) -> dict[str, Any]:
@@ -52,21 +51,9 @@ async def _review(
     account = (await lock_customer_accounts(ctx.session, found.partner_id, [found.customer_id]))[
         found.customer_id
     ]
-    withdrawal = await ctx.session.scalar(
-        select(CustomerWithdrawal)
-        .where(CustomerWithdrawal.id == found.id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
+    withdrawal = await lock_in_state(
+        ctx, CustomerWithdrawal, found.id, allowed, "customerWithdrawalId"
     )
-    assert withdrawal is not None
-    if withdrawal.status not in allowed:
-        raise DomainError(
-            ErrorCode.INVALID_STATE,
-            f"The withdrawal is {withdrawal.status.value}; this needs "
-            + " or ".join(s.value for s in allowed)
-            + ".",
-            ["customerWithdrawalId"],
-        )
     return withdrawal, account
 
 

@@ -55,9 +55,22 @@ async def _review(
     if found is None:
         raise DomainError(ErrorCode.NOT_FOUND, "No such withdrawal.", ["withdrawalId"])
     account = await lock_partner_account(ctx.session, found.partner_id)
+    return await lock_in_state(ctx, Withdrawal, found.id, allowed, "withdrawalId"), account
+
+
+async def lock_in_state(
+    ctx: ServiceContext,
+    model: type[Any],
+    row_id: int,
+    allowed: Sequence[WithdrawalStatus],
+    field: str,
+) -> Any:
+    """Lock a withdrawal (partner's or customer's) for a platform decision, once its account
+    is locked (the lock order of every writer), re-read as it is now; `INVALID_STATE` unless
+    its status is one of `allowed`."""
     withdrawal = await ctx.session.scalar(
-        select(Withdrawal)
-        .where(Withdrawal.id == found.id)
+        select(model)
+        .where(model.id == row_id)
         .with_for_update()
         .execution_options(populate_existing=True)
     )
@@ -68,9 +81,9 @@ async def _review(
             f"The withdrawal is {withdrawal.status.value}; this needs "
             + " or ".join(s.value for s in allowed)
             + ".",
-            ["withdrawalId"],
+            [field],
         )
-    return withdrawal, account
+    return withdrawal
 
 
 def _require_reviewer(ctx: ServiceContext) -> None:
