@@ -14,6 +14,7 @@ from app.models.consumption.consumption import (
 from app.models.core.audit import AuditEvent
 from app.models.core.base import Base
 from app.models.core.idempotency import IdempotencyKey
+from app.models.core.ids import IdSequence
 from app.models.core.jobs import JobRun
 from app.models.customers.customers import CloudAccount, Customer
 from app.models.customers.open_associations import OpenAssociation
@@ -58,6 +59,7 @@ __all__ = [
     "CustomerAccount",
     "CustomerWithdrawal",
     "DisassociationRequest",
+    "IdSequence",
     "IdempotencyKey",
     "Invitation",
     "InvitationToken",

@@ -22,6 +22,7 @@ async def test_a_paid_order_writes_its_line_and_rollups_without_charging(session
     # when
     detail = await record_prepaid_consumption(
         platform(session),
+        partner_id=w.customer.partner_id,
         customer_id=w.customer.id,
         resource_id=w.resource.id,
         product_id=w.product.id,

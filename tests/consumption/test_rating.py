@@ -23,6 +23,7 @@ from tests.consumption.helpers import (
     world,
 )
 from tests.funds.helpers import assert_books_balance, platform
+from tests.rows import reread
 
 DAY = date(2026, 6, 10)  # the clock stands at 2026-06-15 12:00 in Shanghai
 
@@ -92,7 +93,7 @@ async def test_charge_takes_cash_then_credit_then_arrears(session):
     # then
     [detail] = await details(session)
     assert (detail.cash_paid, detail.credit_paid) == (Decimal("5.00"), Decimal("2.00"))
-    account = await session.get(CustomerAccount, w.customer.id, populate_existing=True)
+    account = await reread(session, CustomerAccount, w.customer.id)
     assert account.balance == Decimal("-3.16")
     assert account.arrears_since is not None
     assert await verify(session) == []

@@ -1,7 +1,8 @@
-"""Every table has a place on a database distributed by partner (app/models/core/distribution.py).
-
-The primary-key and foreign-key rules of a distributed schema (keys that include partner_id,
-co-located foreign keys) are the next step and are not checked here yet.
+"""Every table has a place on a database distributed by partner (app/models/core/distribution.py),
+and the keys a distributed database needs: a tenant table's primary key and unique rules start
+with or include `partner_id`, a foreign key between tenant tables carries it on both sides
+(co-location), and no foreign key crosses from a table that stays on the coordinator to one
+that is spread over the nodes. Checked on the models and on the migrated database.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import re
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Index, MetaData, PrimaryKeyConstraint, Table, UniqueConstraint
+from sqlalchemy import Index, MetaData, PrimaryKeyConstraint, Table, UniqueConstraint, inspect
 
 from app.models import Base
 from app.models.core.distribution import (
@@ -53,6 +54,104 @@ def tenant_problems(metadata: MetaData) -> list[str]:
             if DISTRIBUTION_COLUMN not in columns:
                 problems.append(f"{name}: unique {rule} {columns} lacks {DISTRIBUTION_COLUMN}")
     return problems
+
+
+def key_problems(tables: dict[str, tuple[list[str], list[tuple[list[str], str, list[str]]]]]):
+    """`tables`: name -> (primary key columns, [(columns, referred table, referred columns)])."""
+    problems = []
+    for name, (primary, foreign) in sorted(tables.items()):
+        kind = TABLES[name][0]
+        if kind == Placement.TENANT and primary[:1] != [DISTRIBUTION_COLUMN]:
+            problems.append(f"{name}: primary key {primary} doesn't start with partner_id")
+        for columns, referred, referred_columns in foreign:
+            to = TABLES[referred][0]
+            link = f"{name} {columns} -> {referred} {referred_columns}"
+            if kind == Placement.TENANT and to == Placement.TENANT:
+                if columns[:1] != [DISTRIBUTION_COLUMN] or referred_columns[:1] != [
+                    DISTRIBUTION_COLUMN
+                ]:
+                    problems.append(f"{link}: not co-located (partner_id on both sides)")
+            elif to == Placement.TENANT:
+                problems.append(f"{link}: a {kind} table can't reference a TENANT table")
+            elif kind == Placement.TENANT and to == Placement.PLATFORM:
+                problems.append(f"{link}: a TENANT table can't reference a PLATFORM table")
+            elif kind == Placement.REFERENCE and to != Placement.REFERENCE:
+                problems.append(f"{link}: a REFERENCE table references only REFERENCE tables")
+    return problems
+
+
+def model_keys(metadata: MetaData):
+    return {
+        table.name: (
+            [c.name for c in table.primary_key.columns],
+            [
+                (
+                    [c.name for c in fk.columns],
+                    fk.referred_table.name,
+                    [e.column.name for e in fk.elements],
+                )
+                for fk in table.foreign_key_constraints
+            ],
+        )
+        for table in metadata.sorted_tables
+    }
+
+
+def test_the_models_keys_are_distributable():
+    assert key_problems(model_keys(Base.metadata)) == []
+
+
+async def test_the_migrated_databases_keys_are_distributable(db):
+    def read(connection):
+        inspector = inspect(connection)
+        return {
+            name: (
+                inspector.get_pk_constraint(name)["constrained_columns"],
+                [
+                    (fk["constrained_columns"], fk["referred_table"], fk["referred_columns"])
+                    for fk in inspector.get_foreign_keys(name)
+                ],
+            )
+            for name in TABLES
+        }
+
+    reflected = await db.connection.run_sync(read)
+    assert key_problems(reflected) == []
+    for name, (primary, _) in reflected.items():  # the models say what the database has
+        assert primary == [c.name for c in Base.metadata.tables[name].primary_key.columns], name
+
+
+@pytest.mark.parametrize(
+    "change, problem",
+    [
+        ("tenant_key", "orders: primary key ['id'] doesn't start with partner_id"),
+        (
+            "lone_fk",
+            "orders ['customer_id'] -> customers ['id']: not co-located (partner_id on both sides)",
+        ),
+        (
+            "platform_to_tenant",
+            "api_tokens ['partner_user_id'] -> partner_users ['id']: a PLATFORM table can't "
+            "reference a TENANT table",
+        ),
+        (
+            "reference_to_platform",
+            "products ['job'] -> job_runs ['name']: a REFERENCE table references only "
+            "REFERENCE tables",
+        ),
+    ],
+)
+def test_keys_that_cannot_be_distributed_are_reported(change, problem):
+    tables = model_keys(Base.metadata)
+    if change == "tenant_key":
+        tables["orders"] = (["id"], tables["orders"][1])
+    elif change == "lone_fk":
+        tables["orders"][1].append((["customer_id"], "customers", ["id"]))
+    elif change == "platform_to_tenant":
+        tables["api_tokens"][1].append((["partner_user_id"], "partner_users", ["id"]))
+    else:
+        tables["products"][1].append((["job"], "job_runs", ["name"]))
+    assert problem in key_problems(tables)
 
 
 def test_every_table_is_classified():

@@ -8,6 +8,7 @@ from app.models import Resource
 from app.models.customers.enums import BillingMode, ResourceStatus
 from app.services.core.jobs import load_registry, run_due
 from tests.factories import make_customer, make_partner, make_resource
+from tests.rows import reread
 
 
 async def test_registry_holds_the_domain_jobs():
@@ -53,7 +54,7 @@ async def test_run_due_runs_each_job_once_per_interval(db, session, frozen_clock
         (running, ResourceStatus.ACTIVE),
         (on_demand, ResourceStatus.ACTIVE),
     ]:
-        stored = await session.get(Resource, resource.id, populate_existing=True)
+        stored = await reread(session, Resource, resource.id)
         assert stored.status is status
 
 

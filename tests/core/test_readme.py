@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
+from time import monotonic
 from typing import Any
 
 import click
@@ -500,15 +501,17 @@ async def served(demo: Demo) -> AsyncIterator[int]:
         stderr=subprocess.DEVNULL,
     )
     try:
+        # A start takes ~2 s, and over 10 s on a loaded shared machine: wait up to a minute.
+        deadline = monotonic() + 60
         async with httpx.AsyncClient() as client:
-            for _ in range(200):
+            while True:
                 try:
                     if (await client.get(f"http://127.0.0.1:{port}/healthz")).status_code == 200:
                         break
                 except httpx.TransportError:
+                    if process.returncode is not None or monotonic() > deadline:
+                        raise AssertionError("partner-console serve did not start") from None
                     await asyncio.sleep(0.05)
-            else:
-                raise AssertionError("partner-console serve did not start")
         yield port
     finally:
         process.terminate()

@@ -16,6 +16,7 @@ from tests.factories import (
     platform_token,
     token_for,
 )
+from tests.rows import reread
 
 ASSIGN = """
 mutation Assign($input: AssignAccountManagerInput!) {
@@ -72,9 +73,7 @@ async def test_assign_in_bulk_with_per_item_errors(client, session, frozen_clock
         select(func.count()).where(Customer.account_manager_id == sales.id)
     )
     assert managed == 2
-    assert (
-        await session.get(Customer, foreign.id, populate_existing=True)
-    ).account_manager_id is None
+    assert (await reread(session, Customer, foreign.id)).account_manager_id is None
     events = (
         await session.scalars(
             select(AuditEvent).where(AuditEvent.action == "customer.assign_account_manager")
@@ -132,7 +131,7 @@ async def test_a_deactivated_user_cannot_become_a_manager(client, session, froze
 
     [error] = body["data"]["assignAccountManager"]["userErrors"]
     assert (error["code"], error["field"]) == ("INVALID_ACCOUNT_MANAGER", ["input", "managerId"])
-    row = await session.get(Customer, customer.id, populate_existing=True)
+    row = await reread(session, Customer, customer.id)
     assert row.account_manager_id is None
 
 

@@ -10,6 +10,7 @@ from app.models.partners.enums import Role
 from app.services.core.errors import DomainError, ErrorCode
 from app.services.customers import account_managers
 from tests.factories import global_id, gql, make_customer, make_partner, make_user, token_for
+from tests.rows import reread
 
 ASSIGN = """
 mutation Assign($input: AssignAccountManagerInput!) {
@@ -122,10 +123,7 @@ async def test_a_failed_item_changes_nothing(client, session, monkeypatch):
         [("INVALID_STATE", ["input", "customerIds", "1"])],
         [],
     ]
-    managers = [
-        (await session.get(Customer, c.id, populate_existing=True)).account_manager_id
-        for c in customers
-    ]
+    managers = [(await reread(session, Customer, c.id)).account_manager_id for c in customers]
     assert managers == [sales.id, None, sales.id]
     audited = await session.scalars(
         select(AuditEvent.object_id).where(AuditEvent.action == "customer.assign_account_manager")

@@ -15,6 +15,7 @@ from tests.factories import (
     make_user,
     token_for,
 )
+from tests.rows import reread
 
 UPDATE_CUSTOMER = """
 mutation Update($input: UpdateCustomerInput!) {
@@ -231,5 +232,5 @@ async def test_customer_principal_is_forbidden(client, session):
     )
 
     assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
-    stored = await session.get(Customer, customer.id)
+    stored = await reread(session, Customer, customer.id)
     assert stored is not None and stored.remark == ""

@@ -25,6 +25,7 @@ from tests.funds.credit_helpers import (
     set_limit,
 )
 from tests.funds.helpers import assert_books_balance
+from tests.rows import reread
 
 world = credit_helpers.world  # a fixture shared with the other credit tests
 
@@ -274,9 +275,9 @@ async def test_arrears_since_follows_the_balance(client, session, world, frozen_
     frozen_clock.advance(timedelta(days=1))
     await charge(session, customer, "1.00")
 
-    stored = await session.get(CustomerAccount, customer.id, populate_existing=True)
+    stored = await reread(session, CustomerAccount, customer.id)
     assert stored.arrears_since == started
 
     await allocate(client, token, customer, "2.00")
-    stored = await session.get(CustomerAccount, customer.id, populate_existing=True)
+    stored = await reread(session, CustomerAccount, customer.id)
     assert stored.arrears_since is None

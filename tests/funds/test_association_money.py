@@ -23,6 +23,7 @@ from tests.factories import (
     token_for,
 )
 from tests.funds.helpers import acting_as, assert_books_balance, platform, recharge
+from tests.rows import reread
 
 ADJUST = """
 mutation Adjust($input: AdjustCustomerFundsInput!) {
@@ -201,6 +202,6 @@ async def test_switch_to_reseller_sets_own_cash_aside(client, session, world):
     )
     assert account["balance"]["amount"] == "0.00"
     assert account["frozenOwnCash"]["amount"] == "80.00"
-    stored = await session.get(CustomerAccount, customer.id, populate_existing=True)
+    stored = await reread(session, CustomerAccount, customer.id)
     assert stored is not None and stored.frozen_own_cash == Decimal("80.00")
     await assert_books_balance(session)

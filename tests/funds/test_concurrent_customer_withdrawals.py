@@ -16,6 +16,7 @@ from app.models import Base, CustomerAccount, CustomerWithdrawal
 from app.services.funds.verify import verify
 from tests.factories import customer_token, make_partner
 from tests.funds.customer_withdrawal_helpers import REQUEST, frozen_customer, request_input
+from tests.rows import reread
 
 CALLS = 30
 
@@ -67,7 +68,7 @@ async def test_concurrent_requests_never_overdraw_the_frozen_cash(committed: Dat
     async with committed.session() as session:
         assert await verify(session) == []
         assert await session.scalar(select(func.count()).select_from(CustomerWithdrawal)) == 12
-        account = await session.get(CustomerAccount, customer.id)
+        account = await reread(session, CustomerAccount, customer.id)
         assert account is not None
         assert (account.frozen_own_cash, account.own_cash_held) == (
             Decimal("0.00"),

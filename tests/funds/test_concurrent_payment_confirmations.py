@@ -19,6 +19,7 @@ from app.models.partners.enums import Role
 from app.services.funds.verify import verify
 from tests.factories import make_partner, make_user, platform_token, token_for
 from tests.funds.recharge_helpers import CONFIRM, CREATE, confirm_input, create_input
+from tests.rows import reread
 
 
 @pytest.fixture
@@ -75,6 +76,6 @@ async def test_one_reference_confirming_two_partners_recharges_at_once(committed
         confirmed = select(func.count()).where(Recharge.status == RechargeStatus.CONFIRMED)
         assert await session.scalar(confirmed.select_from(Recharge)) == 1
         held = await session.get(PaymentReference, (RechargeChannel.ALIPAY, "pay-race"))
-        winner = await session.get(Recharge, held.recharge_id)
+        winner = await reread(session, Recharge, held.recharge_id)
         assert (winner.status, winner.payment_reference) == (RechargeStatus.CONFIRMED, "pay-race")
         assert await verify(session) == []

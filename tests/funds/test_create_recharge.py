@@ -35,6 +35,7 @@ from tests.funds.recharge_helpers import (
     create_input,
     errors_of,
 )
+from tests.rows import reread
 
 world = recharge_helpers.world  # a fixture shared with the other recharge tests
 
@@ -297,7 +298,7 @@ async def test_referral_recharge_repays_what_it_owes(client, session, world):
         "arrears": {"amount": "0.00"},
     }
     assert (await gql(client, OWING, token=partner_token))["data"]["customers"]["nodes"] == []
-    stored = await session.get(CustomerAccount, referral.id, populate_existing=True)
+    stored = await reread(session, CustomerAccount, referral.id)
     assert stored.arrears_since is None
     await assert_books_balance(session)
 

@@ -24,6 +24,7 @@ from tests.funds.recharge_helpers import (
     order,
     transfer_input,
 )
+from tests.rows import reread
 
 
 async def owner(session, channel, reference):
@@ -102,7 +103,7 @@ async def test_a_racing_confirmation_loses_on_the_platform_key(
     assert errors_of(body, "confirmRechargePayment") == [
         ("PAYMENT_REFERENCE_USED", ["input", "paymentReference"])
     ]
-    loser = await session.get(Recharge, rid(b["id"]), populate_existing=True)
+    loser = await reread(session, Recharge, rid(b["id"]))
     assert (loser.status, loser.payment_reference, loser.transaction_id) == (
         RechargeStatus.PENDING,
         None,

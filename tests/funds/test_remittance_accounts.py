@@ -36,6 +36,7 @@ from tests.funds.withdrawal_helpers import (
     windowed_world,
 )
 from tests.funds.withdrawal_helpers import errors_of as withdrawal_errors
+from tests.rows import reread
 
 world = recharge_helpers.world  # a fixture shared with the other recharge tests
 
@@ -90,7 +91,7 @@ async def test_a_transfer_to_the_general_account_credits_the_partner_it_names(
             "remittanceAccount": "GENERAL",
         }
     ]
-    stored = await session.get(Recharge, from_global_id(payload["recharge"]["id"])[1])
+    stored = await reread(session, Recharge, from_global_id(payload["recharge"]["id"])[1])
     assert stored.partner_id == partner.id
     assert stored.remittance_account is RemittanceAccountKind.GENERAL
     await assert_books_balance(session)
@@ -207,7 +208,7 @@ async def test_a_general_transfer_keeps_the_bank_transfer_window(client, session
     ]
     window = await gql(client, RECHARGE, {"id": recharge_id}, token=token)
     assert window["data"]["node"]["mustUseOriginalRoute"] is True
-    stored = await session.get(Recharge, from_global_id(recharge_id)[1])
+    stored = await reread(session, Recharge, from_global_id(recharge_id)[1])
     back = await gql(client, REQUEST, original_route(stored, "1.00"), token=token)
     assert back["data"]["requestWithdrawal"]["userErrors"] == []
     await assert_books_balance(session)

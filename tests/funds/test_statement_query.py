@@ -23,6 +23,7 @@ from tests.factories import (
 from tests.funds import statement_helpers
 from tests.funds.helpers import assert_books_balance, pay_incentive, recharge
 from tests.funds.statement_helpers import STATEMENT, Moves, lines, statement
+from tests.rows import reread
 
 world = statement_helpers.world  # a fixture shared with the other statement tests
 
@@ -130,7 +131,7 @@ async def test_transaction_ids_carry_the_business_date(client, session, world, f
     # then
     node = page["edges"][0]["node"]
     assert node["occurredAt"] == "2026-06-15T17:30:00Z"
-    stored = await session.get(LedgerTransaction, paid.transaction_id)
+    stored = await reread(session, LedgerTransaction, paid.transaction_id)
     assert node["transactionId"] == stored.number
     assert re.fullmatch(r"TX20260616-[0-9A-HJKMNP-TV-Z]{12}", node["transactionId"])
 

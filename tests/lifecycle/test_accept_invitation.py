@@ -23,6 +23,7 @@ from tests.factories import (
     token_for,
 )
 from tests.lifecycle.factories import make_invitation, make_registration
+from tests.rows import reread
 
 ACCEPT = """
 mutation Accept($input: AcceptInvitationInput!) {
@@ -90,12 +91,12 @@ async def test_sign_up_creates_the_account_and_returns_its_token_once(
     assert me["data"]["viewer"]["kind"] == "CUSTOMER"
     assert [c["id"] for c in me["data"]["customers"]["nodes"]] == [customer["id"]]
 
-    stored = await session.get(Registration, registration.id, populate_existing=True)
+    stored = await reread(session, Registration, registration.id)
     assert stored.status is RegistrationStatus.ASSOCIATED
     assert global_id("Customer", stored.associated_customer_id) == customer["id"]
-    used = await session.get(Invitation, invitation.id, populate_existing=True)
+    used = await reread(session, Invitation, invitation.id)
     assert used.status is InvitationStatus.ACCEPTED
-    other = await session.get(Invitation, sibling.id, populate_existing=True)
+    other = await reread(session, Invitation, sibling.id)
     assert other.status is InvitationStatus.REVOKED
     account = await session.scalar(
         select(CloudAccount).where(CloudAccount.account_name == "acme_cloud")
@@ -138,7 +139,7 @@ async def test_an_existing_account_without_association_accepts_as_itself(
     # then: a new association with the inviting partner; no new token
     assert payload["userErrors"] == []
     assert payload["customerToken"] is None
-    new = await session.get(Customer, int(_db_id(payload["customer"]["id"])))
+    new = await reread(session, Customer, int(_db_id(payload["customer"]["id"])))
     assert new.partner_id == partner.id
     assert new.cloud_account_id == old.cloud_account_id
     assert new.ended_at is None
@@ -178,12 +179,10 @@ async def test_the_registered_contact_phone_must_match(client, session, partner,
             "message": "The account's contact phone is not the registered contact's.",
         }
     ]
-    assert (await session.get(Registration, registration.id, populate_existing=True)).status is (
+    assert (await reread(session, Registration, registration.id)).status is (
         RegistrationStatus.APPROVED
     )
-    assert (await session.get(Invitation, invitation.id, populate_existing=True)).status is (
-        InvitationStatus.SENT
-    )
+    assert (await reread(session, Invitation, invitation.id)).status is (InvitationStatus.SENT)
     assert (
         await session.scalar(select(CloudAccount).where(CloudAccount.account_name == "acme_cloud"))
     ) is None

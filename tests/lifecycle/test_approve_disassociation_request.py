@@ -23,6 +23,7 @@ from tests.factories import (
 )
 from tests.lifecycle.disassociation_request_helpers import APPROVE, REJECT, rid
 from tests.lifecycle.factories import make_disassociation_request
+from tests.rows import reread
 
 LIST = """
 query List($filter: DisassociationRequestFilter) {
@@ -54,7 +55,7 @@ async def test_approval_needs_the_preconditions(client, session, partner, admin)
 
     errors = body["data"]["approveDisassociationRequest"]["userErrors"]
     assert [e["code"] for e in errors] == ["VALID_RESERVED_RESOURCES"]
-    stored = await session.get(DisassociationRequest, request.id, populate_existing=True)
+    stored = await reread(session, DisassociationRequest, request.id)
     assert stored.status is DisassociationRequestStatus.PENDING
 
 
@@ -110,13 +111,13 @@ async def test_the_job_auto_approves_unanswered_requests_whose_preconditions_hol
     assert second["disassociation_requests.auto_approve"].result == (
         "0 disassociation requests auto-approved, 1 blocked"
     )
-    approved = await session.get(DisassociationRequest, clear_request.id, populate_existing=True)
+    approved = await reread(session, DisassociationRequest, clear_request.id)
     assert approved.status is DisassociationRequestStatus.APPROVED and approved.auto_approved
-    assert (await session.get(Customer, clear.id, populate_existing=True)).ended_at is not None
-    held = await session.get(DisassociationRequest, blocked_request.id, populate_existing=True)
+    assert (await reread(session, Customer, clear.id)).ended_at is not None
+    held = await reread(session, DisassociationRequest, blocked_request.id)
     assert held.status is DisassociationRequestStatus.PENDING
     assert held.blocked_by == ["CUSTOMER_FROZEN"]
-    untouched = await session.get(DisassociationRequest, early_request.id, populate_existing=True)
+    untouched = await reread(session, DisassociationRequest, early_request.id)
     assert untouched.status is DisassociationRequestStatus.PENDING
     # the partner is notified once, not on every run
     notes = (

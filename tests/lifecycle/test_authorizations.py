@@ -22,6 +22,7 @@ from tests.factories import (
 )
 from tests.lifecycle.authorization_helpers import LIST, aid
 from tests.lifecycle.factories import make_authorization
+from tests.rows import reread
 
 OPEN = """
 query Open {
@@ -47,7 +48,7 @@ async def test_expiry_on_read_and_by_the_job(db, client, session, partner, admin
     assert [n["id"] for n in listed["data"]["authorizations"]["nodes"]] == [aid(lapsing)]
     assert active["data"]["authorizations"]["totalCount"] == 0
     assert outcomes["authorizations.expire"].result == "1 authorizations expired"
-    stored = await session.get(Authorization, lapsing.id, populate_existing=True)
+    stored = await reread(session, Authorization, lapsing.id)
     assert stored.status is AuthorizationStatus.EXPIRED
 
 

@@ -30,6 +30,7 @@ from tests.factories import (
 )
 from tests.lifecycle.association_change_helpers import DECLINE, rid
 from tests.lifecycle.factories import make_authorization, make_change_request
+from tests.rows import reread
 
 CONFIRM = """
 mutation Confirm($id: ID!) {
@@ -99,7 +100,7 @@ async def test_confirming_a_disassociation_ends_the_association(
     assert payload["request"]["status"] == "CONFIRMED"
     assert payload["request"]["customer"]["endedAt"] == iso(frozen_clock.now())
     assert payload["request"]["customer"]["accountManager"] is None
-    stored = await session.get(Authorization, authorization.id, populate_existing=True)
+    stored = await reread(session, Authorization, authorization.id)
     assert stored.status is AuthorizationStatus.ENDED
     assert hooks == [("ended", customer.id, frozen_clock.now())]
     event = await session.scalar(
@@ -138,9 +139,9 @@ async def test_confirming_a_switch_to_referral_changes_type_and_ends_authorizati
     assert changed["endedAt"] is None
     # the manager stays (a customer cannot see partner users, hence null in its view)
     assert changed["accountManager"] is None
-    stored_customer = await session.get(Customer, customer.id, populate_existing=True)
+    stored_customer = await reread(session, Customer, customer.id)
     assert stored_customer.account_manager_id == manager.id
-    stored = await session.get(Authorization, authorization.id, populate_existing=True)
+    stored = await reread(session, Authorization, authorization.id)
     assert stored.status is AuthorizationStatus.ENDED
     assert hooks == [("switched", customer.id, AssociationType.RESELLER)]
 
@@ -158,9 +159,9 @@ async def test_preconditions_are_checked_again_on_confirmation(client, session, 
 
     payload = body["data"]["confirmAssociationChange"]
     assert [e["code"] for e in payload["userErrors"]] == ["CUSTOMER_FROZEN"]
-    stored = await session.get(AssociationChangeRequest, request.id, populate_existing=True)
+    stored = await reread(session, AssociationChangeRequest, request.id)
     assert stored.status is AssociationChangeStatus.PENDING
-    assert (await session.get(Customer, customer.id, populate_existing=True)).ended_at is None
+    assert (await reread(session, Customer, customer.id)).ended_at is None
 
 
 async def test_the_time_rules_do_not_block_confirmation(client, session, partner):
@@ -216,7 +217,7 @@ async def test_an_unanswered_request_expires_on_read_and_by_the_job(
     assert outcomes["association_changes.expire"].result == (
         "1 association change requests expired"
     )
-    stored = await session.get(AssociationChangeRequest, request.id, populate_existing=True)
+    stored = await reread(session, AssociationChangeRequest, request.id)
     assert stored.status is AssociationChangeStatus.EXPIRED
 
 

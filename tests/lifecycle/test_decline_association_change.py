@@ -10,6 +10,7 @@ from tests.factories import (
 )
 from tests.lifecycle.association_change_helpers import DECLINE, rid
 from tests.lifecycle.factories import make_change_request
+from tests.rows import reread
 
 
 async def test_the_customer_declines(client, session, partner):
@@ -28,4 +29,4 @@ async def test_the_customer_declines(client, session, partner):
         "status": "DECLINED",
         "declineReason": "we stay",
     }
-    assert (await session.get(Customer, customer.id, populate_existing=True)).ended_at is None
+    assert (await reread(session, Customer, customer.id)).ended_at is None

@@ -11,6 +11,7 @@ from app.services.partners.tokens import hash_token
 from tests.factories import global_id, gql, make_partner
 from tests.lifecycle.factories import make_invitation, make_registration
 from tests.lifecycle.invitation_helpers import EVERY_FIELD, RESEND, REVOKE, iid
+from tests.rows import reread
 
 LIST = """
 query List($filter: InvitationFilter, $orderBy: InvitationOrder) {
@@ -94,4 +95,4 @@ async def test_the_job_expires_lapsed_links(db, session, frozen_clock):
 
     assert outcomes["invitations.expire"].result == "1 invitations expired"
     for row, status in ((lapsed, InvitationStatus.EXPIRED), (open_ended, InvitationStatus.SENT)):
-        assert (await session.get(Invitation, row.id, populate_existing=True)).status is status
+        assert (await reread(session, Invitation, row.id)).status is status

@@ -17,6 +17,7 @@ from tests.factories import (
 )
 from tests.lifecycle.factories import make_invitation, make_registration
 from tests.lifecycle.registration_helpers import LIST, NODE, rid
+from tests.rows import reread
 
 
 async def test_expiry_is_visible_on_read_before_the_job_runs(
@@ -57,15 +58,9 @@ async def test_the_job_stores_expiry_and_kills_invitations(db, session, frozen_c
     outcomes = {o.name: o for o in await run_due(db, force=True)}
 
     assert outcomes["registrations.expire"].result == "1 registrations expired"
-    assert (await session.get(Registration, lapsed.id, populate_existing=True)).status is (
-        RegistrationStatus.EXPIRED
-    )
-    assert (await session.get(Registration, valid.id, populate_existing=True)).status is (
-        RegistrationStatus.APPROVED
-    )
-    assert (await session.get(Invitation, invitation.id, populate_existing=True)).status is (
-        InvitationStatus.EXPIRED
-    )
+    assert (await reread(session, Registration, lapsed.id)).status is (RegistrationStatus.EXPIRED)
+    assert (await reread(session, Registration, valid.id)).status is (RegistrationStatus.APPROVED)
+    assert (await reread(session, Invitation, invitation.id)).status is (InvitationStatus.EXPIRED)
 
 
 async def test_filters_and_ordering(client, session, partner, admin, frozen_clock):

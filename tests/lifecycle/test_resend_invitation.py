@@ -13,6 +13,7 @@ from app.services.partners.tokens import hash_token
 from tests.factories import gql, iso
 from tests.lifecycle.factories import make_invitation
 from tests.lifecycle.invitation_helpers import RESEND, REVOKE, iid
+from tests.rows import reread
 
 
 async def test_resend_offline_gives_a_new_link_and_kills_the_old(client, session, partner, sales):
@@ -24,7 +25,7 @@ async def test_resend_offline_gives_a_new_link_and_kills_the_old(client, session
     new = payload["invitationLink"].split("token=")[1]
     assert new != old
     assert payload["invitation"]["sendCount"] == 2
-    stored = await session.get(Invitation, invitation.id, populate_existing=True)
+    stored = await reread(session, Invitation, invitation.id)
     assert stored.token_hash == hash_token(new)
     assert stored.token_hash != hash_token(old)
 

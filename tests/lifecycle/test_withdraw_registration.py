@@ -15,6 +15,7 @@ from tests.factories import (
 )
 from tests.lifecycle.factories import make_invitation, make_registration
 from tests.lifecycle.registration_helpers import LIST, WITHDRAW, rid
+from tests.rows import reread
 
 
 @pytest.mark.parametrize("status", [RegistrationStatus.PENDING_REVIEW, RegistrationStatus.APPROVED])
@@ -35,7 +36,7 @@ async def test_withdraw_kills_open_invitations(client, session, partner, admin, 
         (invitation, InvitationStatus.REVOKED),
         (used, InvitationStatus.ACCEPTED),
     ):
-        stored = await session.get(Invitation, row.id, populate_existing=True)
+        stored = await reread(session, Invitation, row.id)
         assert stored.status is expected
     event = await session.scalar(
         select(AuditEvent).where(AuditEvent.action == "registration.withdraw")

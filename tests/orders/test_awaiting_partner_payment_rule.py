@@ -15,6 +15,7 @@ from app.models.orders.enums import OrderStatus, PartnerPaymentStatus
 from app.services.orders.orders import awaiting_partner_payment, awaits_partner_payment
 from tests.factories import gql
 from tests.orders.helpers import ORDER_FIELDS, create_proxy, make_world, new_line
+from tests.rows import reread
 
 ORDERS = (
     """
@@ -32,7 +33,7 @@ async def test_python_and_sql_agree(client, session, frozen_clock):
     created = await create_proxy(
         client, world.admin, world.customer, [new_line(world.products["ecs"])]
     )
-    order = await session.get(Order, from_global_id(created["order"]["id"])[1])
+    order = await reread(session, Order, from_global_id(created["order"]["id"])[1])
     now = frozen_clock.now()
     combinations = itertools.product(
         list(OrderStatus), list(PartnerPaymentStatus), [now + timedelta(hours=1), now]
@@ -59,7 +60,7 @@ async def test_the_field_and_the_filter_use_the_rule(client, session, frozen_clo
     created = await create_proxy(
         client, world.admin, world.customer, [new_line(world.products["ecs"])]
     )
-    order = await session.get(Order, from_global_id(created["order"]["id"])[1])
+    order = await reread(session, Order, from_global_id(created["order"]["id"])[1])
     order.partner_payment_status = PartnerPaymentStatus.REQUESTED
     await session.flush()
 

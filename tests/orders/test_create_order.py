@@ -28,6 +28,7 @@ from tests.orders.helpers import (
     resource_line,
     resources_of,
 )
+from tests.rows import reread
 
 
 @pytest.fixture
@@ -63,7 +64,7 @@ async def test_refund_after_disassociation_goes_to_the_former_partner(
     assert refund["payee"] == "PARTNER"
     assert await allocatable(client, world.finance) == "10000.00"
     await assert_books_balance(session)
-    assert (await session.get(Customer, customer.id)).ended_at is not None
+    assert (await reread(session, Customer, customer.id)).ended_at is not None
 
 
 def own_input(customer, lines, key="own-1") -> dict:

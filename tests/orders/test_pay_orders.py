@@ -37,6 +37,7 @@ from tests.orders.helpers import (
     order,
     pay,
 )
+from tests.rows import reread
 
 
 @pytest.fixture
@@ -216,7 +217,7 @@ async def test_a_failed_item_changes_nothing(client, session, world, monkeypatch
         [],
     ]
     assert await allocatable(client, world.finance) == "640.00"
-    refused = await session.get(Order, second, populate_existing=True)
+    refused = await reread(session, Order, second)
     assert refused.status is OrderStatus.PENDING_PAYMENT and refused.paid_at is None
     paid = await session.scalars(select(OrderPayment.order_id).order_by(OrderPayment.order_id))
     assert second not in list(paid)

@@ -19,6 +19,7 @@ from tests.partners.user_token_helpers import (
     payload,
     status_of,
 )
+from tests.rows import reread
 
 
 async def test_admin_creates_a_user_who_then_works_with_its_role(client, session):
@@ -70,7 +71,7 @@ async def test_a_service_account_gets_a_token_and_reads_as_viewer(client, sessio
 
     # when it gets a token
     _, user_id = from_global_id(user["id"])
-    row = await session.get(PartnerUser, user_id)
+    row = await reread(session, PartnerUser, user_id)
     issued = await issue(client, team.admin_token, row, label="bi")
 
     # then the token acts as that VIEWER

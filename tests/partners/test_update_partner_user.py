@@ -16,6 +16,7 @@ from tests.partners.user_token_helpers import (
     payload,
     uid,
 )
+from tests.rows import reread
 
 
 async def test_a_new_role_applies_from_the_users_next_request(client, session):
@@ -172,8 +173,7 @@ async def test_another_partners_user_a_missing_one_and_a_wrong_id_read_the_same(
 
     assert {str(a) for a in answers} == {str(answers[0])}
     assert codes(answers[0]) == [("NOT_FOUND", ["input", "userId"])]
-    other = await session.get(type(team.other_admin), team.other_admin.id)
-    await session.refresh(other)
+    other = await reread(session, type(team.other_admin), team.other_admin.id)
     assert other.role is Role.ADMIN
 
 

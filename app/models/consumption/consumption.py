@@ -14,7 +14,14 @@ from sqlalchemy import Date, ForeignKey, Index, Integer, String, UniqueConstrain
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.consumption.enums import BillCycleStatus, DetailKind
-from app.models.core.base import Base, created_at_column, enum_column
+from app.models.core.base import (
+    Base,
+    co_locate,
+    created_at_column,
+    enum_column,
+    tenant_id_column,
+    tenant_partner_column,
+)
 from app.models.core.types import Money, UTCDateTime
 from app.models.customers.enums import BillingMode, ServiceType
 
@@ -35,11 +42,11 @@ class UsageRecord(Base):
         Index("ix_usage_records_partner_detail", "partner_id", "detail_id"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id"))
+    id: Mapped[int] = tenant_id_column()
+    partner_id: Mapped[int] = tenant_partner_column()
     source_id: Mapped[str] = mapped_column(String(100))
-    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
-    resource_id: Mapped[int] = mapped_column(ForeignKey("resources.id"))
+    customer_id: Mapped[int] = mapped_column()
+    resource_id: Mapped[int] = mapped_column()
     service_type: Mapped[ServiceType] = mapped_column(enum_column(ServiceType))
     region: Mapped[str] = mapped_column(String(50))
     start_at: Mapped[datetime] = mapped_column(UTCDateTime())
@@ -50,6 +57,9 @@ class UsageRecord(Base):
     rated: Mapped[bool] = mapped_column(default=False)
     detail_id: Mapped[int | None] = mapped_column()
     created_at: Mapped[datetime] = created_at_column()
+
+
+co_locate(UsageRecord, customer_id="customers", resource_id="resources")
 
 
 class ConsumptionDetail(Base):
@@ -81,13 +91,13 @@ class ConsumptionDetail(Base):
         Index("ix_consumption_details_partner_day", "partner_id", "bill_cycle", "day", "id"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id"))
+    id: Mapped[int] = tenant_id_column()
+    partner_id: Mapped[int] = tenant_partner_column()
     bill_cycle: Mapped[str] = mapped_column(String(7))
     day: Mapped[date] = mapped_column(Date)
     kind: Mapped[DetailKind] = mapped_column(enum_column(DetailKind))
-    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
-    resource_id: Mapped[int | None] = mapped_column(ForeignKey("resources.id"))
+    customer_id: Mapped[int] = mapped_column()
+    resource_id: Mapped[int | None] = mapped_column()
     product_id: Mapped[int | None] = mapped_column(ForeignKey("products.id"))
     order_id: Mapped[int | None] = mapped_column()
     service_type: Mapped[ServiceType] = mapped_column(enum_column(ServiceType))
@@ -112,6 +122,9 @@ class ConsumptionDetail(Base):
     updated_at: Mapped[datetime] = created_at_column()
 
 
+co_locate(ConsumptionDetail, customer_id="customers", resource_id="resources")
+
+
 class ConsumptionCharge(Base):
     """What a customer was charged for one business day: the rated total (scale 8), the
     ledger charge (rounded half-up to 0.01) and the rounding between them."""
@@ -122,9 +135,9 @@ class ConsumptionCharge(Base):
         Index("ix_consumption_charges_partner_cycle", "partner_id", "bill_cycle", "customer_id"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id"))
-    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
+    id: Mapped[int] = tenant_id_column()
+    partner_id: Mapped[int] = tenant_partner_column()
+    customer_id: Mapped[int] = mapped_column()
     bill_cycle: Mapped[str] = mapped_column(String(7))
     day: Mapped[date] = mapped_column(Date)
     rated: Mapped[Decimal] = mapped_column(Money(8), default=ZERO8)
@@ -132,6 +145,9 @@ class ConsumptionCharge(Base):
     rounding: Mapped[Decimal] = mapped_column(Money(8), default=ZERO8)
     created_at: Mapped[datetime] = created_at_column()
     updated_at: Mapped[datetime] = created_at_column()
+
+
+co_locate(ConsumptionCharge, customer_id="customers")
 
 
 ROLLUP_SUMS = (
@@ -162,10 +178,10 @@ class ConsumptionRollup(Base):
         ),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id"))
+    id: Mapped[int] = tenant_id_column()
+    partner_id: Mapped[int] = tenant_partner_column()
     bill_cycle: Mapped[str] = mapped_column(String(7))
-    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
+    customer_id: Mapped[int] = mapped_column()
     service_type: Mapped[ServiceType] = mapped_column(enum_column(ServiceType))
     region: Mapped[str] = mapped_column(String(50))
     billing_mode: Mapped[BillingMode] = mapped_column(enum_column(BillingMode))
@@ -178,6 +194,9 @@ class ConsumptionRollup(Base):
     cash_paid: Mapped[Decimal] = mapped_column(Money(8), default=ZERO8)
     credit_paid: Mapped[Decimal] = mapped_column(Money(8), default=ZERO8)
     amount_due: Mapped[Decimal] = mapped_column(Money(8), default=ZERO8)
+
+
+co_locate(ConsumptionRollup, customer_id="customers")
 
 
 class ConsumptionDayRollup(Base):
@@ -196,8 +215,8 @@ class ConsumptionDayRollup(Base):
         ),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id"))
+    id: Mapped[int] = tenant_id_column()
+    partner_id: Mapped[int] = tenant_partner_column()
     bill_cycle: Mapped[str] = mapped_column(String(7))
     day: Mapped[date] = mapped_column(Date)
     service_type: Mapped[ServiceType] = mapped_column(enum_column(ServiceType))
@@ -243,14 +262,17 @@ class BandwidthSample(Base):
         Index("ix_bandwidth_samples_partner_cycle", "partner_id", "bill_cycle", "resource_id"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id"))
-    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
-    resource_id: Mapped[int] = mapped_column(ForeignKey("resources.id"))
+    id: Mapped[int] = tenant_id_column()
+    partner_id: Mapped[int] = tenant_partner_column()
+    customer_id: Mapped[int] = mapped_column()
+    resource_id: Mapped[int] = mapped_column()
     bill_cycle: Mapped[str] = mapped_column(String(7))
     sampled_at: Mapped[datetime] = mapped_column(UTCDateTime())
     mbps: Mapped[Decimal] = mapped_column(Money(8))
     corrects_cycle: Mapped[str | None] = mapped_column(String(7))
+
+
+co_locate(BandwidthSample, customer_id="customers", resource_id="resources")
 
 
 class PercentileBill(Base):
@@ -265,10 +287,10 @@ class PercentileBill(Base):
         Index("ix_percentile_bills_partner_cycle", "partner_id", "bill_cycle", "resource_id"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id"))
-    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
-    resource_id: Mapped[int] = mapped_column(ForeignKey("resources.id"))
+    id: Mapped[int] = tenant_id_column()
+    partner_id: Mapped[int] = tenant_partner_column()
+    customer_id: Mapped[int] = mapped_column()
+    resource_id: Mapped[int] = mapped_column()
     bill_cycle: Mapped[str] = mapped_column(String(7))
     sample_count: Mapped[int] = mapped_column(Integer)
     discarded_count: Mapped[int] = mapped_column(Integer)
@@ -280,6 +302,9 @@ class PercentileBill(Base):
     amount: Mapped[Decimal] = mapped_column(Money(8))
     detail_id: Mapped[int | None] = mapped_column()
     created_at: Mapped[datetime] = created_at_column()
+
+
+co_locate(PercentileBill, customer_id="customers", resource_id="resources")
 
 
 class PercentileCorrection(Base):
@@ -296,10 +321,10 @@ class PercentileCorrection(Base):
         ),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id"))
-    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
-    resource_id: Mapped[int] = mapped_column(ForeignKey("resources.id"))
+    id: Mapped[int] = tenant_id_column()
+    partner_id: Mapped[int] = tenant_partner_column()
+    customer_id: Mapped[int] = mapped_column()
+    resource_id: Mapped[int] = mapped_column()
     bill_cycle: Mapped[str] = mapped_column(String(7))
     corrects_cycle: Mapped[str] = mapped_column(String(7))
     detail_id: Mapped[int] = mapped_column()
@@ -314,3 +339,6 @@ class PercentileCorrection(Base):
     recomputed_amount: Mapped[Decimal] = mapped_column(Money(8))
     amount: Mapped[Decimal] = mapped_column(Money(8))
     created_at: Mapped[datetime] = created_at_column()
+
+
+co_locate(PercentileCorrection, customer_id="customers", resource_id="resources")

@@ -52,6 +52,7 @@ TABLES: dict[str, tuple[str, str]] = {
     ),
     "reserved_companies": (P, "companies the vendor keeps for itself: no partner owns them"),
     "idempotency_keys": (P, "scoped by principal (partner, cloud account or platform)"),
+    "id_sequences": (P, "SQLite's per-table id sequences (PostgreSQL uses the columns' own)"),
     "job_runs": (P, "the job registry's bookkeeping: no partner"),
     "audit_events": (
         P,

@@ -7,7 +7,14 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.models.core.base import Base, created_at_column, enum_column
+from app.models.core.base import (
+    Base,
+    co_locate,
+    created_at_column,
+    enum_column,
+    tenant_id_column,
+    tenant_partner_column,
+)
 from app.models.core.types import UTCDateTime
 from app.models.customers.enums import AssociationType, CustomerStatus
 
@@ -50,9 +57,9 @@ class Customer(Base):
         Index("ix_customers_cloud_account", "cloud_account_id"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = tenant_id_column()
     # The columns `OpenAssociation` mirrors load their old value when set (active_history).
-    partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id"), active_history=True)
+    partner_id: Mapped[int] = tenant_partner_column(active_history=True)
     cloud_account_id: Mapped[int] = mapped_column(
         ForeignKey("cloud_accounts.id"), active_history=True
     )
@@ -64,7 +71,10 @@ class Customer(Base):
     )
     associated_at: Mapped[datetime] = mapped_column(UTCDateTime())
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), active_history=True)
-    account_manager_id: Mapped[int | None] = mapped_column(ForeignKey("partner_users.id"))
+    account_manager_id: Mapped[int | None] = mapped_column()
     labels: Mapped[list[str]] = mapped_column(JSON, default=list)
     remark: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = created_at_column()
+
+
+co_locate(Customer, account_manager_id="partner_users")

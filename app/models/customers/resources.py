@@ -7,7 +7,14 @@ from datetime import datetime
 from sqlalchemy import Boolean, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.models.core.base import Base, created_at_column, enum_column
+from app.models.core.base import (
+    Base,
+    co_locate,
+    created_at_column,
+    enum_column,
+    tenant_id_column,
+    tenant_partner_column,
+)
 from app.models.core.types import UTCDateTime
 from app.models.customers.enums import BillingMode, ResourceStatus, ServiceType
 
@@ -22,9 +29,9 @@ class Resource(Base):
         Index("ix_resources_partner_expires", "partner_id", "expires_at", "id"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id"))
-    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
+    id: Mapped[int] = tenant_id_column()
+    partner_id: Mapped[int] = tenant_partner_column()
+    customer_id: Mapped[int] = mapped_column()
     name: Mapped[str] = mapped_column(String(100))
     service_type: Mapped[ServiceType] = mapped_column(enum_column(ServiceType))
     region: Mapped[str] = mapped_column(String(50))
@@ -44,3 +51,6 @@ class Resource(Base):
     is_support_plan: Mapped[bool] = mapped_column(Boolean, default=False)
     # When the owner's arrears moved it to GRACE_PERIOD; null when arrears did not stop it.
     arrears_grace_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+co_locate(Resource, customer_id="customers")

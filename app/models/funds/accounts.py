@@ -10,10 +10,17 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.models.core.base import Base, created_at_column, enum_column
+from app.models.core.base import (
+    Base,
+    co_locate,
+    created_at_column,
+    enum_column,
+    tenant_id_column,
+    tenant_partner_column,
+)
 from app.models.core.types import Money, UTCDateTime
 from app.models.funds.enums import LedgerAccount, LedgerKind
 
@@ -25,7 +32,7 @@ class PartnerAccount(Base):
 
     __tablename__ = "partner_accounts"
 
-    partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id"), primary_key=True)
+    partner_id: Mapped[int] = tenant_partner_column()
     allocatable: Mapped[Decimal] = mapped_column(Money(2), default=ZERO)
     held: Mapped[Decimal] = mapped_column(Money(2), default=ZERO)
     incentive: Mapped[Decimal] = mapped_column(Money(2), default=ZERO)
@@ -38,8 +45,8 @@ class CustomerAccount(Base):
     __tablename__ = "customer_accounts"
     __table_args__ = (Index("ix_customer_accounts_partner", "partner_id", "customer_id"),)
 
-    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), primary_key=True)
-    partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id"))
+    customer_id: Mapped[int] = mapped_column(primary_key=True)
+    partner_id: Mapped[int] = tenant_partner_column()
     balance: Mapped[Decimal] = mapped_column(Money(2), default=ZERO)
     credit_limit: Mapped[Decimal] = mapped_column(Money(2), default=ZERO)
     # A former REFERRAL customer's own cash, set aside when it switched to RESELLER: not
@@ -52,6 +59,9 @@ class CustomerAccount(Base):
     updated_at: Mapped[datetime] = created_at_column()
 
 
+co_locate(CustomerAccount, customer_id="customers")
+
+
 class LedgerTransaction(Base):
     """One balanced money movement: its entries sum to zero."""
 
@@ -61,8 +71,8 @@ class LedgerTransaction(Base):
         UniqueConstraint("partner_id", "number"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id"))
+    id: Mapped[int] = tenant_id_column()
+    partner_id: Mapped[int] = tenant_partner_column()
     # The public transaction id: business date and a random part (`ledger.new_number`),
     # so it tells nothing about how many transactions anyone made.
     number: Mapped[str] = mapped_column(String(32))
@@ -84,13 +94,16 @@ class LedgerEntry(Base):
         Index("ix_ledger_entries_transaction", "transaction_id"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id"))
-    transaction_id: Mapped[int] = mapped_column(ForeignKey("ledger_transactions.id"))
+    id: Mapped[int] = tenant_id_column()
+    partner_id: Mapped[int] = tenant_partner_column()
+    transaction_id: Mapped[int] = mapped_column()
     kind: Mapped[LedgerKind] = mapped_column(enum_column(LedgerKind))
     account: Mapped[LedgerAccount] = mapped_column(enum_column(LedgerAccount))
-    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"))
+    customer_id: Mapped[int | None] = mapped_column()
     amount: Mapped[Decimal] = mapped_column(Money(2))
     # Balance of this partner/customer account after the entry; null for platform accounts.
     balance_after: Mapped[Decimal | None] = mapped_column(Money(2))
     created_at: Mapped[datetime] = created_at_column()
+
+
+co_locate(LedgerEntry, transaction_id="ledger_transactions", customer_id="customers")

@@ -6,10 +6,17 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.models.core.base import Base, created_at_column, enum_column
+from app.models.core.base import (
+    Base,
+    co_locate,
+    created_at_column,
+    enum_column,
+    tenant_id_column,
+    tenant_partner_column,
+)
 from app.models.core.types import Money, UTCDateTime
 from app.models.funds.enums import WithdrawalStatus
 
@@ -29,9 +36,9 @@ class CustomerWithdrawal(Base):
         ),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id"))
-    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
+    id: Mapped[int] = tenant_id_column()
+    partner_id: Mapped[int] = tenant_partner_column()
+    customer_id: Mapped[int] = mapped_column()
     status: Mapped[WithdrawalStatus] = mapped_column(enum_column(WithdrawalStatus))
     amount: Mapped[Decimal] = mapped_column(Money(2))
     currency: Mapped[str] = mapped_column(String(3), default="CNY")
@@ -42,3 +49,6 @@ class CustomerWithdrawal(Base):
     created_at: Mapped[datetime] = created_at_column()
     reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+co_locate(CustomerWithdrawal, customer_id="customers")

@@ -5,10 +5,17 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.models.core.base import Base, created_at_column, enum_column
+from app.models.core.base import (
+    Base,
+    co_locate,
+    created_at_column,
+    enum_column,
+    tenant_id_column,
+    tenant_partner_column,
+)
 from app.models.core.types import Money, UTCDateTime
 from app.models.funds.enums import RechargeChannel, RechargeStatus, RemittanceAccountKind
 
@@ -28,11 +35,11 @@ class Recharge(Base):
         Index("ix_recharges_partner_created", "partner_id", "created_at", "id"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = tenant_id_column()
     # The columns `PaymentReference` mirrors load their old value when set (active_history).
-    partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id"), active_history=True)
+    partner_id: Mapped[int] = tenant_partner_column(active_history=True)
     # Set for a REFERRAL customer's own recharge; null for the partner's.
-    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"))
+    customer_id: Mapped[int | None] = mapped_column()
     channel: Mapped[RechargeChannel] = mapped_column(
         enum_column(RechargeChannel), active_history=True
     )
@@ -49,6 +56,14 @@ class Recharge(Base):
     remaining: Mapped[Decimal] = mapped_column(Money(2), default=Decimal("0.00"))
     # Taken by withdrawals (held or paid out): never refilled by returning money.
     withdrawn: Mapped[Decimal] = mapped_column(Money(2), default=Decimal("0.00"))
-    transaction_id: Mapped[int | None] = mapped_column(ForeignKey("ledger_transactions.id"))
-    created_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("partner_users.id"))
+    transaction_id: Mapped[int | None] = mapped_column()
+    created_by_user_id: Mapped[int | None] = mapped_column()
     created_at: Mapped[datetime] = created_at_column()
+
+
+co_locate(
+    Recharge,
+    customer_id="customers",
+    transaction_id="ledger_transactions",
+    created_by_user_id="partner_users",
+)

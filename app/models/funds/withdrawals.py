@@ -5,10 +5,17 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.models.core.base import Base, created_at_column, enum_column
+from app.models.core.base import (
+    Base,
+    co_locate,
+    created_at_column,
+    enum_column,
+    tenant_id_column,
+    tenant_partner_column,
+)
 from app.models.core.types import Money, UTCDateTime
 from app.models.funds.enums import WithdrawalRoute, WithdrawalStatus
 
@@ -19,22 +26,25 @@ class Withdrawal(Base):
     __tablename__ = "withdrawals"
     __table_args__ = (Index("ix_withdrawals_partner_created", "partner_id", "created_at", "id"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id"))
+    id: Mapped[int] = tenant_id_column()
+    partner_id: Mapped[int] = tenant_partner_column()
     route: Mapped[WithdrawalRoute] = mapped_column(enum_column(WithdrawalRoute))
     status: Mapped[WithdrawalStatus] = mapped_column(enum_column(WithdrawalStatus))
     amount: Mapped[Decimal] = mapped_column(Money(2))
     currency: Mapped[str] = mapped_column(String(3), default="CNY")
-    recharge_id: Mapped[int | None] = mapped_column(ForeignKey("recharges.id"))
+    recharge_id: Mapped[int | None] = mapped_column()
     account_holder: Mapped[str] = mapped_column(String(200), default="")
     bank_name: Mapped[str] = mapped_column(String(100), default="")
     card_number: Mapped[str] = mapped_column(String(40), default="")
     reject_reason: Mapped[str] = mapped_column(Text, default="")
-    created_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("partner_users.id"))
+    created_by_user_id: Mapped[int | None] = mapped_column()
     created_at: Mapped[datetime] = created_at_column()
     reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+co_locate(Withdrawal, recharge_id="recharges", created_by_user_id="partner_users")
 
 
 class WithdrawalSource(Base):
@@ -42,7 +52,10 @@ class WithdrawalSource(Base):
 
     __tablename__ = "withdrawal_sources"
 
-    withdrawal_id: Mapped[int] = mapped_column(ForeignKey("withdrawals.id"), primary_key=True)
-    recharge_id: Mapped[int] = mapped_column(ForeignKey("recharges.id"), primary_key=True)
-    partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id"))
+    withdrawal_id: Mapped[int] = mapped_column(primary_key=True)
+    recharge_id: Mapped[int] = mapped_column(primary_key=True)
+    partner_id: Mapped[int] = tenant_partner_column()
     amount: Mapped[Decimal] = mapped_column(Money(2))
+
+
+co_locate(WithdrawalSource, withdrawal_id="withdrawals", recharge_id="recharges")

@@ -4,10 +4,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Text
+from sqlalchemy import JSON, Boolean, Index, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.models.core.base import Base, enum_column
+from app.models.core.base import (
+    Base,
+    co_locate,
+    enum_column,
+    tenant_id_column,
+    tenant_partner_column,
+)
 from app.models.core.types import UTCDateTime
 from app.models.customers.enums import AssociationType
 from app.models.lifecycle.enums import (
@@ -34,20 +40,23 @@ class AssociationChangeRequest(Base):
         ),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id"))
-    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
+    id: Mapped[int] = tenant_id_column()
+    partner_id: Mapped[int] = tenant_partner_column()
+    customer_id: Mapped[int] = mapped_column()
     kind: Mapped[AssociationChangeKind] = mapped_column(enum_column(AssociationChangeKind))
     from_type: Mapped[AssociationType] = mapped_column(enum_column(AssociationType))
     # The type asked for (type switches only).
     to_type: Mapped[AssociationType | None] = mapped_column(enum_column(AssociationType))
     status: Mapped[AssociationChangeStatus] = mapped_column(enum_column(AssociationChangeStatus))
     reason: Mapped[str] = mapped_column(Text, default="")
-    requested_by_id: Mapped[int] = mapped_column(ForeignKey("partner_users.id"))
+    requested_by_id: Mapped[int] = mapped_column()
     requested_at: Mapped[datetime] = mapped_column(UTCDateTime())
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     decline_reason: Mapped[str] = mapped_column(Text, default="")
+
+
+co_locate(AssociationChangeRequest, customer_id="customers", requested_by_id="partner_users")
 
 
 class DisassociationRequest(Base):
@@ -65,9 +74,9 @@ class DisassociationRequest(Base):
         Index("ix_disassociation_requests_partner_filed", "partner_id", "filed_at", "id"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id"))
-    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
+    id: Mapped[int] = tenant_id_column()
+    partner_id: Mapped[int] = tenant_partner_column()
+    customer_id: Mapped[int] = mapped_column()
     status: Mapped[DisassociationRequestStatus] = mapped_column(
         enum_column(DisassociationRequestStatus)
     )
@@ -75,9 +84,12 @@ class DisassociationRequest(Base):
     filed_at: Mapped[datetime] = mapped_column(UTCDateTime())
     auto_approve_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("partner_users.id"))
+    answered_by_id: Mapped[int | None] = mapped_column()
     auto_approved: Mapped[bool] = mapped_column(Boolean, default=False)
     rejection_reason: Mapped[str] = mapped_column(Text, default="")
     # Error codes that held up the last auto-approval attempt (empty once it went through).
     blocked_by: Mapped[list[str]] = mapped_column(JSON, default=list)
     blocked_notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+co_locate(DisassociationRequest, customer_id="customers", answered_by_id="partner_users")

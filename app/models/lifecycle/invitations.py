@@ -8,7 +8,14 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.models.core.base import Base, created_at_column, enum_column
+from app.models.core.base import (
+    Base,
+    co_locate,
+    created_at_column,
+    enum_column,
+    tenant_id_column,
+    tenant_partner_column,
+)
 from app.models.core.types import UTCDateTime
 from app.models.customers.enums import AssociationType
 from app.models.lifecycle.enums import InvitationChannel, InvitationStatus, NotificationChannel
@@ -24,11 +31,11 @@ class Invitation(Base):
         Index("ix_invitations_partner_registration", "partner_id", "registration_id", "id"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = tenant_id_column()
     # The columns `InvitationToken` mirrors load their old value when set (active_history).
-    partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id"), active_history=True)
-    registration_id: Mapped[int | None] = mapped_column(ForeignKey("registrations.id"))
-    created_by_id: Mapped[int] = mapped_column(ForeignKey("partner_users.id"))
+    partner_id: Mapped[int] = tenant_partner_column(active_history=True)
+    registration_id: Mapped[int | None] = mapped_column()
+    created_by_id: Mapped[int] = mapped_column()
     channel: Mapped[InvitationChannel] = mapped_column(enum_column(InvitationChannel))
     association_type: Mapped[AssociationType] = mapped_column(enum_column(AssociationType))
     company_name: Mapped[str] = mapped_column(String(200))
@@ -45,8 +52,16 @@ class Invitation(Base):
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Not `customer_id`, so that open invitations stay visible to restricted SALES users.
-    accepted_customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"))
+    accepted_customer_id: Mapped[int | None] = mapped_column()
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+co_locate(
+    Invitation,
+    registration_id="registrations",
+    created_by_id="partner_users",
+    accepted_customer_id="customers",
+)
 
 
 class Notification(Base):

@@ -5,10 +5,17 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.models.core.base import Base, created_at_column, enum_column
+from app.models.core.base import (
+    Base,
+    co_locate,
+    created_at_column,
+    enum_column,
+    tenant_id_column,
+    tenant_partner_column,
+)
 from app.models.core.types import Money, UTCDateTime
 from app.models.lifecycle.enums import RegistrationStatus
 
@@ -27,9 +34,9 @@ class Registration(Base):
         Index("ix_registrations_partner_status", "partner_id", "status", "expires_at"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id"))
-    submitted_by_id: Mapped[int] = mapped_column(ForeignKey("partner_users.id"))
+    id: Mapped[int] = tenant_id_column()
+    partner_id: Mapped[int] = tenant_partner_column()
+    submitted_by_id: Mapped[int] = mapped_column()
     company_name: Mapped[str] = mapped_column(String(200))
     normalized_name: Mapped[str] = mapped_column(String(200), index=True)
     credit_code: Mapped[str | None] = mapped_column(String(18), index=True)
@@ -53,7 +60,10 @@ class Registration(Base):
     associated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Not `customer_id`: that name would make the scoping helper hide pending registrations
     # from SALES users restricted to the customers they manage.
-    associated_customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"))
+    associated_customer_id: Mapped[int | None] = mapped_column()
+
+
+co_locate(Registration, submitted_by_id="partner_users", associated_customer_id="customers")
 
 
 class ReservedCompany(Base):

@@ -8,7 +8,14 @@ from decimal import Decimal
 from sqlalchemy import JSON, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.models.core.base import Base, created_at_column, enum_column
+from app.models.core.base import (
+    Base,
+    co_locate,
+    created_at_column,
+    enum_column,
+    tenant_id_column,
+    tenant_partner_column,
+)
 from app.models.core.types import Money, UTCDateTime
 from app.models.funds.accounts import ZERO
 from app.models.orders.enums import (
@@ -35,13 +42,13 @@ class Order(Base):
         Index("ix_orders_partner_awaiting", "partner_id", "partner_payment_status", "id"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id"))
-    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
+    id: Mapped[int] = tenant_id_column()
+    partner_id: Mapped[int] = tenant_partner_column()
+    customer_id: Mapped[int] = mapped_column()
     kind: Mapped[OrderKind] = mapped_column(enum_column(OrderKind))
     status: Mapped[OrderStatus] = mapped_column(enum_column(OrderStatus))
     source: Mapped[OrderSource] = mapped_column(enum_column(OrderSource))
-    created_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("partner_users.id"))
+    created_by_user_id: Mapped[int | None] = mapped_column()
     currency: Mapped[str] = mapped_column(String(3), default="CNY")
     list_amount: Mapped[Decimal] = mapped_column(Money(2), default=ZERO)
     discount_amount: Mapped[Decimal] = mapped_column(Money(2), default=ZERO)
@@ -64,6 +71,9 @@ class Order(Base):
     created_at: Mapped[datetime] = created_at_column()
 
 
+co_locate(Order, customer_id="customers", created_by_user_id="partner_users")
+
+
 class OrderLine(Base):
     """One priced line; `rules` names the rule behind each number."""
 
@@ -73,14 +83,14 @@ class OrderLine(Base):
         Index("ix_order_lines_partner_resource", "partner_id", "resource_id", "order_id"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id"))
-    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"))
-    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
+    id: Mapped[int] = tenant_id_column()
+    partner_id: Mapped[int] = tenant_partner_column()
+    order_id: Mapped[int] = mapped_column()
+    customer_id: Mapped[int] = mapped_column()
     line_no: Mapped[int] = mapped_column(Integer)
     kind: Mapped[OrderKind] = mapped_column(enum_column(OrderKind))
     product_id: Mapped[int | None] = mapped_column(ForeignKey("products.id"))
-    resource_id: Mapped[int | None] = mapped_column(ForeignKey("resources.id"))
+    resource_id: Mapped[int | None] = mapped_column()
     quantity: Mapped[int] = mapped_column(Integer, default=1)
     period_unit: Mapped[PeriodUnit | None] = mapped_column(enum_column(PeriodUnit))
     period_count: Mapped[int | None] = mapped_column(Integer)
@@ -94,6 +104,9 @@ class OrderLine(Base):
     rules: Mapped[dict] = mapped_column(JSON, default=dict)
 
 
+co_locate(OrderLine, order_id="orders", customer_id="customers", resource_id="resources")
+
+
 class OrderPayment(Base):
     """The one payment of an order, by the partner or the customer."""
 
@@ -104,16 +117,25 @@ class OrderPayment(Base):
         UniqueConstraint("partner_id", "order_id", name="uq_order_payments_partner_order"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id"))
-    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"))
-    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
+    id: Mapped[int] = tenant_id_column()
+    partner_id: Mapped[int] = tenant_partner_column()
+    order_id: Mapped[int] = mapped_column()
+    customer_id: Mapped[int] = mapped_column()
     payer: Mapped[OrderPayer] = mapped_column(enum_column(OrderPayer))
     amount: Mapped[Decimal] = mapped_column(Money(2))
-    transaction_id: Mapped[int | None] = mapped_column(ForeignKey("ledger_transactions.id"))
+    transaction_id: Mapped[int | None] = mapped_column()
     transaction_no: Mapped[str] = mapped_column(String(32), default="")
-    paid_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("partner_users.id"))
+    paid_by_user_id: Mapped[int | None] = mapped_column()
     created_at: Mapped[datetime] = created_at_column()
+
+
+co_locate(
+    OrderPayment,
+    order_id="orders",
+    customer_id="customers",
+    transaction_id="ledger_transactions",
+    paid_by_user_id="partner_users",
+)
 
 
 class OrderRefund(Base):
@@ -125,17 +147,27 @@ class OrderRefund(Base):
         Index("ix_order_refunds_partner_refunded", "partner_id", "refunded_order_id"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id"))
+    id: Mapped[int] = tenant_id_column()
+    partner_id: Mapped[int] = tenant_partner_column()
     # The unsubscribe / downgrade order that caused it.
-    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"))
+    order_id: Mapped[int] = mapped_column()
     # The paid order whose money comes back.
-    refunded_order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"))
-    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
-    resource_id: Mapped[int | None] = mapped_column(ForeignKey("resources.id"))
+    refunded_order_id: Mapped[int] = mapped_column()
+    customer_id: Mapped[int] = mapped_column()
+    resource_id: Mapped[int | None] = mapped_column()
     payee: Mapped[OrderPayer] = mapped_column(enum_column(OrderPayer))
     amount: Mapped[Decimal] = mapped_column(Money(2))
     rule: Mapped[str] = mapped_column(String(200), default="")
-    transaction_id: Mapped[int | None] = mapped_column(ForeignKey("ledger_transactions.id"))
+    transaction_id: Mapped[int | None] = mapped_column()
     transaction_no: Mapped[str] = mapped_column(String(32), default="")
     created_at: Mapped[datetime] = created_at_column()
+
+
+co_locate(
+    OrderRefund,
+    order_id="orders",
+    refunded_order_id="orders",
+    customer_id="customers",
+    resource_id="resources",
+    transaction_id="ledger_transactions",
+)

@@ -10,10 +10,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String
+from sqlalchemy import JSON, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.models.core.base import Base, created_at_column, enum_column
+from app.models.core.base import (
+    Base,
+    co_locate,
+    created_at_column,
+    enum_column,
+    tenant_id_column,
+    tenant_partner_column,
+)
 from app.models.core.types import UTCDateTime
 from app.models.partners.enums import PartnerNotificationKind
 
@@ -27,10 +34,10 @@ class PartnerNotification(Base):
         Index("ix_partner_notifications_partner_customer", "partner_id", "customer_id"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id"))
+    id: Mapped[int] = tenant_id_column()
+    partner_id: Mapped[int] = tenant_partner_column()
     # The customer it concerns (null: the partner as a whole, e.g. its certification).
-    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"))
+    customer_id: Mapped[int | None] = mapped_column()
     kind: Mapped[PartnerNotificationKind] = mapped_column(enum_column(PartnerNotificationKind))
     subject_type: Mapped[str] = mapped_column(String(64))
     subject_id: Mapped[int | None] = mapped_column()
@@ -38,13 +45,17 @@ class PartnerNotification(Base):
     created_at: Mapped[datetime] = created_at_column()
 
 
+co_locate(PartnerNotification, customer_id="customers")
+
+
 class PartnerNotificationRead(Base):
     """A partner user has read a notification (read state is per user)."""
 
     __tablename__ = "partner_notification_reads"
-    partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id"), primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("partner_users.id"), primary_key=True)
-    notification_id: Mapped[int] = mapped_column(
-        ForeignKey("partner_notifications.id"), primary_key=True
-    )
+    partner_id: Mapped[int] = tenant_partner_column()
+    user_id: Mapped[int] = mapped_column(primary_key=True)
+    notification_id: Mapped[int] = mapped_column(primary_key=True)
     read_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+co_locate(PartnerNotificationRead, user_id="partner_users", notification_id="partner_notifications")

@@ -21,7 +21,9 @@ class ApiToken(Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     principal_kind: Mapped[PrincipalKind] = mapped_column(enum_column(PrincipalKind))
     partner_id: Mapped[int | None] = mapped_column(ForeignKey("partners.id"), index=True)
-    partner_user_id: Mapped[int | None] = mapped_column(ForeignKey("partner_users.id"))
+    # The user (`partner_id`, `partner_user_id`); no foreign key: a platform table can't
+    # reference a table distributed by partner (docs/operations.md, "Sharding").
+    partner_user_id: Mapped[int | None] = mapped_column()
     # A CUSTOMER principal is a cloud account: it sees every association of that account.
     cloud_account_id: Mapped[int | None] = mapped_column(ForeignKey("cloud_accounts.id"))
     label: Mapped[str] = mapped_column(String(100), default="")

@@ -32,6 +32,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from app import clock
 from app.models import BandwidthSample, Product, Resource, UsageRecord
+from app.models.core.ids import fill_new_ids
 from app.models.customers.enums import BillingMode
 from app.services.consumption import late_samples
 from app.services.consumption.calendar import business_day, current_cycle, cycle_of
@@ -280,6 +281,7 @@ async def _store(
                 fresh.append(row)
         if fresh:
             fresh.sort(key=lambda r: r["source_id"])
+            await fill_new_ids(session, UsageRecord.__table__, fresh)
             stmt = insert(UsageRecord.__table__).on_conflict_do_nothing(
                 index_elements=["partner_id", "source_id"]
             )
@@ -309,6 +311,7 @@ async def _store(
                     late_key = (row["resource_id"], row["corrects_cycle"])
                     late[late_key] = late.get(late_key, 0) + 1
         if fresh2:
+            await fill_new_ids(session, BandwidthSample.__table__, fresh2)
             stmt = insert(BandwidthSample.__table__).on_conflict_do_nothing(
                 index_elements=["partner_id", "resource_id", "sampled_at"]
             )

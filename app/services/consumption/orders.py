@@ -36,6 +36,7 @@ async def record_paid_order_lines(
         discount = line.list_amount - line.coupon_amount - line.amount_due
         await record_prepaid_consumption(
             ctx,
+            partner_id=order.partner_id,
             customer_id=order.customer_id,
             resource_id=line.resource_id,
             product_id=line.product_id,

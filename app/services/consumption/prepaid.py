@@ -29,6 +29,7 @@ PAID_BY = ("PARTNER", "CUSTOMER")
 async def record_prepaid_consumption(
     ctx: ServiceContext,
     *,
+    partner_id: int,
     customer_id: int,
     resource_id: int | None,
     product_id: int | None,
@@ -55,14 +56,14 @@ async def record_prepaid_consumption(
     session = ctx.session
     from app.models import Customer
 
-    customer = await session.get(Customer, customer_id)
+    customer = await session.get(Customer, (partner_id, customer_id))
     if customer is None:
         raise DomainError(ErrorCode.NOT_FOUND, "No such customer.", ["customerId"])
     if resource_id is not None:
         resource = (
             await session.execute(
                 select(Resource.service_type, Resource.region, Resource.product_id).where(
-                    Resource.id == resource_id
+                    Resource.partner_id == partner_id, Resource.id == resource_id
                 )
             )
         ).one()

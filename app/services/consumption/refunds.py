@@ -77,7 +77,7 @@ async def record_refund_consumption(
         assert product is not None
         service_type, region, product_id = product.service_type, product.region, product.id
     else:
-        resource = await session.get(Resource, refund.resource_id)
+        resource = await session.get(Resource, (refund.partner_id, refund.resource_id))
         assert resource is not None
         service_type, region, product_id = (
             resource.service_type,

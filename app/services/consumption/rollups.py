@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.models import ConsumptionDayRollup, ConsumptionRollup
 from app.models.consumption.consumption import ROLLUP_SUMS, ZERO8
+from app.models.core.ids import fill_new_ids
 from app.models.customers.enums import BillingMode, ServiceType
 
 CUSTOMER_KEY = (
@@ -94,6 +95,7 @@ async def _upsert(
     dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
     table = model.__table__
+    await fill_new_ids(session, table, rows)  # SQLite: an id for each row that may be new
     stmt = insert(table)
     summed = ("lines", *ROLLUP_SUMS)
     stmt = stmt.on_conflict_do_update(

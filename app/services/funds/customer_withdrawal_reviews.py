@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from sqlalchemy import select
+
 from app.models import CustomerAccount, CustomerWithdrawal
 from app.models.funds.enums import LedgerAccount, LedgerKind, WithdrawalStatus
 from app.services.core.context import ServiceContext
@@ -43,7 +45,9 @@ async def _review(
     ctx.principal.require_platform()
     found = None
     if withdrawal_id is not None:
-        found = await ctx.session.get(CustomerWithdrawal, withdrawal_id)
+        found = await ctx.session.scalar(
+            select(CustomerWithdrawal).where(CustomerWithdrawal.id == withdrawal_id)
+        )
     if found is None:
         raise DomainError(
             ErrorCode.NOT_FOUND, "No such customer withdrawal.", ["customerWithdrawalId"]

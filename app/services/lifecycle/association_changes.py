@@ -233,7 +233,7 @@ async def decline_association_change(
         reason=reason,
         after={"decline_reason": reason},
     )
-    customer = await ctx.session.get(Customer, request.customer_id)
+    customer = await ctx.session.get(Customer, (request.partner_id, request.customer_id))
     _notify_answer(ctx, customer, request, Kind.ASSOCIATION_CHANGE_DECLINED)
     return request.id
 

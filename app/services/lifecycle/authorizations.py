@@ -183,7 +183,9 @@ async def reject_authorization(
         action="authorization.reject",
         reason=reason.strip(),
     )
-    customer = await ctx.session.get(Customer, authorization.customer_id)
+    customer = await ctx.session.get(
+        Customer, (authorization.partner_id, authorization.customer_id)
+    )
     notify_about(
         ctx,
         customer,
@@ -216,7 +218,9 @@ async def revoke_authorization(ctx: ServiceContext, authorization_id: int | None
         after=_snapshot(authorization),
     )
     if ctx.principal.kind is PrincipalKind.CUSTOMER:
-        customer = await ctx.session.get(Customer, authorization.customer_id)
+        customer = await ctx.session.get(
+            Customer, (authorization.partner_id, authorization.customer_id)
+        )
         subject = ("Authorization", authorization.id)
         notify_about(ctx, customer, Kind.AUTHORIZATION_REVOKED, subject)
     return authorization.id

@@ -188,7 +188,7 @@ async def get_disassociation_requests(ctx: ServiceContext, ids: Sequence[int]) -
 
 
 async def _notify_blocked(ctx: ServiceContext, request: DisassociationRequest) -> None:
-    customer = await ctx.session.get(Customer, request.customer_id)
+    customer = await ctx.session.get(Customer, (request.partner_id, request.customer_id))
     notifications.enqueue(
         ctx,
         partner_id=request.partner_id,

@@ -251,14 +251,14 @@ async def pay_order(ctx: ServiceContext, order_id: int | None) -> Order:
     if order_id is not None:
         found = (
             await ctx.session.execute(
-                select(Order.customer_id, Order.kind).where(
+                select(Order.partner_id, Order.customer_id, Order.kind).where(
                     visible(ctx.principal, Order), Order.id == order_id
                 )
             )
         ).first()
     if found is None:
         raise DomainError(ErrorCode.NOT_FOUND, "No such order.", field)
-    customer = await ctx.session.get(Customer, found.customer_id)
+    customer = await ctx.session.get(Customer, (found.partner_id, found.customer_id))
     assert customer is not None
     if found.kind is OrderKind.CHANGE_SPEC:
         # A downgrade line may refund the partner: its account is locked first, as everywhere.
@@ -310,7 +310,7 @@ async def request_partner_payment(ctx: ServiceContext, order_id: int | None) -> 
     if order is None:
         raise DomainError(ErrorCode.NOT_FOUND, "No such order.", field)
     require_pending(order, field)
-    customer = await ctx.session.get(Customer, order.customer_id)
+    customer = await ctx.session.get(Customer, (order.partner_id, order.customer_id))
     if customer is None or customer.ended_at is not None:
         raise DomainError(ErrorCode.ASSOCIATION_ENDED, "The association has ended.", field)
     if order.partner_payment_status is PartnerPaymentStatus.REQUESTED:

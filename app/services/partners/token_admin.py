@@ -56,7 +56,9 @@ async def issue_token(database: Database, request: TokenRequest) -> str:
         if request.platform:
             token, row = await create_token_row(session, PrincipalKind.PLATFORM, **common)
         elif request.customer_id is not None:
-            customer = await session.get(Customer, request.customer_id)
+            customer = await session.scalar(
+                select(Customer).where(Customer.id == request.customer_id)
+            )
             if customer is None:
                 raise ValueError(f"No customer {request.customer_id}.")
             token, row = await create_token_row(
@@ -116,7 +118,7 @@ async def _partner_user(
     session: AsyncSession, partner: Partner, request: TokenRequest
 ) -> PartnerUser:
     if request.user_id is not None:
-        user = await session.get(PartnerUser, request.user_id)
+        user = await session.get(PartnerUser, (partner.id, request.user_id))
         if user is None or user.partner_id != partner.id:
             raise ValueError(f"Partner {partner.id} has no user {request.user_id}.")
         if user.deactivated_at is not None:

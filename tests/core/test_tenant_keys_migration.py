@@ -1,0 +1,111 @@
+"""The tenant-keys migration moves existing data to the new keys (SQLite and PostgreSQL):
+seeded demo data is taken back to the revision before it and migrated forward again; every
+row survives, every tenant key starts with `partner_id`, the foreign keys between tenant tables
+carry it, and new ids continue after the highest one."""
+
+from __future__ import annotations
+
+import asyncio
+
+from sqlalchemy import inspect
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from alembic import command
+from app.migrate import alembic_config
+from app.models import Base
+from app.models.core.distribution import Placement, tables_of
+from app.models.core.ids import sequenced
+from tests.cli_databases import run
+from tests.core.migration_helpers import query, scratch_postgres
+
+__all__ = ["scratch_postgres"]  # a fixture
+
+BEFORE = "25be66da003f"  # the revision before the tenant keys
+TENANT = tables_of(Placement.TENANT, Base.metadata)
+SEQUENCED = [name for name in TENANT if sequenced(Base.metadata.tables[name])]
+
+
+def keys(url: str) -> dict[str, tuple[list[str], list[tuple[list[str], str, list[str]]]]]:
+    """Each tenant table's primary key and foreign keys, as the database reports them."""
+
+    def read(connection):
+        inspector = inspect(connection)
+        return {
+            name: (
+                inspector.get_pk_constraint(name)["constrained_columns"],
+                sorted(
+                    (fk["constrained_columns"], fk["referred_table"], fk["referred_columns"])
+                    for fk in inspector.get_foreign_keys(name)
+                ),
+            )
+            for name in TENANT
+        }
+
+    async def work():
+        engine = create_async_engine(url)
+        try:
+            async with engine.connect() as connection:
+                return await connection.run_sync(read)
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(work())
+
+
+def rows(url: str) -> list[set[tuple]]:
+    """Every tenant row as text (lists and JSON included), by table."""
+    columns = {name: [c.name for c in Base.metadata.tables[name].columns] for name in TENANT}
+    cast = "CAST({} AS TEXT)" if url.startswith("postgresql") else "{}"
+    return query(
+        url,
+        *(
+            f"SELECT {', '.join(cast.format(c) for c in columns[name])} FROM {name}"
+            for name in TENANT
+        ),
+    )
+
+
+def check_move(url: str) -> None:
+    # given seeded data at the head
+    before = rows(url)
+    assert sum(map(len, before)) > 100
+    after_keys = keys(url)
+
+    # when the database goes back before the tenant keys
+    command.downgrade(alembic_config(url), BEFORE)
+    old = keys(url)
+    assert old["orders"][0] == ["id"]
+    assert (["customer_id"], "customers", ["id"]) in old["orders"][1]
+    assert rows(url) == before
+
+    # and forward again
+    command.upgrade(alembic_config(url), "head")
+
+    # then every row is there, under the new keys
+    assert rows(url) == before
+    assert keys(url) == after_keys
+    for name, (primary, foreign) in after_keys.items():
+        assert primary[0] == "partner_id", name
+        for columns, referred, referred_columns in foreign:
+            if referred in TENANT:
+                assert columns[0] == "partner_id" and referred_columns == ["partner_id", "id"]
+    assert after_keys["orders"][0] == ["partner_id", "id"]
+    assert (["partner_id", "customer_id"], "customers", ["partner_id", "id"]) in after_keys[
+        "orders"
+    ][1]
+
+
+def test_move_on_sqlite(seeded_cli_database):
+    url = seeded_cli_database.url
+    check_move(url)
+    # SQLite's sequences continue after each table's highest id
+    (sequences,) = query(url, "SELECT table_name, last_id FROM id_sequences")
+    highest = query(url, *(f"SELECT '{n}', coalesce(max(id), 0) FROM {n}" for n in SEQUENCED))
+    assert dict(sequences) == {name: top for ((name, top),) in highest}
+    assert dict(sequences)["orders"] > 0  # the demo data has orders
+
+
+def test_move_on_postgresql(scratch_postgres):
+    run("migrate")
+    run("seed-demo")
+    check_move(scratch_postgres)
