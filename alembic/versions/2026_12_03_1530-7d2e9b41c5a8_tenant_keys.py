@@ -4,7 +4,7 @@ column's sequence; SQLite takes them from the new id_sequences table, seeded her
 no longer references partner_users (a platform table can't reference a distributed one)
 
 Revision ID: 7d2e9b41c5a8
-Revises: 25be66da003f
+Revises: bd6db7f255b6
 Create Date: 2026-12-03 15:30:00
 """
 
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "7d2e9b41c5a8"
-down_revision: str | Sequence[str] | None = "25be66da003f"
+down_revision: str | Sequence[str] | None = "bd6db7f255b6"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

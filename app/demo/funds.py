@@ -24,6 +24,7 @@ from app.models.partners.enums import PrincipalKind, Role
 from app.services.consumption.calendar import business_day
 from app.services.consumption.ingest import ingest_batch
 from app.services.core.context import ServiceContext
+from app.services.core.customer_principal import customer_principal
 from app.services.core.principal import Principal
 from app.services.funds import (
     adjustments,
@@ -206,7 +207,7 @@ async def _frozen_own_cash(
     )
     as_customer = ServiceContext(
         session,
-        Principal(kind=PrincipalKind.CUSTOMER, cloud_account_id=customer.cloud_account_id),
+        await customer_principal(session, customer.cloud_account_id),
         request_id="seed-demo",
     )
     own = await recharges.create_recharge(

@@ -32,6 +32,7 @@ from app.models.lifecycle.enums import AuthorizationStatus
 from app.models.orders.enums import OrderKind, PeriodUnit
 from app.models.partners.enums import PrincipalKind, Role
 from app.services.core.context import ServiceContext
+from app.services.core.customer_principal import customer_principal
 from app.services.core.principal import Principal
 from app.services.orders import orders
 from app.services.orders import payments as order_payments
@@ -193,7 +194,7 @@ async def seed_orders(session: AsyncSession, partner: Partner) -> bool:
     if referral is not None:
         customer_ctx = ServiceContext(
             session,
-            Principal(kind=PrincipalKind.CUSTOMER, cloud_account_id=referral.cloud_account_id),
+            await customer_principal(session, referral.cloud_account_id),
             request_id="seed-demo",
         )
         own = await orders.create_order(customer_ctx, referral.id, [_new(ecs, months=1)])

@@ -16,6 +16,7 @@ from app.models.core.base import Base
 from app.models.core.idempotency import IdempotencyKey
 from app.models.core.ids import IdSequence
 from app.models.core.jobs import JobRun
+from app.models.customers.account_associations import AccountAssociation
 from app.models.customers.customers import CloudAccount, Customer
 from app.models.customers.open_associations import OpenAssociation
 from app.models.customers.resources import Resource
@@ -34,6 +35,7 @@ from app.models.lifecycle.association_changes import AssociationChangeRequest, D
 from app.models.lifecycle.authorizations import Authorization
 from app.models.lifecycle.invitation_tokens import InvitationToken
 from app.models.lifecycle.invitations import Invitation, Notification
+from app.models.lifecycle.registration_claims import RegistrationClaim
 from app.models.lifecycle.registrations import Registration, ReservedCompany
 from app.models.orders.orders import Order, OrderLine, OrderPayment, OrderRefund
 from app.models.orders.products import Product
@@ -42,6 +44,7 @@ from app.models.partners.partners import Partner, PartnerUser
 from app.models.partners.tokens import ApiToken
 
 __all__ = [
+    "AccountAssociation",
     "Adjustment",
     "ApiToken",
     "AssociationChangeRequest",
@@ -83,6 +86,7 @@ __all__ = [
     "Product",
     "Recharge",
     "Registration",
+    "RegistrationClaim",
     "ReservedCompany",
     "Resource",
     "UsageRecord",

@@ -145,7 +145,7 @@ async def _customer_withdrawal(session, *, approved=False):
     partner = await make_partner(session)
     customer = await frozen_customer(session, partner, "100.00")
     requested = await customer_withdrawals.request_customer_withdrawal(
-        as_customer(session, customer), customer.id, Decimal("40.00"),
+        await as_customer(session, customer), customer.id, Decimal("40.00"),
         BankCard(customer.name, "ICBC", "6222021234567890"),
     )  # fmt: skip
     if approved:

@@ -20,7 +20,7 @@ from tests.core.migration_helpers import query, scratch_postgres
 
 __all__ = ["scratch_postgres"]  # a fixture
 
-BEFORE = "25be66da003f"  # the revision before the tenant keys
+BEFORE = "bd6db7f255b6"  # the revision before the tenant keys
 TENANT = tables_of(Placement.TENANT, Base.metadata)
 SEQUENCED = [name for name in TENANT if sequenced(Base.metadata.tables[name])]
 

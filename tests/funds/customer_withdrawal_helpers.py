@@ -12,9 +12,9 @@ from sqlalchemy import func, select
 
 from app.models import AuditEvent, Customer, CustomerAccount, LedgerEntry, Partner
 from app.models.customers.enums import AssociationType
-from app.models.partners.enums import PrincipalKind, Role
+from app.models.partners.enums import Role
 from app.services.core.context import ServiceContext
-from app.services.core.principal import Principal
+from app.services.core.customer_principal import customer_principal
 from app.services.funds import association
 from tests.factories import (
     customer_token,
@@ -105,9 +105,10 @@ async def frozen_customer(session, partner, own_cash="300.00", **fields) -> Cust
     return customer
 
 
-def as_customer(session, customer: Customer) -> ServiceContext:
-    """A service context of the customer's cloud account (for calling services directly)."""
-    principal = Principal(kind=PrincipalKind.CUSTOMER, cloud_account_id=customer.cloud_account_id)
+async def as_customer(session, customer: Customer) -> ServiceContext:
+    """A service context of the customer's cloud account (for calling services directly),
+    with its associations read as its token's check reads them."""
+    principal = await customer_principal(session, customer.cloud_account_id)
     return ServiceContext(session, principal, request_id="test")
 
 

@@ -11,12 +11,12 @@ import pytest
 
 from app import clock
 from app.models.funds.enums import AdjustmentKind, RechargeChannel
-from app.models.partners.enums import ContractingEntity, PrincipalKind, Role
+from app.models.partners.enums import ContractingEntity, Role
 from app.services.core.context import ServiceContext
+from app.services.core.customer_principal import customer_principal
 from app.services.core.errors import DomainError, DomainErrors, ErrorCode, PermissionDenied
 from app.services.core.masking import mask_card_number
 from app.services.core.pagination import PageRequest
-from app.services.core.principal import Principal
 from app.services.funds import (
     accounts,
     adjustments,
@@ -213,7 +213,7 @@ async def test_adjustments_are_not_read_by_the_customer(session):
     _, customer, adjustment = await _allocated(session)
     ctx = ServiceContext(
         session,
-        Principal(kind=PrincipalKind.CUSTOMER, cloud_account_id=customer.cloud_account_id),
+        await customer_principal(session, customer.cloud_account_id),
         "test",
     )
 

@@ -12,14 +12,14 @@ import pytest
 from sqlalchemy import func, select, text
 
 from app.main import create_app
-from app.models import Base, Registration
+from app.models import Base, Registration, RegistrationClaim
 from app.models.partners.enums import Role
 from tests.factories import make_partner, make_user, token_for
 
 SUBMIT = """
-mutation Submit($name: String!) {
-  submitRegistration(input: {companyName: $name, contactName: "a", contactEmail: "a@b.cn",
-                              contactPhone: "13800001111"}) {
+mutation Submit($name: String!, $code: String) {
+  submitRegistration(input: {companyName: $name, creditCode: $code, contactName: "a",
+                              contactEmail: "a@b.cn", contactPhone: "13800001111"}) {
     registration { id }
     userErrors { code }
   }
@@ -37,38 +37,55 @@ async def committed(database):
         await connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
 
 
-async def test_two_partners_registering_one_company_at_once(committed, settings):
-    # given two partners with a SALES user each
+async def race(committed, settings, *variables: dict) -> list[dict]:
+    """Two partners (a SALES user each) submit at the same moment; their payloads."""
     async with committed.session(write=True) as session:
         tokens = []
-        for _ in range(2):
+        for _ in variables:
             partner = await make_partner(session)
             tokens.append(await token_for(session, await make_user(session, partner, Role.SALES)))
         await session.commit()
     app = create_app(settings, database=committed)
-
-    # when both submit the same company (spelled differently) at the same moment
     async with httpx.AsyncClient(
         transport=httpx.ASGITransport(app=app), base_url="http://test"
     ) as client:
 
-        async def submit(token: str, name: str) -> dict:
+        async def submit(token: str, values: dict) -> dict:
             response = await client.post(
                 "/graphql",
-                json={"query": SUBMIT, "variables": {"name": name}},
+                json={"query": SUBMIT, "variables": values},
                 headers={"Authorization": f"Bearer {token}"},
             )
             return response.json()["data"]["submitRegistration"]
 
-        results = await asyncio.gather(
-            submit(tokens[0], "Race Co., Ltd."), submit(tokens[1], "RACE CO")
-        )
+        return await asyncio.gather(*map(submit, tokens, variables))
 
-    # then exactly one got it
+
+async def assert_exactly_one_got_it(committed, results: list[dict]) -> None:
     assert sorted(bool(r["registration"]) for r in results) == [False, True]
     assert [e["code"] for r in results for e in r["userErrors"]] == ["REGISTRATION_CONFLICT"]
     async with committed.session() as session:
         assert await session.scalar(select(func.count()).select_from(Registration)) == 1
+        # the winner's claim, which the loser's check read once the winner committed
+        assert await session.scalar(select(func.count()).select_from(RegistrationClaim)) == 1
+
+
+async def test_two_partners_registering_one_company_at_once(committed, settings):
+    # given two partners; when both submit the same company (spelled differently) at once
+    results = await race(committed, settings, {"name": "Race Co., Ltd."}, {"name": "RACE CO"})
+
+    # then exactly one got it
+    await assert_exactly_one_got_it(committed, results)
+
+
+async def test_two_partners_registering_one_credit_code_at_once(committed, settings):
+    # the same company by its credit code, under two names
+    code = "91110000MA01RACE1X"
+    results = await race(
+        committed, settings, {"name": "Alpha Ltd", "code": code}, {"name": "Beta Ltd", "code": code}
+    )
+
+    await assert_exactly_one_got_it(committed, results)
 
 
 async def test_a_partner_cannot_exceed_the_cap_by_racing(committed, settings, monkeypatch):

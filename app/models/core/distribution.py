@@ -45,6 +45,14 @@ TABLES: dict[str, tuple[str, str]] = {
     "open_associations": (P, "one open association per cloud account, whatever partner"),
     "invitation_tokens": (P, "a token's invitation, looked up before the partner is known"),
     "payment_references": (P, "a payment reference confirms one recharge, whatever partner"),
+    "registration_claims": (
+        P,
+        "the registrations that hold a company, read by the conflict check across partners",
+    ),
+    "account_associations": (
+        P,
+        "a cloud account's associations with every partner, read when its token is checked",
+    ),
     "api_tokens": (
         P,
         "authenticates every request before the partner is known; CUSTOMER and PLATFORM "

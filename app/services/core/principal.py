@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from app.models.partners.enums import PrincipalKind, Role
@@ -52,7 +52,9 @@ class Principal:
     """The authenticated caller.
 
     A partner user acts for `partner_id` with `role`; a customer principal is a cloud account
-    and sees every association of it; the platform sees across partners.
+    and sees every association of it (`associations`: its customer rows of every partner as
+    (`partner_id`, `customer_id`), ended ones included, read when its token is checked); the
+    platform sees across partners.
     """
 
     kind: PrincipalKind
@@ -62,10 +64,23 @@ class Principal:
     role: Role | None = None
     cloud_account_id: int | None = None
     sales_see_all_customers: bool = False
+    associations: tuple[tuple[int, int], ...] = ()
 
     @property
     def is_partner_user(self) -> bool:
         return self.kind is PrincipalKind.PARTNER_USER
+
+    @property
+    def associated_partner_ids(self) -> tuple[int, ...]:
+        """The partners a customer principal is (or was) associated with."""
+        return tuple(sorted({partner_id for partner_id, _ in self.associations}))
+
+    def with_association(self, partner_id: int, customer_id: int) -> Principal:
+        """This customer principal with an association it made during the request (accepting
+        an invitation): what it reads next in the request includes it."""
+        if (partner_id, customer_id) in self.associations:
+            return self
+        return replace(self, associations=(*self.associations, (partner_id, customer_id)))
 
     @property
     def sees_only_managed_customers(self) -> bool:

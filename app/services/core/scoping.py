@@ -5,7 +5,10 @@ what the principal may see:
 
 - a partner user sees its partner's rows; a SALES user restricted to managed customers sees
   only those customers and everything that hangs off them;
-- a customer principal (a cloud account) sees its own associations and their rows;
+- a customer principal (a cloud account) sees its own associations and their rows: the
+  (`partner_id`, `customer_id`) pairs it carries (`Principal.associations`, read from the
+  platform side when its token is checked), named as literals, so no read of it reaches
+  across partners' tenant rows;
 - the platform sees everything (platform-side services only);
 - the notification outbox carries secrets in flight (invitation links): platform only;
 - a partner's own notifications are its users' (never a customer's): a restricted SALES user
@@ -20,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ColumnElement, Select, false, select, true
+from sqlalchemy import ColumnElement, Select, false, select, true, tuple_
 from sqlalchemy.orm import InstrumentedAttribute
 
 from app.models import Customer, Notification, Partner, PartnerNotification, PartnerUser
@@ -33,13 +36,20 @@ if TYPE_CHECKING:
 
 
 def _customer_ids_of(principal: Principal) -> Select[Any]:
-    """Ids of the customers a restricted principal may see (a subquery)."""
-    if principal.kind is PrincipalKind.CUSTOMER:
-        return select(Customer.id).where(Customer.cloud_account_id == principal.cloud_account_id)
+    """Ids of the customers a restricted SALES user manages (a subquery of its partner's)."""
     return select(Customer.id).where(
         Customer.partner_id == principal.partner_id,
         Customer.account_manager_id == principal.user_id,
     )
+
+
+def _associated(principal: Principal, partner_col: Any, customer_col: Any) -> ColumnElement[bool]:
+    """Rows of a customer principal's own associations: its (partner, customer) pairs."""
+    if not principal.associations:
+        return false()
+    return partner_col.in_(principal.associated_partner_ids) & tuple_(
+        partner_col, customer_col
+    ).in_(principal.associations)
 
 
 def visible(principal: Principal, model: type[Any]) -> ColumnElement[bool]:
@@ -50,15 +60,13 @@ def visible(principal: Principal, model: type[Any]) -> ColumnElement[bool]:
         return false()
     if model is Partner:
         if principal.kind is PrincipalKind.CUSTOMER:
-            return Partner.id.in_(
-                select(Customer.partner_id).where(
-                    Customer.cloud_account_id == principal.cloud_account_id
-                )
-            )
+            if not principal.associations:
+                return false()
+            return Partner.id.in_(principal.associated_partner_ids)
         return Partner.id == principal.partner_id
     if model is Customer:
         if principal.kind is PrincipalKind.CUSTOMER:
-            return Customer.cloud_account_id == principal.cloud_account_id
+            return _associated(principal, Customer.partner_id, Customer.id)
         condition = Customer.partner_id == principal.partner_id
         if principal.sees_only_managed_customers:
             condition = condition & (Customer.account_manager_id == principal.user_id)
@@ -83,7 +91,7 @@ def visible(principal: Principal, model: type[Any]) -> ColumnElement[bool]:
     if principal.kind is PrincipalKind.CUSTOMER:
         if customer_col is None:
             return false()
-        return customer_col.in_(_customer_ids_of(principal))
+        return _associated(principal, partner_col, customer_col)
     condition = partner_col == principal.partner_id
     if principal.sees_only_managed_customers and customer_col is not None:
         condition = condition & customer_col.in_(_customer_ids_of(principal))

@@ -4,6 +4,10 @@
 customers, and at the vendor's reserved list, yet never tell a partner who holds a company.
 So the answer is a boolean, computed here and nowhere else; callers turn it into
 `REGISTRATION_CONFLICT` with one fixed message.
+
+It reads platform-side tables only, never a partner's: the registrations that can hold a
+company (`RegistrationClaim`, kept in step with each registration), the open associations
+(`OpenAssociation`) with their cloud accounts' company, and the vendor's reserve.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from typing import Any
 from sqlalchemy import and_, exists, false, or_, select, text
 
 from app import clock
-from app.models import CloudAccount, Customer, Registration, ReservedCompany
+from app.models import CloudAccount, OpenAssociation, RegistrationClaim, ReservedCompany
 from app.models.lifecycle.enums import RegistrationStatus
 from app.models.partners.enums import PrincipalKind
 from app.services.core import audit
@@ -84,22 +88,22 @@ async def is_company_taken(
     `ignore_partner_id` leaves out one partner's registrations (its own invitation).
     """
     now = clock.now()
-    registration = select(Registration.id).where(
-        key.matches(Registration.normalized_name, Registration.credit_code),
+    claim = select(RegistrationClaim.registration_id).where(
+        key.matches(RegistrationClaim.normalized_name, RegistrationClaim.credit_code),
         or_(
-            Registration.status == RegistrationStatus.PENDING_REVIEW,
+            RegistrationClaim.status == RegistrationStatus.PENDING_REVIEW,
             and_(
-                Registration.status == RegistrationStatus.APPROVED,
-                Registration.expires_at > now,
+                RegistrationClaim.status == RegistrationStatus.APPROVED,
+                RegistrationClaim.expires_at > now,
             ),
         ),
     )
     if exclude_registration_id is not None:
-        registration = registration.where(Registration.id != exclude_registration_id)
+        claim = claim.where(RegistrationClaim.registration_id != exclude_registration_id)
     if ignore_partner_id is not None:
-        registration = registration.where(Registration.partner_id != ignore_partner_id)
+        claim = claim.where(RegistrationClaim.partner_id != ignore_partner_id)
     conditions = [
-        exists(registration),
+        exists(claim),
         exists(
             select(ReservedCompany.id).where(
                 key.matches(ReservedCompany.normalized_name, ReservedCompany.credit_code)
@@ -109,12 +113,9 @@ async def is_company_taken(
     if include_customers:
         conditions.append(
             exists(
-                select(Customer.id)
-                .join(CloudAccount, CloudAccount.id == Customer.cloud_account_id)
-                .where(
-                    Customer.ended_at.is_(None),
-                    key.matches(CloudAccount.normalized_company_name, CloudAccount.credit_code),
-                )
+                select(OpenAssociation.cloud_account_id)
+                .join(CloudAccount, CloudAccount.id == OpenAssociation.cloud_account_id)
+                .where(key.matches(CloudAccount.normalized_company_name, CloudAccount.credit_code))
             )
         )
     return bool(await ctx.session.scalar(select(or_(*conditions))))

@@ -6,7 +6,8 @@ cloud account, created here, whose CUSTOMER token is returned once. Looking an i
 its token crosses partners (the customer doesn't know whose it is): a platform-side read of
 `InvitationToken` by the token's hash gives the partner and the invitation's id, and the
 invitation is then read by both. Whether the account has an open association is likewise read
-from the platform side (`OpenAssociation`), which also refuses a second one at the flush.
+from the platform side (`OpenAssociation`), which also refuses a second one at the flush. A
+signed-in customer sees its new association for the rest of the request.
 """
 
 from __future__ import annotations
@@ -333,4 +334,8 @@ async def accept_invitation(
         },
     )
     notify_about(ctx, customer, Kind.INVITATION_ACCEPTED, ("Invitation", invitation.id))
+    if kind is PrincipalKind.CUSTOMER:
+        # The caller's associations were read when its token was checked: the rest of this
+        # request (the payload's customer, a later field) sees the one it just made.
+        ctx.principal = ctx.principal.with_association(customer.partner_id, customer.id)
     return Acceptance(customer.id, token_for_account)

@@ -13,11 +13,11 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Select, and_, func, or_, select, update
+from sqlalchemy import Select, and_, delete, func, or_, select, tuple_, update
 
 from app import clock
 from app.clock import add_days
-from app.models import Invitation, Partner, Registration
+from app.models import Invitation, Partner, Registration, RegistrationClaim
 from app.models.lifecycle.enums import InvitationStatus, RegistrationStatus
 from app.models.partners.enums import PartnerNotificationKind as Kind
 from app.services.core import audit, lapse
@@ -357,6 +357,14 @@ async def expire_registrations(ctx: ServiceContext) -> str:
             .where(Registration.id.in_(ids))
             .values(status=RegistrationStatus.EXPIRED, updated_at=now)
             .execution_options(synchronize_session=False)
+        )
+        # A bulk update bypasses the flush that keeps the claims in step: drop them here.
+        await ctx.session.execute(
+            delete(RegistrationClaim).where(
+                tuple_(RegistrationClaim.partner_id, RegistrationClaim.registration_id).in_(
+                    [(row.partner_id, row.id) for row in lapsed]
+                )
+            )
         )
         await end_open_invitations(ctx, ids, InvitationStatus.EXPIRED)
     await audit.record_each(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from dataclasses import replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
@@ -21,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app import clock
 from app.models import ApiToken, Partner, PartnerUser
 from app.models.partners.enums import PrincipalKind
+from app.services.core.customer_principal import associations_of
 from app.services.core.principal import Principal
 from app.settings import get_settings
 
@@ -95,6 +97,9 @@ async def authenticate(
     """The principal of a live token, and whether its `last_used_at` is due for a write;
     why not for a revoked or expired token or a deactivated user's; None for an unknown one.
 
+    A customer principal's associations are read with it (one more statement, on the platform
+    side): what it may see is fixed for the request, but for the associations it makes itself.
+
     This is the first statement of every request, so it is where a pooled connection that
     the database dropped (a restart, an idle timeout) shows: the pool does not ping before
     lending one. SQLAlchemy then invalidates that connection (and every older one), and the
@@ -114,7 +119,11 @@ async def authenticate(
     refusal = _refusal(row)
     if refusal is not None:
         return refusal
-    return _principal(row)
+    principal, due = _principal(row)
+    if principal.kind is PrincipalKind.CUSTOMER:
+        associations = await associations_of(session, principal.cloud_account_id)
+        principal = replace(principal, associations=associations)
+    return principal, due
 
 
 def _refusal(row: Any) -> TokenRefusal | None:
