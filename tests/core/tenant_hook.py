@@ -14,12 +14,18 @@ application frame that issued it.
 while the suite listens, `run_statement` notes its caller's application frame (`CALLER`, which
 the statement's task inherits) and the recorder falls back to it.
 
+A service a test calls directly with a PLATFORM context (`ctx` of an application frame on the
+stack) counts as in `platform-console`: the endpoint would have entered it for that caller.
+
 `tests/conftest.py` turns it on when `TEST_DATABASE_URL` is a PostgreSQL URL.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import functools
+import json
+import os
 import sys
 import time
 from collections.abc import Iterator
@@ -38,7 +44,9 @@ from sqlalchemy.engine import Engine
 import app
 from app.db import SerializedSession
 from app.models.core.distribution import TABLES, Placement
+from app.models.partners.enums import PrincipalKind
 from app.services.core import cross_partner
+from app.services.core.context import ServiceContext
 from tests.core.tenant_statements import unpinned
 
 TENANT_TABLES = frozenset(t for t, (kind, _) in TABLES.items() if kind == Placement.TENANT)
@@ -69,7 +77,9 @@ APP_PREFIX = str(APP_ROOT) + "/"
 
 
 # The application frame that handed the current statement to `SerializedSession.run_statement`.
-CALLER: ContextVar[str | None] = ContextVar("tenant_hook_caller", default=None)
+CALLER: ContextVar[tuple[str | None, bool]] = ContextVar(
+    "tenant_hook_caller", default=(None, False)
+)
 
 
 @dataclass(frozen=True)
@@ -85,32 +95,56 @@ class Finding:
         return f"{self.site}{scopes}: {tables} unpinned in\n    {self.statement}"
 
 
-def app_site(frame: FrameType | None) -> str | None:
-    """The innermost application frame issuing the current statement, as `path:line (fn)`;
-    None when only the tests, SQLAlchemy and `app/db.py` are on the stack."""
+def _frames(frame: FrameType | None) -> Iterator[FrameType]:
+    """The frames from `frame` outwards: this greenlet's, then those of the greenlet (the
+    task) that switched into it."""
     glet = greenlet.getcurrent()
     while True:
         while frame is not None:
-            path = frame.f_code.co_filename
-            if path.startswith(APP_PREFIX) and not path.startswith(IGNORED):
-                relative = Path(path).relative_to(APP_ROOT.parent)
-                return f"{relative}:{frame.f_lineno} ({frame.f_code.co_name})"
+            yield frame
             frame = frame.f_back
         glet = glet.parent
         if glet is None:
-            return None
+            return
         frame = glet.gr_frame
+
+
+def caller(frame: FrameType | None) -> tuple[str | None, bool]:
+    """The innermost application frame issuing the current statement, as `path:line (fn)`
+    (None when only the tests, SQLAlchemy and `app/db.py` are on the stack), and whether an
+    application frame on the way acts for the PLATFORM principal (its `ctx`)."""
+    site = None
+    for f in _frames(frame):
+        path = f.f_code.co_filename
+        if not path.startswith(APP_PREFIX) or path.startswith(IGNORED):
+            continue
+        if site is None:
+            relative = Path(path).relative_to(APP_ROOT.parent)
+            site = f"{relative}:{f.f_lineno} ({f.f_code.co_name})"
+        ctx = f.f_locals.get("ctx")
+        if isinstance(ctx, ServiceContext):
+            return site, ctx.principal.kind is PrincipalKind.PLATFORM
+    return site, False
+
+
+def app_site(frame: FrameType | None) -> str | None:
+    return caller(frame)[0]
 
 
 class Recorder:
     """Collects the unpinned application statements of the running test."""
 
-    def __init__(self, allowed: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, allowed: dict[str, str] | None = None, dialect: str | None = "postgresql"
+    ) -> None:
+        self.dialect = dialect
         self.allowed = frozenset(ALLOWED if allowed is None else allowed)
         self.findings: list[Finding] = []
         self.seconds = 0.0  # time spent checking, for the suite's report
 
     def __call__(self, conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if self.dialect is not None and conn.dialect.name != self.dialect:
+            return  # the console tests' SQLite files, whatever the suite runs on
         started = time.perf_counter()
         try:
             self.check(statement, sys._getframe(1))
@@ -124,8 +158,14 @@ class Recorder:
         scopes = cross_partner.active()
         if any(scope in self.allowed for scope in scopes):
             return None
-        site = app_site(frame) or CALLER.get()
+        site, platform = caller(frame)
         if site is None:
+            site, platform = CALLER.get()
+        if site is None:
+            return None
+        if platform and cross_partner.PLATFORM_CONSOLE in self.allowed:
+            # a service a test calls directly as the platform: the endpoint would have
+            # entered platform-console for this caller
             return None
         finding = Finding(" ".join(statement.split()), tables, site, scopes)
         self.findings.append(finding)
@@ -140,10 +180,20 @@ class Recorder:
 RECORDER = Recorder()
 
 
+def _write_report(test: str, findings: list[Finding]) -> None:
+    """With `TENANT_HOOK_REPORT=<file>`, append each finding as a JSON line, to sort them."""
+    path = os.environ.get("TENANT_HOOK_REPORT")
+    if path:
+        with open(path, "a") as out:
+            for f in dict.fromkeys(findings):
+                out.write(json.dumps({"test": test, **dataclasses.asdict(f)}) + "\n")
+
+
 def _noting_the_caller(run_statement: Any) -> Any:
     @functools.wraps(run_statement)
     async def noted(self: SerializedSession, fn: Any, *args: Any, **kwargs: Any) -> Any:
-        token = CALLER.set(app_site(sys._getframe(1)) or CALLER.get())
+        found = caller(sys._getframe(1))
+        token = CALLER.set(found if found[0] is not None else CALLER.get())
         try:
             return await run_statement(self, fn, *args, **kwargs)
         finally:
@@ -177,6 +227,7 @@ def checked(request: pytest.FixtureRequest) -> Iterator[None]:
     recorder.findings = []
     yield
     if recorder.findings:
+        _write_report(request.node.nodeid, recorder.findings)
         report = recorder.report()
         recorder.findings = []
         pytest.fail(report, pytrace=False)

@@ -6,12 +6,16 @@ to this test's engine by hand."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
 from sqlalchemy import event, text
 
+from app.models.partners.enums import PrincipalKind, Role
 from app.services.core import cross_partner
+from app.services.core.context import ServiceContext
+from app.services.core.principal import Principal
 from tests.core import tenant_hook
 from tests.core.tenant_hook import APP_ROOT, Recorder
 
@@ -28,7 +32,7 @@ app_issue = _CODE["issue"]
 
 @pytest.fixture
 def recorder(database: Any) -> Iterator[Recorder]:
-    recorder = Recorder()
+    recorder = Recorder(dialect=None)  # whichever database the suite runs on
     with tenant_hook.noting_callers():
         event.listen(database.engine.sync_engine, "before_cursor_execute", recorder)
         yield recorder
@@ -79,6 +83,21 @@ async def test_a_scope_not_allowed_does_not(session: Any, recorder: Recorder) ->
     assert "in scopes example-not-allowed" in str(finding)
 
 
+async def test_a_platform_context_on_the_stack_counts_as_the_console(
+    session: Any, recorder: Recorder
+) -> None:
+    code = compile(
+        "async def service(ctx, issue):\n    await issue(ctx.session, SQL)\n", _APP_FILE, "exec"
+    )
+    scope: dict[str, Any] = {"SQL": UNPINNED}
+    exec(code, scope)
+    await scope["service"](ServiceContext(session, Principal.system()), app_issue)
+    assert recorder.findings == []
+    partner = Principal(kind=PrincipalKind.PARTNER_USER, partner_id=1, role=Role.ADMIN)
+    await scope["service"](ServiceContext(session, partner), app_issue)
+    assert len(recorder.findings) == 1
+
+
 async def test_a_decorated_coroutine_runs_in_its_scope(session: Any, recorder: Recorder) -> None:
     @cross_partner.cross_partner(cross_partner.PLATFORM_CONSOLE)
     async def sweep() -> None:
@@ -114,6 +133,7 @@ def test_no_partner_or_customer_scope_is_allowed() -> None:
 class _Request:
     def __init__(self, recorder: Recorder) -> None:
         self.recorder = recorder
+        self.node = SimpleNamespace(nodeid="tests/example.py::test_example")
 
     def getfixturevalue(self, name: str) -> Recorder:
         return self.recorder
