@@ -62,7 +62,7 @@ async def record_prepaid_consumption(
         resource = (
             await session.execute(
                 select(Resource.service_type, Resource.region, Resource.product_id).where(
-                    Resource.id == resource_id
+                    Resource.partner_id == customer.partner_id, Resource.id == resource_id
                 )
             )
         ).one()

@@ -12,7 +12,6 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta
 from enum import StrEnum
-from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import select, update
@@ -129,10 +128,7 @@ def _refusal(row: Any) -> TokenRefusal | None:
 
 
 async def _lookup(session: AsyncSession, raw: str) -> Any:
-    """The token (a platform row, found by its hash before the partner is known), then its
-    user's role and state read by the token's partner and user id: two point reads rather
-    than a join that would have to visit every partner's users."""
-    token = (
+    return (
         await session.execute(
             select(
                 ApiToken.id,
@@ -143,29 +139,15 @@ async def _lookup(session: AsyncSession, raw: str) -> Any:
                 ApiToken.last_used_at,
                 ApiToken.revoked_at,
                 ApiToken.expires_at,
+                PartnerUser.role,
+                PartnerUser.deactivated_at,
                 Partner.sales_see_all_customers,
             )
+            .outerjoin(PartnerUser, PartnerUser.id == ApiToken.partner_user_id)
             .outerjoin(Partner, Partner.id == ApiToken.partner_id)
             .where(ApiToken.token_hash == hash_token(raw))
         )
     ).first()
-    if token is None:
-        return None
-    user = None
-    if token.partner_user_id is not None and token.partner_id is not None:
-        user = (
-            await session.execute(
-                select(PartnerUser.role, PartnerUser.deactivated_at).where(
-                    PartnerUser.partner_id == token.partner_id,
-                    PartnerUser.id == token.partner_user_id,
-                )
-            )
-        ).first()
-    return SimpleNamespace(
-        **token._asdict(),
-        role=user.role if user is not None else None,
-        deactivated_at=user.deactivated_at if user is not None else None,
-    )
 
 
 def _principal(row: Any) -> tuple[Principal, bool]:
