@@ -16,10 +16,12 @@ target, `UPDATE ... FROM`, `DELETE ... USING`) is *pinned* when a condition of i
   scope the subquery is correlated to (transitively).
 
 An OR pins only what every branch pins. A CTE or derived table counts as pinned (for the
-equalities above) when its own body reaches no tenant table unpinned. An INSERT into a tenant
-table is pinned when `partner_id` is among its columns; its SELECT or VALUES subqueries are
-checked like any other. What cannot be parsed is reported as a whole (`<unparsed>`), so a
-statement the tool doesn't understand fails loudly rather than passing.
+equalities above) when its own body reaches no tenant table unpinned. A condition that is never
+true (`WHERE false`, the `1 != 1` of an empty IN) pins every reference of its scope: the
+statement reaches no partner's rows. An INSERT into a tenant table is pinned when `partner_id`
+is among its columns; its SELECT or VALUES subqueries are checked like any other. What cannot
+be parsed is reported as a whole (`<unparsed>`), so a statement the tool doesn't understand
+fails loudly rather than passing.
 """
 
 from __future__ import annotations
@@ -264,10 +266,20 @@ def _constant(node: exp.Expression) -> bool:
     return isinstance(node, CONSTANTS | exp.Subquery | exp.Select)
 
 
+def _never(node: exp.Expression) -> bool:
+    if isinstance(node, exp.Boolean):
+        return node.this is False
+    if isinstance(node, exp.NEQ) and isinstance(node.this, exp.Literal):
+        return node.this == node.expression
+    return False
+
+
 def _pins(node: exp.Expression, scope: Scope, known: frozenset[Source]) -> frozenset[Source]:
     """`known` plus the sources `node` pins when it holds (given that `known` are pinned)."""
     if isinstance(node, exp.Paren):
         return _pins(node.this, scope, known)
+    if _never(node):  # `WHERE false`, an empty IN's `1 != 1`: no row of any partner
+        return known | set(scope.sources)
     if isinstance(node, exp.And):
         changed = True
         while changed:

@@ -209,6 +209,11 @@ CASES: list[tuple[str, tuple[str, ...]]] = [
         (),
     ),
     ("SELECT orders.id FROM orders ORDER BY orders.id LIMIT $1 FOR UPDATE", ("orders",)),
+    # a condition never true reaches no partner's rows
+    ("SELECT orders.id FROM orders WHERE false", ()),
+    ("SELECT orders.id FROM orders WHERE orders.id IN (NULL) AND (1 != 1)", ()),
+    ("SELECT orders.id FROM orders WHERE orders.id = $1 OR false", ("orders",)),
+    ("SELECT orders.id FROM orders WHERE 1 != 2", ("orders",)),
     # statements that reach no table
     ("SAVEPOINT sa_savepoint_1", ()),
     ("RELEASE SAVEPOINT sa_savepoint_1", ()),
