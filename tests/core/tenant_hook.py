@@ -56,6 +56,7 @@ ALLOWED: dict[str, str] = {
     cross_partner.PLATFORM_CONSOLE: "the vendor's console reads and reviews across partners",
     "authentication": "a request's token is read before its partner is known; its user is "
     "joined by id until tokens and partner users are split (docs/operations.md > Sharding)",
+    "demo.seed": "seed-demo (an operator's command) builds every demo partner's data",
     "funds.verify": "recomputes every partner's balances from the ledger (the books check)",
     "consumption.verify": "checks every partner's consumption against the ledger",
     "job:consumption.rate": "rates every partner's pending usage",

@@ -21,6 +21,7 @@ from tests.core import tenant_hook
 from tests.core.tenant_hook import APP_ROOT, Recorder
 
 SCOPED_MODULES = (
+    "app.demo.seed",
     "app.services.partners.tokens",
     "app.services.funds.verify",
     "app.services.consumption.verify",
@@ -136,6 +137,7 @@ def test_no_partner_or_customer_scope_is_allowed() -> None:
     others = {
         cross_partner.PLATFORM_CONSOLE,
         "authentication",
+        "demo.seed",
         "funds.verify",
         "consumption.verify",
     }
