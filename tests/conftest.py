@@ -28,7 +28,7 @@ from app.main import create_app
 from app.migrate import upgrade
 from app.settings import Settings, get_settings
 
-pytest_plugins = ["tests.cli_databases"]
+pytest_plugins = ["tests.cli_databases", "tests.core.tenant_hook"]
 
 hypothesis_settings.register_profile("ci", deadline=None, max_examples=50)
 hypothesis_settings.load_profile("ci")
@@ -106,6 +106,18 @@ async def session(db: IsolatedDatabase) -> AsyncIterator[SerializedSession]:
     """A session for arranging data; flush to make it visible to the app."""
     async with db.session() as s:
         yield s
+
+
+@pytest.fixture(autouse=True)
+def tenant_statements(request: pytest.FixtureRequest) -> Iterator[None]:
+    """On PostgreSQL, fail a test whose app code reaches a tenant table without its partner
+    (tests/core/tenant_hook.py)."""
+    if os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql"):
+        from tests.core import tenant_hook  # the plugin (`pytest_plugins`), imported by then
+
+        yield from tenant_hook.checked(request)
+    else:
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -34,6 +34,7 @@ from app.models import (
 from app.models.customers.enums import AssociationType, BillingMode, ResourceStatus, ServiceType
 from app.models.partners.enums import CertificationStatus, ContractingEntity, PrincipalKind, Role
 from app.services.core.context import ServiceContext
+from app.services.core.cross_partner import cross_partner, register
 from app.services.core.principal import Principal
 from app.services.customers.resources import expire_resources
 from app.services.funds.credit import apply_arrears_to_resources
@@ -205,6 +206,7 @@ async def _store_resource_statuses(session: AsyncSession) -> None:
     await apply_arrears_to_resources(system)
 
 
+@cross_partner(register("demo.seed", "seed-demo builds every demo partner's data in one run"))
 async def seed(database: Database) -> list[str]:
     """Create the demo data once; print (return) fresh tokens for every demo principal."""
     lines: list[str] = []

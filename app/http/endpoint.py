@@ -44,6 +44,7 @@ from app.http.negotiation import (
     read_params,
     wants_html,
 )
+from app.services.core import cross_partner
 from app.services.core.context import ServiceContext
 from app.services.core.principal import Principal
 from app.services.partners import tokens
@@ -213,14 +214,16 @@ class GraphQLEndpoint:
                 bucket_key(principal, client), document, selected, params.variables
             )
             context = RequestContext(ServiceContext(session, principal, request_id), inspection)
-            result = await self.schema.execute(
-                params.query,
-                variable_values=params.variables,
-                context_value=context,
-                operation_name=params.operation_name,
-                allowed_operation_types=allowed,
-                operation_extensions=params.extensions,
-            )
+            # the one place a request's principal is known: the platform's reads span partners
+            with cross_partner.for_principal(principal):
+                result = await self.schema.execute(
+                    params.query,
+                    variable_values=params.variables,
+                    context_value=context,
+                    operation_name=params.operation_name,
+                    allowed_operation_types=allowed,
+                    operation_extensions=params.extensions,
+                )
             errors = result.errors or []
             await session.end(commit=commits(result.data, errors))
             answered = True

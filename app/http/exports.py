@@ -43,8 +43,10 @@ from app.http.parquet import DECIMAL_COLUMNS, parquet_chunks
 from app.models import ConsumptionDetail
 from app.services.consumption import exports
 from app.services.consumption.queries import ConsumptionFilter
+from app.services.core import cross_partner
 from app.services.core.context import ServiceContext
 from app.services.core.errors import BadRequest, PermissionDenied
+from app.services.core.principal import Principal
 from app.settings import get_settings
 
 log = logging.getLogger("app.http.exports")
@@ -196,12 +198,16 @@ class ConsumptionExport:
         headers = {"X-Request-ID": request_id, "Cache-Control": "no-store"}
         if self.fmt == "parquet":
             return StreamingResponse(
-                self._parquet(stmt), media_type="application/vnd.apache.parquet", headers=headers
+                _as(principal, self._parquet(stmt)),
+                media_type="application/vnd.apache.parquet",
+                headers=headers,
             )
         media = "text/csv; charset=utf-8" if self.fmt == "csv" else "application/x-ndjson"
         if gzip:
             headers["Content-Encoding"] = "gzip"
-        return StreamingResponse(self._stream(stmt, gzip), media_type=media, headers=headers)
+        return StreamingResponse(
+            _as(principal, self._stream(stmt, gzip)), media_type=media, headers=headers
+        )
 
     async def _parquet(self, stmt: Any) -> AsyncIterator[bytes]:
         settings = get_settings()
@@ -239,3 +245,16 @@ class ConsumptionExport:
                     yield chunk
         if compressor:
             yield compressor.flush()
+
+
+async def _as(principal: Principal, chunks: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
+    """The export's chunks, each read in the caller's scope (the platform's export spans
+    partners), entered around each step so no scope is held across a `yield`."""
+    iterator = aiter(chunks)
+    while True:
+        with cross_partner.for_principal(principal):
+            try:
+                chunk = await anext(iterator)
+            except StopAsyncIteration:
+                return
+        yield chunk

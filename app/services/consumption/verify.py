@@ -35,6 +35,7 @@ from app.models.consumption.enums import DetailKind
 from app.models.customers.enums import BillingMode
 from app.services.consumption.rollups import CUSTOMER_KEY, DAY_KEY
 from app.services.consumption.verify_postings import retained_from, verify_postings
+from app.services.core.cross_partner import cross_partner, register
 from app.services.core.money import round_cents
 
 CHARGED_KINDS = (DetailKind.USAGE, DetailKind.CORRECTION, DetailKind.PERCENTILE)
@@ -160,6 +161,12 @@ async def _compare_old_cycles(session: AsyncSession, since: str) -> list[str]:
     return problems
 
 
+@cross_partner(
+    register(
+        "consumption.verify",
+        "checks every partner's consumption against the ledger (`consumption verify`)",
+    )
+)
 async def verify(session: AsyncSession) -> list[str]:
     """Every disagreement between details, rollups, daily charges and the ledger."""
     since = retained_from()

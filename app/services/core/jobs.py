@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from app import clock
 from app.db import Database
 from app.models import JobRun
+from app.services.core import cross_partner
 from app.services.core.context import ServiceContext
 from app.services.core.principal import Principal
 
@@ -63,13 +64,20 @@ def load_registry() -> dict[str, Job]:
 
 
 def job(name: str, *, every: timedelta) -> Callable[[JobFunction], JobFunction]:
-    """Register the decorated coroutine as job `name`, due every `every`."""
+    """Register the decorated coroutine as job `name`, due every `every`.
+
+    A job sweeps every partner's rows, so it runs (also when called directly) in its own
+    cross-partner scope, `job:<name>`, whose reason is the first line of its docstring."""
 
     def register(fn: JobFunction) -> JobFunction:
-        if name in REGISTRY and REGISTRY[name].run is not fn:
+        known = REGISTRY.get(name)
+        if known is not None and getattr(known.run, "__wrapped__", None) is not fn:
             raise ValueError(f"job {name!r} registered twice")
-        REGISTRY[name] = Job(name, every, fn)
-        return fn
+        reason = (fn.__doc__ or f"the platform job {name}").strip().splitlines()[0]
+        scope = cross_partner.register(f"{cross_partner.JOB_PREFIX}{name}", reason)
+        run = cross_partner.cross_partner(scope)(fn)
+        REGISTRY[name] = Job(name, every, run)
+        return run
 
     return register
 

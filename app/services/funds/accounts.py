@@ -59,7 +59,7 @@ async def lock_customer_accounts(
     ids = sorted(set(customer_ids))
     stmt = (
         select(CustomerAccount)
-        .where(CustomerAccount.customer_id.in_(ids))
+        .where(CustomerAccount.partner_id == partner_id, CustomerAccount.customer_id.in_(ids))
         .order_by(CustomerAccount.customer_id)
         .with_for_update()
         .execution_options(populate_existing=True)

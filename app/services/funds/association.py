@@ -34,7 +34,10 @@ from app.services.lifecycle.association_rules import (
 
 async def _position(ctx: ServiceContext, customer: Customer) -> CustomerPosition | None:
     account = await ctx.session.scalar(
-        select(CustomerAccount).where(CustomerAccount.customer_id == customer.id)
+        select(CustomerAccount).where(
+            CustomerAccount.partner_id == customer.partner_id,
+            CustomerAccount.customer_id == customer.id,
+        )
     )
     return None if account is None else CustomerPosition(account.balance, account.credit_limit)
 

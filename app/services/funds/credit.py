@@ -32,6 +32,7 @@ from app.services.funds.ledger import Leg
 def in_arrears() -> ColumnElement[bool]:
     """Condition on `customers`: the customer's balance is below minus its credit limit."""
     return exists().where(
+        CustomerAccount.partner_id == Customer.partner_id,
         CustomerAccount.customer_id == Customer.id,
         CustomerAccount.balance + CustomerAccount.credit_limit < 0,
     )

@@ -52,7 +52,11 @@ async def partner_statement(
             LedgerTransaction.number,
             LedgerTransaction.reference,
         )
-        .join(LedgerTransaction, LedgerTransaction.id == LedgerEntry.transaction_id)
+        .join(
+            LedgerTransaction,
+            (LedgerTransaction.partner_id == LedgerEntry.partner_id)
+            & (LedgerTransaction.id == LedgerEntry.transaction_id),
+        )
         .where(
             visible(ctx.principal, LedgerEntry),
             LedgerEntry.account == statement_filter.account,

@@ -11,9 +11,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.models import CustomerAccount, CustomerWithdrawal, LedgerEntry, PartnerAccount, Recharge
 from app.models.funds.accounts import ZERO
 from app.models.funds.enums import LedgerAccount, RechargeStatus, WithdrawalStatus
+from app.services.core.cross_partner import cross_partner, register
 from app.services.funds.ledger import CUSTOMER_COLUMNS, PARTNER_COLUMNS
 
 
+@cross_partner(
+    register("funds.verify", "recomputes every partner's balances from the ledger (`funds verify`)")
+)
 async def verify(session: AsyncSession) -> list[str]:
     """Every difference between the books and the cached balances; empty when all agree."""
     problems: list[str] = []

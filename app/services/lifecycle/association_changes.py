@@ -85,12 +85,18 @@ async def lock_customer_of(ctx: ServiceContext, model: Any, row_id: int | None) 
     """
     if row_id is None:
         return
-    customer_id = await ctx.session.scalar(
-        select(model.customer_id).where(visible(ctx.principal, model), model.id == row_id)
-    )
-    if customer_id is not None:
+    owner = (
         await ctx.session.execute(
-            select(Customer.id).where(Customer.id == customer_id).with_for_update()
+            select(model.partner_id, model.customer_id).where(
+                visible(ctx.principal, model), model.id == row_id
+            )
+        )
+    ).first()
+    if owner is not None:
+        await ctx.session.execute(
+            select(Customer.id)
+            .where(Customer.partner_id == owner.partner_id, Customer.id == owner.customer_id)
+            .with_for_update()
         )
 
 

@@ -161,7 +161,12 @@ async def _registration(ctx: ServiceContext, invitation: Invitation) -> Registra
     if invitation.registration_id is None:
         return None
     registration = await ctx.session.scalar(
-        select(Registration).where(Registration.id == invitation.registration_id).with_for_update()
+        select(Registration)
+        .where(
+            Registration.partner_id == invitation.partner_id,
+            Registration.id == invitation.registration_id,
+        )
+        .with_for_update()
     )
     if registration is None or registrations.effective_status(registration) is not (
         RegistrationStatus.APPROVED
@@ -306,6 +311,7 @@ async def accept_invitation(
         await ctx.session.execute(
             update(Invitation)
             .where(
+                Invitation.partner_id == registration.partner_id,
                 Invitation.registration_id == registration.id,
                 Invitation.id != invitation.id,
                 Invitation.status == InvitationStatus.SENT,

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Select, and_, delete, func, or_, select, tuple_, update
+from sqlalchemy import Select, and_, delete, func, or_, select, true, tuple_, update
 
 from app import clock
 from app.clock import add_days
@@ -180,16 +180,23 @@ async def update_registration(
 
 
 async def end_open_invitations(
-    ctx: ServiceContext, registration_ids: Any, status: InvitationStatus
+    ctx: ServiceContext,
+    registration_ids: Any,
+    status: InvitationStatus,
+    *,
+    partner_id: int | None = None,
 ) -> None:
     """Invitations still open under these registrations die with them (the caller holds the
-    registrations' locks: registrations are locked before their invitations)."""
+    registrations' locks: registrations are locked before their invitations). A partner's
+    own registrations name it (`partner_id`); only the expiry sweep, across partners, doesn't."""
     values: dict[str, Any] = {"status": status}
     if status is InvitationStatus.REVOKED:
         values["revoked_at"] = clock.now()
+    partner = true() if partner_id is None else Invitation.partner_id == partner_id
     await ctx.session.execute(
         update(Invitation)
         .where(
+            partner,
             Invitation.registration_id.in_(registration_ids),
             Invitation.status == InvitationStatus.SENT,
         )
@@ -212,7 +219,9 @@ async def withdraw_registration(ctx: ServiceContext, registration_id: int | None
     before = _snapshot(registration)
     registration.status = RegistrationStatus.WITHDRAWN
     registration.withdrawn_at = registration.updated_at = clock.now()
-    await end_open_invitations(ctx, [registration.id], InvitationStatus.REVOKED)
+    await end_open_invitations(
+        ctx, [registration.id], InvitationStatus.REVOKED, partner_id=registration.partner_id
+    )
     await ctx.session.flush()
     await audit.record(
         ctx,

@@ -54,7 +54,9 @@ async def complete(ctx: ServiceContext, order: Order, lines: Sequence[OrderLine]
             await _provision(ctx, order, line)
             continue
         resource = await ctx.session.scalar(
-            select(Resource).where(Resource.id == line.resource_id).with_for_update()
+            select(Resource)
+            .where(Resource.partner_id == order.partner_id, Resource.id == line.resource_id)
+            .with_for_update()
         )
         assert resource is not None
         if line.kind is OrderKind.RENEW:
@@ -129,7 +131,9 @@ async def _terms(
     rows = (
         await ctx.session.execute(
             select(OrderLine, Order)
-            .join(Order, Order.id == OrderLine.order_id)
+            .join(
+                Order, (Order.partner_id == OrderLine.partner_id) & (Order.id == OrderLine.order_id)
+            )
             .where(
                 OrderLine.partner_id == resource.partner_id,
                 or_(

@@ -144,7 +144,11 @@ async def pay_orders(ctx: ServiceContext, order_ids: Sequence[int | None]) -> Bu
     await lock_customer_accounts(ctx.session, partner_id, customer_ids)
     ended = set(
         await ctx.session.scalars(
-            select(Customer.id).where(Customer.id.in_(customer_ids), Customer.ended_at.is_not(None))
+            select(Customer.id).where(
+                Customer.partner_id == partner_id,
+                Customer.id.in_(customer_ids),
+                Customer.ended_at.is_not(None),
+            )
         )
     )
     orders = await _lock_orders(ctx, order_ids)

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app import clock
 from app.db import Database
-from app.models import ApiToken, Customer, Partner, PartnerUser
+from app.models import AccountAssociation, ApiToken, Partner, PartnerUser
 from app.models.partners.enums import PrincipalKind, Role
 from app.services.core import audit
 from app.services.core.context import ServiceContext
@@ -56,15 +56,19 @@ async def issue_token(database: Database, request: TokenRequest) -> str:
         if request.platform:
             token, row = await create_token_row(session, PrincipalKind.PLATFORM, **common)
         elif request.customer_id is not None:
-            customer = await session.scalar(
-                select(Customer).where(Customer.id == request.customer_id)
+            # The customer's cloud account, from the platform's list of associations (a
+            # customer id names one row of one partner, which the operator needn't know).
+            cloud_account_id = await session.scalar(
+                select(AccountAssociation.cloud_account_id).where(
+                    AccountAssociation.customer_id == request.customer_id
+                )
             )
-            if customer is None:
+            if cloud_account_id is None:
                 raise ValueError(f"No customer {request.customer_id}.")
             token, row = await create_token_row(
                 session,
                 PrincipalKind.CUSTOMER,
-                cloud_account_id=customer.cloud_account_id,
+                cloud_account_id=cloud_account_id,
                 **common,
             )
         else:
