@@ -211,7 +211,7 @@ async def main(repeat: int, port: int, formats: list[str]) -> None:
     headers = {"Authorization": f"Bearer {token}"}
     try:
         async with httpx.AsyncClient(base_url=base, headers=headers, timeout=600) as client:
-            for _ in range(100):
+            for _ in range(600):  # a loaded shared machine takes over 10 s to start it
                 try:
                     if (await client.get("/healthz")).status_code == 200:
                         break
