@@ -163,7 +163,12 @@ async def _lookup(session: AsyncSession, raw: str) -> Any:
                 PartnerUser.deactivated_at,
                 Partner.sales_see_all_customers,
             )
-            .outerjoin(PartnerUser, PartnerUser.id == ApiToken.partner_user_id)
+            .outerjoin(
+                PartnerUser,
+                # by the user's whole key: (partner_id, id) is its primary key's order
+                (PartnerUser.partner_id == ApiToken.partner_id)
+                & (PartnerUser.id == ApiToken.partner_user_id),
+            )
             .outerjoin(Partner, Partner.id == ApiToken.partner_id)
             .where(ApiToken.token_hash == hash_token(raw))
         )
