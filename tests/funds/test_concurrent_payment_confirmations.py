@@ -9,27 +9,19 @@ from __future__ import annotations
 import asyncio
 
 import httpx
-import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 
 from app.main import create_app
-from app.models import Base, PaymentReference, Recharge
+from app.models import PaymentReference, Recharge
 from app.models.funds.enums import RechargeChannel, RechargeStatus
 from app.models.partners.enums import Role
 from app.services.funds.verify import verify
+from tests import committed_postgres
 from tests.factories import make_partner, make_user, platform_token, token_for
 from tests.funds.recharge_helpers import CONFIRM, CREATE, confirm_input, create_input
 from tests.rows import reread
 
-
-@pytest.fixture
-async def committed(database):
-    if database.dialect != "postgresql":
-        pytest.skip("concurrency is tested on PostgreSQL")
-    yield database
-    tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
-    async with database.engine.begin() as connection:
-        await connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+committed = committed_postgres.committed  # a fixture shared by the PostgreSQL races
 
 
 async def test_one_reference_confirming_two_partners_recharges_at_once(committed, settings):

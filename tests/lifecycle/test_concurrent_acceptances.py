@@ -8,15 +8,15 @@ from __future__ import annotations
 import asyncio
 
 import httpx
-import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from app import clock
 from app.main import create_app
-from app.models import Base, Customer, Invitation, InvitationToken, OpenAssociation
+from app.models import Customer, Invitation, InvitationToken, OpenAssociation
 from app.models.customers.enums import AssociationType
 from app.models.lifecycle.enums import InvitationChannel, InvitationStatus
+from tests import committed_postgres
 from tests.factories import customer_token, make_customer, make_partner, make_user
 from tests.lifecycle.factories import make_invitation
 
@@ -27,14 +27,7 @@ mutation Accept($token: String!) {
 """
 
 
-@pytest.fixture
-async def committed(database):
-    if database.dialect != "postgresql":
-        pytest.skip("concurrency is tested on PostgreSQL")
-    yield database
-    tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
-    async with database.engine.begin() as connection:
-        await connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+committed = committed_postgres.committed  # a fixture shared by the PostgreSQL races
 
 
 async def count(database, model, *conditions) -> int:

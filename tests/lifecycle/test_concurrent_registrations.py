@@ -8,12 +8,12 @@ from __future__ import annotations
 import asyncio
 
 import httpx
-import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 
 from app.main import create_app
-from app.models import Base, Registration, RegistrationClaim
+from app.models import Registration, RegistrationClaim
 from app.models.partners.enums import Role
+from tests import committed_postgres
 from tests.factories import make_partner, make_user, token_for
 
 SUBMIT = """
@@ -27,14 +27,7 @@ mutation Submit($name: String!, $code: String) {
 """
 
 
-@pytest.fixture
-async def committed(database):
-    if database.dialect != "postgresql":
-        pytest.skip("concurrency is tested on PostgreSQL")
-    yield database
-    tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
-    async with database.engine.begin() as connection:
-        await connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+committed = committed_postgres.committed  # a fixture shared by the PostgreSQL races
 
 
 async def race(committed, settings, *variables: dict) -> list[dict]:

@@ -10,14 +10,14 @@ import asyncio
 from datetime import timedelta
 
 import httpx
-import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 
 from app import clock
 from app.clock import add_months
 from app.main import create_app
-from app.models import Base, Partner, PartnerNotificationRead
+from app.models import Partner, PartnerNotificationRead
 from app.models.partners.enums import Role
+from tests import committed_postgres
 from tests.factories import global_id, make_partner, make_user, platform_token, token_for
 from tests.partners.notification_helpers import MARK, make_notification
 
@@ -28,14 +28,7 @@ mutation($input: CertifyPartnerInput!) {
 """
 
 
-@pytest.fixture
-async def committed(database):
-    if database.dialect != "postgresql":
-        pytest.skip("concurrency is tested on PostgreSQL")
-    yield database
-    tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
-    async with database.engine.begin() as connection:
-        await connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+committed = committed_postgres.committed  # a fixture shared by the PostgreSQL races
 
 
 async def _post(client, query: str, variables: dict, token: str) -> dict:
