@@ -16,6 +16,9 @@ from app.models.core.base import Base
 from app.models.core.idempotency import IdempotencyKey
 from app.models.core.ids import IdSequence
 from app.models.core.jobs import JobRun
+from app.models.coupons.coupons import Coupon, CouponUsage, OrderCoupon
+from app.models.coupons.pickup_vouchers import PickupVoucher
+from app.models.coupons.quotas import CouponQuota, CouponQuotaRecord
 from app.models.customers.account_associations import AccountAssociation
 from app.models.customers.customers import CloudAccount, Customer
 from app.models.customers.open_associations import OpenAssociation
@@ -58,6 +61,10 @@ __all__ = [
     "ConsumptionDayRollup",
     "ConsumptionDetail",
     "ConsumptionRollup",
+    "Coupon",
+    "CouponQuota",
+    "CouponQuotaRecord",
+    "CouponUsage",
     "Customer",
     "CustomerAccount",
     "CustomerWithdrawal",
@@ -72,6 +79,7 @@ __all__ = [
     "Notification",
     "OpenAssociation",
     "Order",
+    "OrderCoupon",
     "OrderLine",
     "OrderPayment",
     "OrderRefund",
@@ -83,6 +91,7 @@ __all__ = [
     "PaymentReference",
     "PercentileBill",
     "PercentileCorrection",
+    "PickupVoucher",
     "Product",
     "Recharge",
     "Registration",

@@ -12,7 +12,15 @@ import pytest
 from app.schema import schema
 
 ROOT = Path(__file__).resolve().parents[2]
-DOMAINS = {"partners", "customers", "lifecycle", "funds", "orders", "consumption"}
+DOMAINS = {
+    "partners",
+    "customers",
+    "lifecycle",
+    "funds",
+    "orders",
+    "consumption",
+    "coupons",
+}
 CORE = "core"
 LAYERS = ("models", "schema", "resolvers", "services")
 MAX_LINES = 400

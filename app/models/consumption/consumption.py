@@ -143,6 +143,8 @@ class ConsumptionCharge(Base):
     rated: Mapped[Decimal] = mapped_column(Money(8), default=ZERO8)
     charged: Mapped[Decimal] = mapped_column(Money(2), default=Decimal("0.00"))
     rounding: Mapped[Decimal] = mapped_column(Money(8), default=ZERO8)
+    # What CASH coupons paid of the day's on-demand charge (cents, before cash and credit).
+    coupon: Mapped[Decimal] = mapped_column(Money(2), default=Decimal("0.00"))
     created_at: Mapped[datetime] = created_at_column()
     updated_at: Mapped[datetime] = created_at_column()
 

@@ -99,6 +99,12 @@ TABLES: dict[str, tuple[str, str]] = {
     "bandwidth_samples": (T, "samples of a partner's bandwidth resources"),
     "percentile_bills": (T, "a partner's 95th-percentile bills"),
     "percentile_corrections": (T, "corrections of a partner's percentile bills"),
+    "coupon_quotas": (T, "the coupon quotas granted to a partner"),
+    "coupon_quota_records": (T, "the history of a partner's coupon quotas"),
+    "coupons": (T, "the coupons a partner issued to its customers"),
+    "coupon_usages": (T, "what a partner's coupons paid"),
+    "order_coupons": (T, "the coupons' shares of a partner's order lines"),
+    "pickup_vouchers": (T, "a partner's customers' pickup vouchers"),
 }
 
 DISTRIBUTION_COLUMN = "partner_id"

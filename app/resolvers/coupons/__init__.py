@@ -1,0 +1,1 @@
+"""Coupons: the coupons domain of this layer."""
