@@ -18,6 +18,15 @@ down_revision: str | Sequence[str] | None = "7d2e9b41c5a8"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
+NEW_TABLES = (
+    "coupon_quotas",
+    "coupon_quota_records",
+    "coupons",
+    "coupon_usages",
+    "order_coupons",
+    "pickup_vouchers",
+)
+
 
 def _serial() -> bool:
     """A tenant id is the column's own sequence on PostgreSQL (BIGSERIAL beside the composite
@@ -416,6 +425,10 @@ def upgrade() -> None:
         batch_op.alter_column("coupon", server_default=None)
 
     # ### end Alembic commands ###
+    if op.get_bind().dialect.name == "sqlite":
+        # The new tables' id sequences start at 0, like the tenant keys' did for theirs.
+        for table in NEW_TABLES:
+            op.execute(f"INSERT INTO id_sequences (table_name, last_id) VALUES ('{table}', 0)")
 
 
 def downgrade() -> None:
@@ -455,3 +468,6 @@ def downgrade() -> None:
 
     op.drop_table("coupon_quotas")
     # ### end Alembic commands ###
+    if op.get_bind().dialect.name == "sqlite":
+        names = ", ".join(f"'{table}'" for table in NEW_TABLES)
+        op.execute(f"DELETE FROM id_sequences WHERE table_name IN ({names})")
