@@ -105,15 +105,15 @@ def validate(voucher: VoucherInput) -> list[DomainError]:
         )
     now = clock.now()
     start = voucher.valid_from or now
-    if voucher.valid_to <= start:
+    if voucher.valid_to <= now:
+        errors.append(
+            DomainError(ErrorCode.INVALID_INPUT, "`validTo` must be in the future.", ["validTo"])
+        )
+    elif voucher.valid_to <= start:
         errors.append(
             DomainError(
                 ErrorCode.INVALID_INPUT, "`validTo` must be after `validFrom`.", ["validTo"]
             )
-        )
-    elif voucher.valid_to <= now:
-        errors.append(
-            DomainError(ErrorCode.INVALID_INPUT, "`validTo` must be in the future.", ["validTo"])
         )
     elif voucher.valid_to - start > MAX_VALIDITY:
         errors.append(
