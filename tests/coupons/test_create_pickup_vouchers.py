@@ -10,6 +10,12 @@ from sqlalchemy import func, select
 
 from app import clock
 from app.models import AuditEvent, PickupVoucher, Product
+from app.models.orders.enums import PeriodUnit
+from app.models.partners.enums import PrincipalKind, Role
+from app.services.core.context import ServiceContext
+from app.services.core.errors import DomainErrors, PermissionDenied
+from app.services.core.principal import Principal
+from app.services.coupons.pickup_vouchers import VoucherInput, create_pickup_vouchers
 from tests.coupons.pickup_voucher_helpers import CREATE, create, make_world, voucher_input
 from tests.factories import global_id, gql, iso, make_customer, make_partner
 
@@ -315,3 +321,43 @@ async def test_a_refused_input_stores_no_key(client, session, world):
     # then it runs
     assert payload["userErrors"] == []
     assert await voucher_count(session) == 1
+
+
+def _service_input(world, **fields) -> VoucherInput:
+    values = {
+        "partner_id": world.partner.id,
+        "customer_ids": (world.customer.id,),
+        "product_id": world.products["ecs"],
+        "period_unit": PeriodUnit.YEAR,
+        "period_count": 1,
+        "valid_to": clock.now() + timedelta(days=30),
+    }
+    values.update(fields)
+    return VoucherInput(**values)
+
+
+async def test_the_service_called_plainly_checks_the_same_rules(session, world):
+    # given the platform's context, as the CLI or a job has it
+    ctx = ServiceContext(session, Principal.system(), request_id="test")
+
+    # when a remark the input layer would refuse reaches the service
+    with pytest.raises(DomainErrors) as refused:
+        await create_pickup_vouchers(ctx, _service_input(world, remark="bad\u0000"))
+
+    # then it is refused there too; a good input creates the voucher
+    assert [e.field for e in refused.value.errors] == [["remark"]]
+    result = await create_pickup_vouchers(ctx, _service_input(world))
+    assert [item.errors for item in result.items] == [[]]
+    assert await voucher_count(session) == 1
+
+
+async def test_the_service_refuses_a_partner_user(session, world):
+    # given a partner ADMIN's context
+    principal = Principal(
+        kind=PrincipalKind.PARTNER_USER, partner_id=world.partner.id, user_id=1, role=Role.ADMIN
+    )
+    ctx = ServiceContext(session, principal, request_id="test")
+
+    # when / then
+    with pytest.raises(PermissionDenied):
+        await create_pickup_vouchers(ctx, _service_input(world))
