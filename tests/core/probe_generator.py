@@ -184,14 +184,20 @@ TEXT_RULES = {
 
 def _moment(name: str) -> str:
     """A past moment, or a future one for the end of something."""
+    if name == "validFrom":  # the start of a validity (createPickupVouchers)
+        return "2026-06-14T04:00:00Z"
     if name.startswith(("ends", "expires", "until", "valid")):
         return "2026-09-15T04:00:00Z"
     return "2026-06-14T04:00:00Z"
 
 
+# Integers with bounds, by argument name: a period (`PeriodInput.count`: 1-9 months or 1-3
+# years, for order lines and pickup vouchers) that the rules accept.
+INT_RULES = {"count": 1}
+
 SCALARS: dict[str, Callable[[str], Any]] = {
     "String": _text,
-    "Int": lambda name: 10,
+    "Int": lambda name: INT_RULES.get(name, 10),
     "Float": lambda name: 1.0,
     "Boolean": lambda name: False,
     "Decimal": lambda name: "1.00",

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from enum import Enum
 from typing import Any
@@ -21,11 +21,17 @@ from sqlalchemy import Table, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 import app.models as models
+from app import clock
 from app.demo import seed as demo_seed
 from app.globalid import to_global_id
 from app.models import Base, Customer, PartnerUser
+from app.models.customers.enums import AssociationType, BillingMode
+from app.models.orders.enums import PeriodUnit
 from app.models.partners.enums import PrincipalKind, Role
 from app.schema.core.roots import NODE_TYPES
+from app.services.core.context import ServiceContext
+from app.services.core.principal import Principal
+from app.services.coupons import pickup_vouchers
 from app.services.partners.tokens import create_token
 from tests.conftest import IsolatedDatabase
 
@@ -137,6 +143,43 @@ def _strings(rows: dict[str, list[tuple]]) -> set[str]:
     return found
 
 
+async def _pickup_vouchers(db: IsolatedDatabase, partner_id: int) -> None:
+    """Pickup vouchers of two of the partner's RESELLER customers, through the service, until
+    the demo creates its own (issue 15, item 8)."""
+    async with db.session() as session:
+        customers = (
+            await session.scalars(
+                select(Customer.id)
+                .where(
+                    Customer.partner_id == partner_id,
+                    Customer.ended_at.is_(None),
+                    Customer.association_type == AssociationType.RESELLER,
+                )
+                .order_by(Customer.id)
+                .limit(2)
+            )
+        ).all()
+        product = await session.scalar(
+            select(models.Product.id)
+            .where(models.Product.billing_mode == BillingMode.YEARLY_MONTHLY)
+            .order_by(models.Product.id)
+        )
+        ctx = ServiceContext(session, Principal.system(), request_id="probe-world")
+        await pickup_vouchers.create_pickup_vouchers(
+            ctx,
+            pickup_vouchers.VoucherInput(
+                partner_id=partner_id,
+                customer_ids=tuple(customers),
+                product_id=product,
+                period_unit=PeriodUnit.MONTH,
+                period_count=1,
+                valid_to=clock.now() + timedelta(days=90),
+                remark=f"probe voucher of partner {partner_id}",
+            ),
+        )
+        await session.commit()
+
+
 async def build_world(connection: AsyncConnection, db: IsolatedDatabase) -> World:
     with mock.patch.object(demo_seed, "PARTNERS", _demo_partners()):
         await demo_seed.seed(db)
@@ -149,6 +192,12 @@ async def build_world(connection: AsyncConnection, db: IsolatedDatabase) -> Worl
         )
     ]
     a, b = partners
+    for partner_id in (a, b):
+        vouchers = select(models.PickupVoucher.id).where(
+            models.PickupVoucher.partner_id == partner_id
+        )
+        if await connection.scalar(vouchers.limit(1)) is None:
+            await _pickup_vouchers(db, partner_id)
     a_rows, b_rows = await snapshot(connection, a), await snapshot(connection, b)
     a_ids: set[str] = set()
     a_candidates: dict[str, list[str]] = {}

@@ -16,6 +16,7 @@ from tests.core import (  # noqa: F401 (register)
     mutation_cases_funds,
     mutation_cases_orders,
     mutation_cases_partners,
+    mutation_cases_pickup_vouchers,
 )
 from tests.core.mutation_cases import CASES
 from tests.factories import gql

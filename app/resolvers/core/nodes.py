@@ -32,6 +32,7 @@ NODE_LOADERS: dict[str, Callable[[Loaders], DataLoader]] = {
     "Resource": lambda loaders: loaders.resource,
     "Order": lambda loaders: loaders.order,
     "ConsumptionDetail": lambda loaders: loaders.consumption_detail,
+    "PickupVoucher": lambda loaders: loaders.pickup_voucher,
 }
 
 

@@ -10,6 +10,7 @@ import strawberry
 from app.resolvers.core import nodes as node_resolvers
 from app.schema.consumption.consumption import ConsumptionDetail
 from app.schema.core.relay import Node
+from app.schema.coupons.pickup_vouchers import PickupVoucher
 from app.schema.customers.customers import Customer
 from app.schema.customers.resources import Resource
 from app.schema.funds.adjustments import Adjustment
@@ -52,6 +53,7 @@ NODE_TYPES: dict[str, Any] = {
     "Resource": Resource.from_row,
     "Order": Order.from_row,
     "ConsumptionDetail": ConsumptionDetail.from_row,
+    "PickupVoucher": PickupVoucher.from_row,
 }
 
 

@@ -39,6 +39,7 @@ from app.services.customers.customers import sees_partner_notes
 
 if TYPE_CHECKING:
     from app.schema.consumption.consumption import CustomerConsumption
+    from app.schema.coupons.pickup_vouchers import PickupVoucher, PickupVoucherFilter
     from app.schema.lifecycle.authorizations import Authorization
     from app.schema.orders.orders import Order, OrderFilter, OrderOrder
 
@@ -187,6 +188,30 @@ class Customer(Node):
             info.context, self.db_id, filter, order_by, first, after, last, before
         )
         return connection(page, Order.from_row)
+
+    @strawberry.field(description="The pickup vouchers this customer holds, newest first.")
+    async def pickup_vouchers(
+        self,
+        info: strawberry.Info,
+        filter: Annotated[
+            Annotated[PickupVoucherFilter, strawberry.lazy("app.schema.coupons.pickup_vouchers")]
+            | None,
+            strawberry.argument(description="Conditions (customerIds is ignored here)."),
+        ] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> Connection[
+        Annotated[PickupVoucher, strawberry.lazy("app.schema.coupons.pickup_vouchers")]
+    ]:
+        from app.resolvers.coupons import pickup_vouchers as voucher_resolvers
+        from app.schema.coupons.pickup_vouchers import PickupVoucher
+
+        page = await voucher_resolvers.customer_pickup_vouchers(
+            info.context, self.db_id, filter, first, after, last, before
+        )
+        return connection(page, PickupVoucher.from_row)
 
     @strawberry.field(
         description="This customer's consumption totals of one bill cycle (from rollups)."
