@@ -8,6 +8,7 @@ with a `setup(ctx)` method; `Loaders` combines them, so a resolver reads
 from __future__ import annotations
 
 from app.loaders.consumption import ConsumptionLoaders
+from app.loaders.coupons import CouponLoaders
 from app.loaders.customers import CustomerLoaders
 from app.loaders.funds import FundsLoaders
 from app.loaders.lifecycle import LifecycleLoaders
@@ -22,6 +23,7 @@ DOMAINS = (
     FundsLoaders,
     OrderLoaders,
     ConsumptionLoaders,
+    CouponLoaders,
 )
 
 
@@ -32,6 +34,7 @@ class Loaders(
     FundsLoaders,
     OrderLoaders,
     ConsumptionLoaders,
+    CouponLoaders,
 ):
     """Every loader of one request. Loaders read through the request's scoped services."""
 

@@ -8,6 +8,7 @@ import strawberry
 
 from app.schema.consumption import roots as consumption
 from app.schema.core import roots as core
+from app.schema.coupons import roots as coupons
 from app.schema.customers import roots as customers
 from app.schema.funds import roots as funds
 from app.schema.lifecycle import roots as lifecycle
@@ -24,6 +25,7 @@ class Query(
     funds.Query,
     orders.Query,
     consumption.Query,
+    coupons.Query,
 ):
     pass
 
@@ -40,5 +42,6 @@ class Mutation(
     funds.Mutation,
     orders.Mutation,
     consumption.Mutation,
+    coupons.Mutation,
 ):
     pass

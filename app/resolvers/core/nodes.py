@@ -32,6 +32,8 @@ NODE_LOADERS: dict[str, Callable[[Loaders], DataLoader]] = {
     "Resource": lambda loaders: loaders.resource,
     "Order": lambda loaders: loaders.order,
     "ConsumptionDetail": lambda loaders: loaders.consumption_detail,
+    "Coupon": lambda loaders: loaders.coupon,
+    "CouponQuota": lambda loaders: loaders.coupon_quota,
 }
 
 

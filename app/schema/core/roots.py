@@ -10,6 +10,8 @@ import strawberry
 from app.resolvers.core import nodes as node_resolvers
 from app.schema.consumption.consumption import ConsumptionDetail
 from app.schema.core.relay import Node
+from app.schema.coupons.coupons import Coupon
+from app.schema.coupons.quotas import CouponQuota
 from app.schema.customers.customers import Customer
 from app.schema.customers.resources import Resource
 from app.schema.funds.adjustments import Adjustment
@@ -52,6 +54,8 @@ NODE_TYPES: dict[str, Any] = {
     "Resource": Resource.from_row,
     "Order": Order.from_row,
     "ConsumptionDetail": ConsumptionDetail.from_row,
+    "Coupon": Coupon.from_row,
+    "CouponQuota": CouponQuota.from_row,
 }
 
 
