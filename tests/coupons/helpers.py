@@ -164,3 +164,43 @@ async def assert_books_balance(session: AsyncSession) -> None:
     await session.flush()
     problems = await verify(session)
     assert problems == [], problems
+
+
+async def hold_by_new_order(session: AsyncSession, coupon: Coupon, hours: int = 24) -> Any:
+    """An unpaid order of the coupon's customer holding it until it closes in `hours`."""
+    from app.models import Order
+    from app.models.orders.enums import OrderKind, OrderSource, OrderStatus
+    from app.services.coupons.usages import hold
+
+    close_at = clock.now() + timedelta(hours=hours)
+    order = Order(
+        partner_id=coupon.partner_id,
+        customer_id=coupon.customer_id,
+        kind=OrderKind.NEW,
+        status=OrderStatus.PENDING_PAYMENT,
+        source=OrderSource.PROXY,
+        close_at=close_at,
+    )
+    session.add(order)
+    await session.flush()
+    hold(coupon, order.id, close_at)
+    await session.flush()
+    return order
+
+
+async def use(session: AsyncSession, coupon: Coupon, amount: str, order: Any = None) -> None:
+    """`amount` of the coupon paid (as an order's payment would record it)."""
+    from app.models.coupons.enums import CouponUsageSource
+    from app.services.coupons import usages
+
+    locked = (await usages.lock_coupons(session, coupon.partner_id, [coupon.id]))[coupon.id]
+    source = CouponUsageSource.ORDER if order is not None else CouponUsageSource.CONSUMPTION
+    usages.use(
+        session,
+        locked,
+        Decimal(amount),
+        source,
+        order_id=order.id if order is not None else None,
+        day=None if order is not None else clock.now().date(),
+    )
+    await session.flush()
