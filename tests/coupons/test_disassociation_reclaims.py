@@ -68,17 +68,15 @@ async def test_leaving_reclaims_every_usable_coupon(client, session, world, froz
     # given the leaving customer's coupons: untouched, partly used, held, used up, lapsed;
     # and another customer's
     leaving, staying = world.customers[0], world.customers[1]
-    untouched, partly, held, used_up = (
-        await issue(session, world.finance, world.quota, [leaving] * 1, cash("50.00"))
-        + await issue(session, world.finance, world.quota, [leaving], discount(cap="40.00"))
-        + await issue(session, world.finance, world.quota, [leaving], cash("30.00"))
-        + await issue(session, world.finance, world.quota, [leaving], cash("20.00"))
-    )
+    coupons = []
+    for terms in (cash("50.00"), discount(cap="40.00"), cash("30.00"), cash("20.00")):
+        coupons += await issue(session, world.finance, world.quota, [leaving], terms)
+    _untouched, partly, held, used_up = coupons
     await use(session, partly, "15.00")
     await hold_by_new_order(session, held)
     await use(session, used_up, "20.00")
-    [lapsed] = await issue(session, world.finance, world.quota, [leaving], cash("10.00", days=1))
-    [other] = await issue(session, world.finance, world.quota, [staying], cash("60.00"))
+    await issue(session, world.finance, world.quota, [leaving], cash("10.00", days=1))
+    await issue(session, world.finance, world.quota, [staying], cash("60.00"))
     frozen_clock.advance(timedelta(days=2))
 
     # when
@@ -104,7 +102,6 @@ async def test_leaving_reclaims_every_usable_coupon(client, session, world, froz
     )
     assert [str(a) for a in returns] == ["50.00", "25.00", "30.00"]
     assert await statuses(session, staying) == [(CouponStatus.AVAILABLE, "60.00", None)]
-    del untouched, lapsed, other
     await assert_books_balance(session)
 
 
