@@ -223,6 +223,23 @@ async def test_validity_must_lie_inside_the_quotas(client, session, world):
     assert await coupon_count(session, world.partner.id) == 0
 
 
+async def test_a_later_quota_starts_its_coupons_with_it(client, session, world):
+    # given a quota that starts in 10 days
+    later = await grant(
+        session, world.partner, "100.00", valid_from=clock.now() + timedelta(days=10)
+    )
+    variables = issue_input(world, validTo=iso(clock.now() + timedelta(days=20)))
+    variables["input"]["quotaId"] = global_id("CouponQuota", later.id)
+
+    # when validFrom is omitted
+    body = await gql(client, ISSUE, variables, token=world.tokens["FINANCE"])
+
+    # then the coupon starts with its quota
+    payload = body["data"]["issueCoupons"]
+    assert payload["userErrors"] == []
+    assert payload["items"][0]["coupon"]["validFrom"] == iso(later.valid_from)
+
+
 async def test_an_expired_quota_issues_nothing(client, session, world, frozen_clock):
     # given a quota whose validity has passed (the job has not run)
     short = await grant(session, world.partner, "100.00", days=1)

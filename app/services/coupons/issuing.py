@@ -7,8 +7,8 @@ Readings where the issue is silent (docs/coupons.md > Issuing):
   more than 100 customers or one named twice; CASH without `faceValue` or with `rate`/`cap`;
   DISCOUNT without `rate` and `cap` or with `faceValue`; a rate outside 0 < rate < 1 or with
   more than 4 decimals; an amount <= 0 or with more than 2 decimals; a negative minimum;
-  more than 10 service types or one named twice; validTo not after validFrom (default now)
-  or not in the future;
+  more than 10 service types or one named twice; validTo not after validFrom or not in the
+  future (validFrom omitted: now, or the quota's start if it starts later);
 - after the key is claimed, the whole call is refused (stored and replayed) when the quota
   is EXPIRED (`INVALID_STATE`) or the coupon's validity is not inside the quota's
   (`INVALID_INPUT` at validFrom/validTo);
@@ -185,7 +185,8 @@ async def issue_coupons(
     )
     if quota is None:
         raise DomainError(ErrorCode.NOT_FOUND, "No such coupon quota.", ["quotaId"])
-    valid_from = terms.valid_from or clock.now()
+    # Omitted: from now, or from the quota's start if it starts later.
+    valid_from = terms.valid_from or max(clock.now(), quota.valid_from)
     _check_quota(quota, terms, valid_from)
     customers = {
         c.id: c
