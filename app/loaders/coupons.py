@@ -19,6 +19,8 @@ class CouponLoaders:
     coupon_usages: RowLoader
     coupon_count_by_customer: LoaderFamily
     coupon_page_by_customer: LoaderFamily
+    quota_record_count: RowLoader
+    quota_record_page_by_quota: LoaderFamily
 
     def setup(self, ctx: ServiceContext) -> None:
         self.coupon = by_key(lambda ids: reads.get_coupons(ctx, ids))
@@ -26,6 +28,18 @@ class CouponLoaders:
         self.coupon_usages = by_key(lambda ids: reads.usages_by_coupon(ctx, ids), default=())
         self.coupon_count_by_customer = LoaderFamily(self._coupon_counts, default=0)
         self.coupon_page_by_customer = LoaderFamily(self._coupon_pages)
+        self.quota_record_count = by_key(
+            lambda ids: reads.record_counts_by_quota(ctx, ids), default=0
+        )
+        self.quota_record_page_by_quota = LoaderFamily(self._record_pages)
+
+    def _record_pages(self, page: PageRequest) -> Any:
+        async def fetch(ids: Sequence[int]) -> dict[int, Any]:
+            return await reads.record_pages_by_quota(
+                self.ctx, ids, page, self.quota_record_count.load
+            )
+
+        return fetch
 
     def _coupon_counts(self, coupon_filter: CouponFilter) -> Any:
         async def fetch(ids: Sequence[int]) -> dict[int, int]:

@@ -138,3 +138,41 @@ async def test_sales_and_customers_may_not_read_quotas(client, session, world):
             assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
         node = await gql(client, NODE, {"id": qid(world.quota)}, token=token)
         assert node["data"]["node"] is None
+
+
+QUOTAS_WITH_RECORDS = """
+query($first: Int) {
+  couponQuotas(first: $first) {
+    nodes { id records(first: 2) { totalCount nodes { kind remainingAfter { amount } } } }
+  }
+}
+"""
+
+
+async def test_quota_records_nested_are_batched(client, session, world, frozen_clock, statements):
+    # given four more quotas, each with two coupons issued
+    for _ in range(4):
+        frozen_clock.advance(timedelta(minutes=1))
+        quota = await grant(session, world.partner, "100.00")
+        await issue(session, world.finance, quota, world.customers[:2], cash("10.00"))
+    token = world.tokens["FINANCE"]
+    await gql(client, QUOTAS_WITH_RECORDS, {"first": 1}, token=token)  # warm up
+
+    # when
+    counts = []
+    for first in (2, 5):
+        statements.reset()
+        statements.active = True
+        body = await gql(client, QUOTAS_WITH_RECORDS, {"first": first}, token=token)
+        statements.active = False
+        assert "errors" not in body, body
+        counts.append(statements.count)
+
+    # then
+    assert counts[0] == counts[1]
+    nodes = body["data"]["couponQuotas"]["nodes"]
+    assert [n["records"]["totalCount"] for n in nodes] == [3, 3, 3, 3, 1]
+    assert nodes[0]["records"]["nodes"] == [
+        {"kind": "ISSUE", "remainingAfter": {"amount": "80.00"}},
+        {"kind": "ISSUE", "remainingAfter": {"amount": "90.00"}},
+    ]

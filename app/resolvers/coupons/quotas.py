@@ -60,6 +60,19 @@ async def list_quota_records(
     )
 
 
+async def quota_records(
+    ctx: RequestContext,
+    quota_id: int,
+    first: int | None,
+    after: str | None,
+    last: int | None,
+    before: str | None,
+) -> Page:
+    """A quota's history, batched with its siblings' through one loader per page request."""
+    page = PageRequest.from_args(first, after, last, before)
+    return await ctx.loaders.quota_record_page_by_quota.get(page).load(quota_id)
+
+
 async def _quota(ctx: RequestContext, outcome: Outcome[Any]) -> Outcome[Any]:
     if outcome.value is None:
         return Outcome(errors=outcome.errors)

@@ -14,7 +14,7 @@ from app.resolvers.coupons import quotas as resolvers
 from app.resolvers.partners import partners as partner_resolvers
 from app.schema.core.errors import UserError, user_errors
 from app.schema.core.money import Money, money
-from app.schema.core.relay import Node
+from app.schema.core.relay import After, Before, Connection, First, Last, Node, connection
 from app.schema.core.scalars import Amount
 from app.schema.coupons.enums import CouponQuotaRecordKind, CouponQuotaStatus
 from app.schema.partners.partners import Partner
@@ -45,6 +45,20 @@ class CouponQuota(Node):
         description="When the expiry job recorded its remainder lost (null before)."
     )
     created_at: datetime = strawberry.field(description="When it was granted.")
+
+    @strawberry.field(
+        description="Its history, newest first, each line with the remainder after it."
+    )
+    async def records(
+        self,
+        info: strawberry.Info,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> Connection[CouponQuotaRecord]:
+        page = await resolvers.quota_records(info.context, self.row.id, first, after, last, before)
+        return connection(page, CouponQuotaRecord.from_row)
 
     @strawberry.field(description="The partner it was granted to.")
     async def partner(self, info: strawberry.Info) -> Partner | None:

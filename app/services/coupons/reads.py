@@ -87,15 +87,40 @@ async def get_quotas(ctx: ServiceContext, ids: Sequence[int]) -> dict[int, Any]:
     return {row.id: row for row in rows}
 
 
+RECORD_ORDERING = Ordering("ID", CouponQuotaRecord.id, CouponQuotaRecord.id, Direction.DESC)
+
+
+def _records(ctx: ServiceContext) -> Select[Any]:
+    return select(*RECORD_COLUMNS).where(visible(ctx.principal, CouponQuotaRecord))
+
+
 async def list_quota_records(ctx: ServiceContext, quota_id: int | None, page: PageRequest) -> Page:
     """One quota's history, newest first, each line with the remainder after it (an unknown
     or foreign quota has none)."""
     require_quota_reader(ctx)
-    stmt = select(*RECORD_COLUMNS).where(
-        visible(ctx.principal, CouponQuotaRecord), CouponQuotaRecord.quota_id == (quota_id or 0)
+    stmt = _records(ctx).where(CouponQuotaRecord.quota_id == (quota_id or 0))
+    return await fetch_page(ctx.session, stmt, RECORD_ORDERING, page, lambda r: r.id)
+
+
+async def record_counts_by_quota(ctx: ServiceContext, quota_ids: Sequence[int]) -> dict[int, int]:
+    return await count_by_parent(ctx.session, _records(ctx), CouponQuotaRecord.quota_id, quota_ids)
+
+
+async def record_pages_by_quota(
+    ctx: ServiceContext, quota_ids: Sequence[int], page: PageRequest, counts: Any
+) -> dict[int, Page]:
+    """`CouponQuota.records`: one page of history per quota, in one statement (the quotas
+    were read through `get_quotas`/`list_quotas`, so the caller may read quotas)."""
+    return await fetch_pages_by_parent(
+        ctx.session,
+        _records(ctx),
+        CouponQuotaRecord.quota_id,
+        quota_ids,
+        RECORD_ORDERING,
+        page,
+        lambda r: r.id,
+        counts,
     )
-    ordering = Ordering("ID", CouponQuotaRecord.id, CouponQuotaRecord.id, Direction.DESC)
-    return await fetch_page(ctx.session, stmt, ordering, page, lambda r: r.id)
 
 
 # --- coupons ------------------------------------------------------------------------------
