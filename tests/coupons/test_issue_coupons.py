@@ -238,6 +238,12 @@ async def test_a_later_quota_starts_its_coupons_with_it(client, session, world):
     payload = body["data"]["issueCoupons"]
     assert payload["userErrors"] == []
     assert payload["items"][0]["coupon"]["validFrom"] == iso(later.valid_from)
+    # and a validTo before the quota's start is refused
+    variables["input"].update(validTo=iso(clock.now() + timedelta(days=5)), idempotencyKey="b")
+    body = await gql(client, ISSUE, variables, token=world.tokens["FINANCE"])
+    assert codes(body["data"]["issueCoupons"]["userErrors"]) == [
+        ("INVALID_INPUT", ["input", "validTo"])
+    ]
 
 
 async def test_an_expired_quota_issues_nothing(client, session, world, frozen_clock):

@@ -159,6 +159,8 @@ def _check_quota(quota: CouponQuota, terms: CouponTerms, valid_from: datetime) -
                 "validFrom",
             )
         )
+    if terms.valid_to <= valid_from:  # validFrom omitted: the quota starts later
+        errors.append(_error("validTo must be after the coupon's start.", "validTo"))
     if terms.valid_to > quota.valid_to:
         errors.append(
             _error(f"The coupon's validity ends after the quota's ({quota.valid_to}).", "validTo")
