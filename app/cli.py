@@ -188,6 +188,28 @@ def funds_verify() -> None:
     click.echo("ledger verified: every balance matches its entries")
 
 
+@main.group()
+def coupons() -> None:
+    """Coupons: check the quota books."""
+
+
+@coupons.command("verify")
+def coupons_verify() -> None:
+    """Check every coupon quota's books (docs/coupons.md > Books); exit 1 on a mismatch."""
+    from app.services.coupons.verify import verify
+
+    async def work(database: Any) -> list[str]:
+        async with database.session() as session:
+            return await verify(session)
+
+    problems = _run(work)
+    for problem in problems:
+        click.echo(problem, err=True)
+    if problems:
+        raise SystemExit(1)
+    click.echo("coupons verified: every quota's and every coupon's books balance")
+
+
 @jobs.command("list")
 def list_jobs() -> None:
     """List registered jobs and their intervals."""

@@ -8,7 +8,7 @@ with a `setup(ctx)` method; `Loaders` combines them, so a resolver reads
 from __future__ import annotations
 
 from app.loaders.consumption import ConsumptionLoaders
-from app.loaders.coupons import PickupVoucherLoaders
+from app.loaders.coupons import CouponLoaders, PickupVoucherLoaders
 from app.loaders.customers import CustomerLoaders
 from app.loaders.funds import FundsLoaders
 from app.loaders.lifecycle import LifecycleLoaders
@@ -24,6 +24,7 @@ DOMAINS = (
     OrderLoaders,
     ConsumptionLoaders,
     PickupVoucherLoaders,
+    CouponLoaders,
 )
 
 
@@ -35,6 +36,7 @@ class Loaders(
     OrderLoaders,
     ConsumptionLoaders,
     PickupVoucherLoaders,
+    CouponLoaders,
 ):
     """Every loader of one request. Loaders read through the request's scoped services."""
 

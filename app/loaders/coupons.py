@@ -1,4 +1,5 @@
-"""Loaders of the coupons domain."""
+"""Loaders of the coupons domain: coupons, quotas, usages, a customer's coupon pages, pickup
+vouchers."""
 
 from __future__ import annotations
 
@@ -7,9 +8,59 @@ from typing import Any
 
 from app.loaders.base import LoaderFamily, RowLoader, by_key
 from app.services.core.context import ServiceContext
-from app.services.core.pagination import PageRequest
-from app.services.coupons import pickup_vouchers
+from app.services.core.pagination import Direction, PageRequest
+from app.services.coupons import pickup_vouchers, reads
 from app.services.coupons.pickup_vouchers import VoucherFilter
+from app.services.coupons.reads import CouponFilter, CouponOrderField
+
+
+class CouponLoaders:
+    ctx: ServiceContext
+    coupon: RowLoader
+    coupon_quota: RowLoader
+    coupon_usages: RowLoader
+    coupon_count_by_customer: LoaderFamily
+    coupon_page_by_customer: LoaderFamily
+    quota_record_count: RowLoader
+    quota_record_page_by_quota: LoaderFamily
+
+    def setup(self, ctx: ServiceContext) -> None:
+        self.coupon = by_key(lambda ids: reads.get_coupons(ctx, ids))
+        self.coupon_quota = by_key(lambda ids: reads.get_quotas(ctx, ids))
+        self.coupon_usages = by_key(lambda ids: reads.usages_by_coupon(ctx, ids), default=())
+        self.coupon_count_by_customer = LoaderFamily(self._coupon_counts, default=0)
+        self.coupon_page_by_customer = LoaderFamily(self._coupon_pages)
+        self.quota_record_count = by_key(
+            lambda ids: reads.record_counts_by_quota(ctx, ids), default=0
+        )
+        self.quota_record_page_by_quota = LoaderFamily(self._record_pages)
+
+    def _record_pages(self, page: PageRequest) -> Any:
+        async def fetch(ids: Sequence[int]) -> dict[int, Any]:
+            return await reads.record_pages_by_quota(
+                self.ctx, ids, page, self.quota_record_count.load
+            )
+
+        return fetch
+
+    def _coupon_counts(self, coupon_filter: CouponFilter) -> Any:
+        async def fetch(ids: Sequence[int]) -> dict[int, int]:
+            return await reads.count_by_customer(self.ctx, coupon_filter, ids)
+
+        return fetch
+
+    def _coupon_pages(
+        self, args: tuple[CouponFilter, CouponOrderField, Direction, PageRequest]
+    ) -> Any:
+        coupon_filter, field, direction, page = args
+        counts = self.coupon_count_by_customer.get(coupon_filter)
+
+        async def fetch(ids: Sequence[int]) -> dict[int, Any]:
+            return await reads.pages_by_customer(
+                self.ctx, ids, coupon_filter, field, direction, page, counts.load
+            )
+
+        return fetch
 
 
 # --- pickup vouchers ----------------------------------------------------------------------

@@ -47,6 +47,7 @@ STEM_TYPES = {
     "user": "PartnerUser",
     "token": "ApiToken",
     "object": ANY,
+    "quota": "CouponQuota",  # issueCoupons(input: {quotaId}), couponQuotaRecords(quotaId)
     "upTo": "PartnerNotification",  # markPartnerNotificationsRead(input: {upToId})
 }
 TEXT = "probe text"

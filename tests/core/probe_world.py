@@ -180,6 +180,59 @@ async def _pickup_vouchers(db: IsolatedDatabase, partner_id: int) -> None:
         await session.commit()
 
 
+async def _coupons_unless_the_demo_has_them(db: IsolatedDatabase, partner_ids: list[int]) -> None:
+    """A quota and coupons (one partly used, one reclaimed) for each partner, through the
+    services, while the demo seeds none of its own."""
+    from app.models.coupons.enums import CouponKind, CouponUsageSource
+    from app.models.customers.enums import AssociationType
+    from app.services.coupons import issuing, quotas, reclaiming, usages
+    from app.services.coupons.issuing import CouponTerms
+    from tests.funds.helpers import acting_as, platform
+
+    async with db.session() as session:
+        for partner_id in partner_ids:
+            has = await session.scalar(
+                select(models.CouponQuota.id).where(models.CouponQuota.partner_id == partner_id)
+            )
+            if has is not None:
+                continue
+            now = clock.now()
+            quota = await quotas.grant_coupon_quota(
+                platform(session), partner_id, Decimal("1000.00"), None, now + timedelta(days=90)
+            )
+            finance = await session.scalar(
+                select(PartnerUser).where(
+                    PartnerUser.partner_id == partner_id, PartnerUser.role == Role.FINANCE
+                )
+            )
+            customers = (
+                await session.scalars(
+                    select(Customer.id)
+                    .where(
+                        Customer.partner_id == partner_id,
+                        Customer.ended_at.is_(None),
+                        Customer.association_type == AssociationType.RESELLER,
+                    )
+                    .order_by(Customer.id)
+                    .limit(3)
+                )
+            ).all()
+            ctx = acting_as(session, finance)
+            terms = CouponTerms(CouponKind.CASH, now + timedelta(days=30), face_value=Decimal(50))
+            result = await issuing.issue_coupons(ctx, quota.id, list(customers), terms)
+            ids = [item.id for item in result.items if item.id is not None]
+            coupons = await usages.lock_coupons(session, partner_id, ids)
+            usages.use(
+                session,
+                coupons[ids[0]],
+                Decimal("10.00"),
+                CouponUsageSource.CONSUMPTION,
+                day=now.date(),
+            )
+            await reclaiming.reclaim_coupons(ctx, ids[-1:])
+        await session.commit()
+
+
 async def build_world(connection: AsyncConnection, db: IsolatedDatabase) -> World:
     with mock.patch.object(demo_seed, "PARTNERS", _demo_partners()):
         await demo_seed.seed(db)
@@ -198,6 +251,7 @@ async def build_world(connection: AsyncConnection, db: IsolatedDatabase) -> Worl
         )
         if await connection.scalar(vouchers.limit(1)) is None:
             await _pickup_vouchers(db, partner_id)
+    await _coupons_unless_the_demo_has_them(db, partners)
     a_rows, b_rows = await snapshot(connection, a), await snapshot(connection, b)
     a_ids: set[str] = set()
     a_candidates: dict[str, list[str]] = {}

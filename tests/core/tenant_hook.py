@@ -59,6 +59,8 @@ ALLOWED: dict[str, str] = {
     "demo.seed": "seed-demo (an operator's command) builds every demo partner's data",
     "funds.verify": "recomputes every partner's balances from the ledger (the books check)",
     "consumption.verify": "checks every partner's consumption against the ledger",
+    "coupons.verify": "checks every partner's coupon quota books",
+    "job:coupons.expire": "expires every partner's lapsed coupons and coupon quotas",
     "job:consumption.rate": "rates every partner's pending usage",
     "job:consumption.purge": "purges every partner's details past retention",
     "job:funds.arrears-resources": "stops every partner's resources left in arrears",

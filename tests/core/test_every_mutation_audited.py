@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from app.models import AuditEvent
 from app.schema import schema
 from tests.core import (  # noqa: F401 (register)
+    mutation_cases_coupons,
     mutation_cases_funds,
     mutation_cases_orders,
     mutation_cases_partners,

@@ -123,6 +123,14 @@ async def _consumption_past_retention(session, client, frozen_clock):
     frozen_clock.set(MAY_DUE)
 
 
+async def _lapsed_coupon(session, client, frozen_clock):
+    from tests.coupons.helpers import cash, issue, make_world
+
+    world = await make_world(session)
+    await issue(session, world.finance, world.quota, world.customers[:1], cash(days=1))
+    frozen_clock.advance(timedelta(days=1) + PAST)
+
+
 AUDITED: dict[str, tuple[Setup, str]] = {
     "resources.expire": (_expired_resource, "resource.expire"),
     "funds.arrears-resources": (_customer_in_arrears, "resource.arrears_grace"),
@@ -137,6 +145,7 @@ AUDITED: dict[str, tuple[Setup, str]] = {
         "disassociation_request.auto_approve",
     ),
     "consumption.rate": (_unrated_usage, "consumption.charge"),
+    "coupons.expire": (_lapsed_coupon, "coupons.expire"),
     "consumption.purge": (_consumption_past_retention, "consumption.purge"),
     "partners.certification": (_lapsed_certification, "partner.certification_expire"),
 }

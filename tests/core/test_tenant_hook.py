@@ -25,6 +25,7 @@ SCOPED_MODULES = (
     "app.services.partners.tokens",
     "app.services.funds.verify",
     "app.services.consumption.verify",
+    "app.services.coupons.verify",
 )
 UNPINNED = "SELECT orders.id FROM orders WHERE orders.id = 0"
 PINNED = "SELECT orders.id FROM orders WHERE orders.partner_id = 0 AND orders.id = 0"
@@ -140,6 +141,7 @@ def test_no_partner_or_customer_scope_is_allowed() -> None:
         "demo.seed",
         "funds.verify",
         "consumption.verify",
+        "coupons.verify",
     }
     assert allowed - jobs == others
 

@@ -33,6 +33,8 @@ NODE_LOADERS: dict[str, Callable[[Loaders], DataLoader]] = {
     "Order": lambda loaders: loaders.order,
     "ConsumptionDetail": lambda loaders: loaders.consumption_detail,
     "PickupVoucher": lambda loaders: loaders.pickup_voucher,
+    "Coupon": lambda loaders: loaders.coupon,
+    "CouponQuota": lambda loaders: loaders.coupon_quota,
 }
 
 

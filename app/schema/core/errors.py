@@ -98,6 +98,8 @@ graphql_enum(
             "Auto-renew means nothing for this resource: it is on-demand (no term), or its "
             "term is over (EXPIRED) or it is DELETED."
         ),
+        "QUOTA_EXCEEDED": "More than what is left of the coupon quota (its remainder).",
+        "COUPON_HELD": "An unpaid order holds the coupon; pay, cancel or let the order close.",
     },
 )
 

@@ -10,7 +10,9 @@ import strawberry
 from app.resolvers.core import nodes as node_resolvers
 from app.schema.consumption.consumption import ConsumptionDetail
 from app.schema.core.relay import Node
+from app.schema.coupons.coupons import Coupon
 from app.schema.coupons.pickup_vouchers import PickupVoucher
+from app.schema.coupons.quotas import CouponQuota
 from app.schema.customers.customers import Customer
 from app.schema.customers.resources import Resource
 from app.schema.funds.adjustments import Adjustment
@@ -54,6 +56,8 @@ NODE_TYPES: dict[str, Any] = {
     "Order": Order.from_row,
     "ConsumptionDetail": ConsumptionDetail.from_row,
     "PickupVoucher": PickupVoucher.from_row,
+    "Coupon": Coupon.from_row,
+    "CouponQuota": CouponQuota.from_row,
 }
 
 

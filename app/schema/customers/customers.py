@@ -39,6 +39,7 @@ from app.services.customers.customers import sees_partner_notes
 
 if TYPE_CHECKING:
     from app.schema.consumption.consumption import CustomerConsumption
+    from app.schema.coupons.coupons import Coupon, CouponFilter, CouponOrder
     from app.schema.coupons.pickup_vouchers import PickupVoucher, PickupVoucherFilter
     from app.schema.lifecycle.authorizations import Authorization
     from app.schema.orders.orders import Order, OrderFilter, OrderOrder
@@ -188,6 +189,31 @@ class Customer(Node):
             info.context, self.db_id, filter, order_by, first, after, last, before
         )
         return connection(page, Order.from_row)
+
+    @strawberry.field(description="This customer's coupons (newest first by default).")
+    async def coupons(
+        self,
+        info: strawberry.Info,
+        filter: Annotated[
+            Annotated[CouponFilter, strawberry.lazy("app.schema.coupons.coupons")] | None,
+            strawberry.argument(description="Conditions (customerIds is ignored here)."),
+        ] = None,
+        order_by: Annotated[
+            Annotated[CouponOrder, strawberry.lazy("app.schema.coupons.coupons")] | None,
+            strawberry.argument(description="Ordering; newest first by default."),
+        ] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+    ) -> Connection[Annotated[Coupon, strawberry.lazy("app.schema.coupons.coupons")]]:
+        from app.resolvers.coupons import coupons as coupon_resolvers
+        from app.schema.coupons.coupons import Coupon
+
+        page = await coupon_resolvers.customer_coupons(
+            info.context, self.db_id, filter, order_by, first, after, last, before
+        )
+        return connection(page, Coupon.from_row)
 
     @strawberry.field(description="The pickup vouchers this customer holds, newest first.")
     async def pickup_vouchers(

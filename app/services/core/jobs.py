@@ -53,6 +53,7 @@ DOMAIN_MODULES = (
     "app.services.partners.certification",
     "app.services.consumption.rating",
     "app.services.consumption.retention",
+    "app.services.coupons.expiry",
 )
 
 

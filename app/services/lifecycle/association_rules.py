@@ -52,6 +52,7 @@ from app.settings import get_settings
 CONTRIBUTOR_MODULES: tuple[str, ...] = (
     "app.services.lifecycle.authorizations",
     "app.services.funds.association",
+    "app.services.coupons.reclaiming",
     "app.services.orders.orders",
 )
 
