@@ -98,6 +98,14 @@ graphql_enum(
             "Auto-renew means nothing for this resource: it is on-demand (no term), or its "
             "term is over (EXPIRED) or it is DELETED."
         ),
+        "COUPON_HELD": (
+            "The coupon or pickup voucher is held by another unpaid order until that order is "
+            "paid, cancelled or closed."
+        ),
+        "COUPON_NOT_APPLICABLE": (
+            "The coupon or pickup voucher does not apply to this order: no line of its service "
+            "types or product, the order is below its minimum, or nothing is left to deduct."
+        ),
     },
 )
 
