@@ -8,7 +8,8 @@ The rules (each refusal is one userError at `["couponIds", i]`):
 - the coupon is the order customer's (same partner, same customer); any other id, another
   partner's included, is NOT_FOUND;
 - once per order (INVALID_INPUT for a repeat), at most one DISCOUNT and three CASH coupons
-  (INVALID_INPUT on the second DISCOUNT / the fourth CASH, in input order);
+  (INVALID_INPUT on the second DISCOUNT / the fourth CASH, in input order, counting only
+  the coupons not refused for another reason);
 - usable now (`states.coupon_status` AVAILABLE or PARTIALLY_USED, with a balance) and inside
   its validity, valid_from <= now < valid_to (INVALID_STATE);
 - not held by another unpaid order (COUPON_HELD);
@@ -180,6 +181,12 @@ def validate(
             )
             continue
         seen.add(coupon_id)
+        refusal = _refusal(coupon, lines, now)
+        if refusal is not None:
+            refusal.field = [FIELD, i]
+            errors.append(refusal)
+            continue
+        # The limit counts the coupons that could apply: a refused one takes no place.
         counts[coupon.kind] += 1
         if counts[coupon.kind] > limits[coupon.kind]:
             errors.append(
@@ -189,11 +196,6 @@ def validate(
                     [FIELD, i],
                 )
             )
-            continue
-        refusal = _refusal(coupon, lines, now)
-        if refusal is not None:
-            refusal.field = [FIELD, i]
-            errors.append(refusal)
             continue
         accepted.append(coupon)
     return application_order(accepted), errors
