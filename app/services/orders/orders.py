@@ -5,7 +5,9 @@ payment's transaction (so a paid order reads COMPLETED with `paidAt`); PENDING_P
 CANCELLED (by the partner or the customer) | CLOSED (unpaid `order_close_after_hours` after
 creation: read so at once, stored by the `orders.close-unpaid` job). An order with nothing
 due (an UNSUBSCRIBE, on-demand products, a downgrade) completes at creation.
-Payments, refunds and completion live in `app.services.orders.payments`.
+Payments, refunds and completion live in `app.services.orders.payments`; writing a new order
+in `creation`, its coupons and pickup vouchers (the shared pricing step, holds, use at
+payment, release) in `deductions`.
 """
 
 from __future__ import annotations
