@@ -20,6 +20,7 @@ class OrderLoaders:
     order_lines: RowLoader
     order_payments: RowLoader
     order_refunds: RowLoader
+    order_coupons: RowLoader
     order_count_by_customer: LoaderFamily
     order_page_by_customer: LoaderFamily
     order_ids_by_resource: RowLoader
@@ -32,6 +33,7 @@ class OrderLoaders:
             lambda ids: order_reads.payments_by_order(ctx, ids), default=()
         )
         self.order_refunds = by_key(lambda ids: order_reads.refunds_by_order(ctx, ids), default=())
+        self.order_coupons = by_key(lambda ids: order_reads.coupons_by_order(ctx, ids), default=())
         self.order_count_by_customer = LoaderFamily(self._order_counts, default=0)
         self.order_page_by_customer = LoaderFamily(self._order_pages)
         self.order_ids_by_resource = by_key(

@@ -39,9 +39,14 @@ def to_lines(lines: Sequence[OrderLineInput]) -> list[LineInput]:
             quantity=line.quantity,
             period_unit=line.period.unit if line.period else None,
             period_count=line.period.count if line.period else None,
+            pickup_voucher_id=parse_optional_id(line.pickup_voucher_id, "PickupVoucher"),
         )
         for line in lines
     ]
+
+
+def to_coupon_ids(coupon_ids: Sequence[str] | None) -> list[int | None]:
+    return [parse_optional_id(g, "Coupon") for g in coupon_ids or ()]
 
 
 def to_filter(value: OrderFilterInput | None) -> OrderFilter:
@@ -97,11 +102,17 @@ async def customer_orders(
 
 
 async def quote(
-    ctx: RequestContext, customer_id: str, lines: Sequence[OrderLineInput]
+    ctx: RequestContext,
+    customer_id: str,
+    lines: Sequence[OrderLineInput],
+    coupon_ids: Sequence[str] | None = None,
 ) -> Outcome[Quote]:
     try:
         result = await service.quote(
-            ctx.service, parse_optional_id(customer_id, "Customer"), to_lines(lines)
+            ctx.service,
+            parse_optional_id(customer_id, "Customer"),
+            to_lines(lines),
+            to_coupon_ids(coupon_ids),
         )
     except DomainError as error:
         return Outcome(errors=[error])
@@ -118,21 +129,33 @@ async def _load_order(ctx: RequestContext, outcome: Outcome[Ids]) -> Outcome[Any
 
 
 async def create_proxy_order(
-    ctx: RequestContext, customer_gid: str, lines: Sequence[OrderLineInput], key: str
+    ctx: RequestContext,
+    customer_gid: str,
+    lines: Sequence[OrderLineInput],
+    key: str,
+    coupon_gids: Sequence[str] | None = None,
 ) -> Outcome[Any]:
     customer_id, line_inputs = parse_optional_id(customer_gid, "Customer"), to_lines(lines)
+    coupon_ids = to_coupon_ids(coupon_gids)
     outcome = await run_once(
-        lambda: service.create_proxy_order.once(ctx.service, key, customer_id, line_inputs)
+        lambda: service.create_proxy_order.once(
+            ctx.service, key, customer_id, line_inputs, coupon_ids
+        )
     )
     return await _load_order(ctx, outcome)
 
 
 async def create_order(
-    ctx: RequestContext, customer_gid: str, lines: Sequence[OrderLineInput], key: str
+    ctx: RequestContext,
+    customer_gid: str,
+    lines: Sequence[OrderLineInput],
+    key: str,
+    coupon_gids: Sequence[str] | None = None,
 ) -> Outcome[Any]:
     customer_id, line_inputs = parse_optional_id(customer_gid, "Customer"), to_lines(lines)
+    coupon_ids = to_coupon_ids(coupon_gids)
     outcome = await run_once(
-        lambda: service.create_order.once(ctx.service, key, customer_id, line_inputs)
+        lambda: service.create_order.once(ctx.service, key, customer_id, line_inputs, coupon_ids)
     )
     return await _load_order(ctx, outcome)
 

@@ -99,7 +99,14 @@ graphql_enum(
             "term is over (EXPIRED) or it is DELETED."
         ),
         "QUOTA_EXCEEDED": "More than what is left of the coupon quota (its remainder).",
-        "COUPON_HELD": "An unpaid order holds the coupon; pay, cancel or let the order close.",
+        "COUPON_HELD": (
+            "The coupon or pickup voucher is held by another unpaid order until that order is "
+            "paid, cancelled or closed."
+        ),
+        "COUPON_NOT_APPLICABLE": (
+            "The coupon or pickup voucher does not apply to this order: no line of its service "
+            "types or product, the order is below its minimum, or nothing is left to deduct."
+        ),
     },
 )
 

@@ -12,6 +12,11 @@ from app.schema.core.errors import UserError, user_errors
 from app.schema.orders.orders import Order, OrderLineInput
 
 KEY_DESCRIPTION = "Your unique key for this call; a retry with it returns the first result."
+COUPON_IDS_DESCRIPTION = (
+    "Coupons of the customer to apply (at most 1 DISCOUNT and 3 CASH): the DISCOUNT coupon "
+    "first, then CASH coupons by earliest expiry, each on what is left of the lines of its "
+    'service types. Each refusal is a userError at ["input", "couponIds", i].'
+)
 
 
 @strawberry.input(description="Order for a RESELLER customer (代客户下单).")
@@ -19,6 +24,9 @@ class CreateProxyOrderInput:
     customer_id: strawberry.ID = strawberry.field(description="The customer.")
     lines: list[OrderLineInput] = strawberry.field(description="1 to 20 lines of one kind.")
     idempotency_key: str = strawberry.field(description=KEY_DESCRIPTION)
+    coupon_ids: list[strawberry.ID] | None = strawberry.field(
+        default=None, description=COUPON_IDS_DESCRIPTION
+    )
 
 
 @strawberry.input(description="A customer's own order.")
@@ -28,6 +36,9 @@ class CreateOrderInput:
     )
     lines: list[OrderLineInput] = strawberry.field(description="1 to 20 lines of one kind.")
     idempotency_key: str = strawberry.field(description=KEY_DESCRIPTION)
+    coupon_ids: list[strawberry.ID] | None = strawberry.field(
+        default=None, description=COUPON_IDS_DESCRIPTION
+    )
 
 
 @strawberry.input(description="Orders the partner pays from its account.")
@@ -119,7 +130,7 @@ async def create_proxy_order(
     input: Annotated[CreateProxyOrderInput, strawberry.argument(description="The order.")],
 ) -> CreateOrderPayload:
     outcome = await resolvers.create_proxy_order(
-        info.context, input.customer_id, input.lines, input.idempotency_key
+        info.context, input.customer_id, input.lines, input.idempotency_key, input.coupon_ids
     )
     return CreateOrderPayload(**vars(_one(outcome)))
 
@@ -129,7 +140,7 @@ async def create_order(
     input: Annotated[CreateOrderInput, strawberry.argument(description="The order.")],
 ) -> CreateOrderPayload:
     outcome = await resolvers.create_order(
-        info.context, input.customer_id, input.lines, input.idempotency_key
+        info.context, input.customer_id, input.lines, input.idempotency_key, input.coupon_ids
     )
     return CreateOrderPayload(**vars(_one(outcome)))
 

@@ -21,6 +21,7 @@ from app.schema.orders.enums import (
     PartnerPaymentStatus,
     PeriodUnit,
 )
+from app.schema.orders.quotes import CouponShare
 
 if TYPE_CHECKING:
     from app.schema.customers.customers import Customer
@@ -84,6 +85,12 @@ class OrderLineInput:
         default=None,
         description="NEW (yearly/monthly products) and RENEW: the period; none for on-demand.",
     )
+    pickup_voucher_id: strawberry.ID | None = strawberry.field(
+        default=None,
+        description="A pickup voucher of the customer for this line's product (NEW or RENEW "
+        "of a yearly/monthly product): one unit costs nothing for up to the voucher's period; "
+        "a longer period pays the rest. Held until the order is paid, then redeemed.",
+    )
 
 
 @strawberry.type(description="One line of an order.")
@@ -95,8 +102,13 @@ class OrderLine:
     period: Period | None = strawberry.field(description="The prepaid period, if any.")
     list_amount: Money = strawberry.field(description="List amount.")
     discount_amount: Money = strawberry.field(description="Discounts.")
-    coupon_amount: Money = strawberry.field(description="Coupon deductions.")
+    coupon_amount: Money = strawberry.field(
+        description="Coupon and pickup voucher deductions on this line."
+    )
     amount_due: Money = strawberry.field(description="Amount due (rounded once).")
+    pickup_voucher_id: strawberry.ID | None = strawberry.field(
+        description="The pickup voucher this line redeems (a PickupVoucher id), if any."
+    )
     term_start: datetime | None = strawberry.field(
         description="Start of the paid time this line bought (once completed)."
     )
@@ -142,6 +154,9 @@ class OrderLine:
             discount_amount=money(row.discount_amount),
             coupon_amount=money(row.coupon_amount),
             amount_due=money(row.amount_due),
+            pickup_voucher_id=strawberry.ID(to_global_id("PickupVoucher", rules["pickupVoucherId"]))
+            if rules.get("pickupVoucherId") is not None
+            else None,
             term_start=row.term_start,
             term_end=row.term_end,
             pricing_rules=[
@@ -150,6 +165,26 @@ class OrderLine:
                 *rules.get("coupons", []),
                 rules.get("due", ""),
             ],
+        )
+
+
+@strawberry.type(description="A coupon an order applied: what it deducted, line by line.")
+class AppliedCoupon:
+    coupon_id: strawberry.ID = strawberry.field(description="The coupon (a Coupon id).")
+    position: int = strawberry.field(
+        description="Its step, from 0: the DISCOUNT coupon first, then CASH coupons by "
+        "earliest expiry."
+    )
+    amount: Money = strawberry.field(description="What it deducted from the order.")
+    shares: list[CouponShare] = strawberry.field(description="Its share of each line.")
+
+    @classmethod
+    def from_row(cls, row: Any) -> AppliedCoupon:
+        return cls(
+            coupon_id=strawberry.ID(to_global_id("Coupon", row.coupon_id)),
+            position=row.position,
+            amount=money(row.amount),
+            shares=[CouponShare(line_number=n, amount=money(a)) for n, a in row.shares],
         )
 
 
@@ -217,7 +252,9 @@ class Order(Node):
     source: OrderSource = strawberry.field(description="Who placed it.")
     list_amount: Money = strawberry.field(description="Sum of the lines' list amounts.")
     discount_amount: Money = strawberry.field(description="Sum of the discounts.")
-    coupon_amount: Money = strawberry.field(description="Sum of the coupon deductions.")
+    coupon_amount: Money = strawberry.field(
+        description="Sum of the coupon and pickup voucher deductions."
+    )
     amount_due: Money = strawberry.field(description="What it costs: the sum of the lines' dues.")
     refund_amount: Money = strawberry.field(
         description="What this (unsubscribe or downgrade) order gave back."
@@ -265,6 +302,14 @@ class Order(Node):
     async def lines(self, info: strawberry.Info) -> list[OrderLine]:
         rows = await info.context.loaders.order_lines.load(self.row.id)
         return [OrderLine.from_row(r) for r in rows]
+
+    @strawberry.field(
+        description="The coupons it applied, in the order applied, with what each deducted "
+        "and its share of each line (held while unpaid, used at payment)."
+    )
+    async def coupons(self, info: strawberry.Info) -> list[AppliedCoupon]:
+        rows = await info.context.loaders.order_coupons.load(self.row.id)
+        return [AppliedCoupon.from_row(r) for r in rows]
 
     @strawberry.field(description="Its payment (at most one).")
     async def payments(self, info: strawberry.Info) -> list[OrderPayment]:

@@ -29,7 +29,11 @@ class QuoteLine:
     list_amount: PricedAmount = strawberry.field(description="List amount (exact).")
     discounts: list[PricedAmount] = strawberry.field(description="Discounts, each with its rule.")
     coupon_deductions: list[PricedAmount] = strawberry.field(
-        description="Coupon deductions in the order applied (none until coupons exist)."
+        description="What the line's pickup voucher (PICKUP_VOUCHER) and each coupon's share "
+        "(DISCOUNT_COUPON, CASH_COUPON) take off it, in the order applied; empty without any."
+    )
+    pickup_voucher_id: strawberry.ID | None = strawberry.field(
+        description="The pickup voucher the line redeems (a PickupVoucher id), if any."
     )
     amount_due: PricedAmount = strawberry.field(
         description="list - discounts - coupons, never below 0, rounded half-up to 0.01 once."
@@ -56,14 +60,40 @@ class QuoteLine:
         return None if row is None else Resource.from_row(row)
 
 
+@strawberry.type(description="A coupon's share of one order line.")
+class CouponShare:
+    line_number: int = strawberry.field(description="The line, from 1.")
+    amount: Money = strawberry.field(description="What the coupon takes off that line.")
+
+
+@strawberry.type(
+    description="A coupon's deduction on a quote: its total, the rule behind it, and its share "
+    "of each line it applies to (in proportion to their amounts, the remainder on the last)."
+)
+class QuoteCoupon:
+    coupon_id: strawberry.ID = strawberry.field(description="The coupon (a Coupon id).")
+    position: int = strawberry.field(
+        description="Its step, from 0: the DISCOUNT coupon first, then CASH coupons by "
+        "earliest expiry."
+    )
+    amount: Money = strawberry.field(description="What it deducts from the order.")
+    rule: str = strawberry.field(description="How the deduction was computed.")
+    shares: list[CouponShare] = strawberry.field(description="Its share of each line.")
+
+
 @strawberry.type(description="A price inquiry: what an order would cost; nothing was written.")
 class OrderQuote:
     lines: list[QuoteLine] = strawberry.field(description="Each line priced.")
     list_amount: Money = strawberry.field(description="Sum of the lines' list amounts (cents).")
     discount_amount: Money = strawberry.field(description="Sum of the discounts (cents).")
-    coupon_amount: Money = strawberry.field(description="Sum of the coupon deductions (cents).")
+    coupon_amount: Money = strawberry.field(
+        description="Sum of the coupon and pickup voucher deductions (cents)."
+    )
     amount_due: Money = strawberry.field(
         description="Sum of the lines' amounts due (each rounded once): what the order costs."
+    )
+    coupons: list[QuoteCoupon] = strawberry.field(
+        description="Each named coupon's deduction, in the order applied."
     )
 
 

@@ -6,15 +6,24 @@ from typing import Annotated
 
 import strawberry
 
+from app.globalid import to_global_id
 from app.resolvers.orders import orders as order_resolvers
 from app.resolvers.orders import products as product_resolvers
 from app.schema.core.errors import user_errors
 from app.schema.core.money import money
 from app.schema.core.relay import After, Before, Connection, First, Last, connection
 from app.schema.orders import mutations as order_mutations
+from app.schema.orders.mutations import COUPON_IDS_DESCRIPTION
 from app.schema.orders.orders import Order, OrderFilter, OrderLineInput, OrderOrder
 from app.schema.orders.products import Product, ProductFilter
-from app.schema.orders.quotes import OrderQuote, OrderQuoteResult, PricedAmount, QuoteLine
+from app.schema.orders.quotes import (
+    CouponShare,
+    OrderQuote,
+    OrderQuoteResult,
+    PricedAmount,
+    QuoteCoupon,
+    QuoteLine,
+)
 from app.services.orders.pricing import Amount, round_cents
 
 
@@ -22,10 +31,18 @@ from app.services.orders.pricing import Amount, round_cents
 class OrderQuoteInput:
     customer_id: strawberry.ID = strawberry.field(description="The customer it would be for.")
     lines: list[OrderLineInput] = strawberry.field(description="1 to 20 lines of one kind.")
+    coupon_ids: list[strawberry.ID] | None = strawberry.field(
+        default=None, description=COUPON_IDS_DESCRIPTION
+    )
 
 
 def _priced(amount: Amount) -> PricedAmount:
     return PricedAmount(amount=money(round_cents(amount.value)), rule=amount.rule)
+
+
+def _voucher_id(rules: dict) -> strawberry.ID | None:
+    voucher_id = rules.get("pickupVoucherId")
+    return None if voucher_id is None else strawberry.ID(to_global_id("PickupVoucher", voucher_id))
 
 
 @strawberry.type(description="Read entry points: the catalog, orders and price inquiries.")
@@ -39,7 +56,9 @@ class Query:
         info: strawberry.Info,
         input: Annotated[OrderQuoteInput, strawberry.argument(description="What to price.")],
     ) -> OrderQuoteResult:
-        outcome = await order_resolvers.quote(info.context, input.customer_id, input.lines)
+        outcome = await order_resolvers.quote(
+            info.context, input.customer_id, input.lines, input.coupon_ids
+        )
         if outcome.value is None:
             return OrderQuoteResult(quote=None, user_errors=user_errors(outcome.errors))
         result = outcome.value
@@ -53,6 +72,7 @@ class Query:
                     discounts=[_priced(d) for d in p.price.discounts],
                     coupon_deductions=[_priced(c) for c in p.price.coupons],
                     amount_due=_priced(p.price.due),
+                    pickup_voucher_id=_voucher_id(p.rules),
                     product_row=p.product,
                     resource_row=p.resource,
                 )
@@ -62,6 +82,19 @@ class Query:
             discount_amount=money(result.totals.discount_amount),
             coupon_amount=money(result.totals.coupon_amount),
             amount_due=money(result.totals.amount_due),
+            coupons=[
+                QuoteCoupon(
+                    coupon_id=strawberry.ID(to_global_id("Coupon", c.coupon.id)),
+                    position=c.position,
+                    amount=money(c.amount.value),
+                    rule=c.amount.rule,
+                    shares=[
+                        CouponShare(line_number=index + 1, amount=money(share.value))
+                        for index, share in c.shares
+                    ],
+                )
+                for c in result.coupons
+            ],
         )
         return OrderQuoteResult(quote=quote, user_errors=[])
 

@@ -13,7 +13,13 @@ SCALE8 = Decimal("0.00000001")
 def split(total: Decimal, weights: Sequence[Decimal], quantum: Decimal = CENT) -> list[Decimal]:
     """`total` over `weights` (each >= 0, `total` <= their sum): share i = total x w_i /
     sum(w), half-up to `quantum`, never more than w_i nor than what is left of `total`; the
-    last share takes what is left. All-zero weights: all on the last."""
+    last share takes what is left. All-zero weights: all on the last.
+
+    No share exceeds its weight: when the earlier shares rounded down so far that the
+    remainder would be more than the last weight (five weights of 0.01 sharing 0.02: each
+    0.004 rounds to 0.00), the excess goes back onto the earlier shares, from the last but
+    one backwards, up to each one's weight (`total` <= sum(w), so it always fits).
+    """
     if not weights:
         if total:
             raise ValueError("nothing to split a non-zero total over")
@@ -24,5 +30,16 @@ def split(total: Decimal, weights: Sequence[Decimal], quantum: Decimal = CENT) -
         share = (total * weight / whole).quantize(quantum, ROUND_HALF_UP) if whole else Decimal(0)
         left = total - sum(shares, Decimal(0))
         shares.append(max(min(share, weight, left), Decimal(0)))
-    shares.append(total - sum(shares, Decimal(0)))
+    last = total - sum(shares, Decimal(0))
+    if whole and last > weights[-1]:
+        excess = last - weights[-1]
+        last = weights[-1]
+        for i in range(len(shares) - 1, -1, -1):
+            room = min(weights[i] - shares[i], excess)
+            if room > 0:
+                shares[i] += room
+                excess -= room
+            if not excess:
+                break
+    shares.append(last)
     return shares

@@ -43,9 +43,11 @@ class LineInput:
     quantity: int = 1
     period_unit: PeriodUnit | None = None
     period_count: int | None = None
+    # A pickup voucher the line redeems (app.services.coupons.order_vouchers).
+    pickup_voucher_id: int | None = None
 
     def key(self) -> dict[str, Any]:
-        return {
+        key: dict[str, Any] = {
             "kind": self.kind.value,
             "product": self.product_id,
             "resource": self.resource_id,
@@ -53,6 +55,9 @@ class LineInput:
             "unit": self.period_unit.value if self.period_unit else None,
             "count": self.period_count,
         }
+        if self.pickup_voucher_id is not None:
+            key["voucher"] = self.pickup_voucher_id
+        return key
 
 
 @dataclass(slots=True)
@@ -103,7 +108,7 @@ def _subscription(product: Any, line: LineInput, quantity: int) -> LinePrice:
     )
 
 
-def _explain(price: LinePrice) -> dict[str, Any]:
+def explain(price: LinePrice) -> dict[str, Any]:
     return {
         "list": price.list_amount.rule,
         "discounts": [d.rule for d in price.discounts],
@@ -310,10 +315,10 @@ def _price(
             if product.billing_mode is BillingMode.YEARLY_MONTHLY
             else pricing.on_demand_price()
         )
-        return PricedLine(i, line, price, product=product, rules=_explain(price))
+        return PricedLine(i, line, price, product=product, rules=explain(price))
     if line.kind is OrderKind.RENEW:
         price = _subscription(product, line, 1)
-        return PricedLine(i, line, price, product=product, resource=resource, rules=_explain(price))
+        return PricedLine(i, line, price, product=product, resource=resource, rules=explain(price))
     if line.kind is OrderKind.CHANGE_SPEC:
         target = products[line.product_id]  # type: ignore[index]
         price, refund = pricing.change_spec_price(
@@ -326,12 +331,12 @@ def _price(
             product=target,
             resource=resource,
             downgrade_refund=refund,
-            rules=_explain(price),
+            rules=explain(price),
         )
     price = pricing.settle(
         pricing.Amount(pricing.ZERO, "UNSUBSCRIBE: nothing due; the unused part is refunded"), ()
     )
-    return PricedLine(i, line, price, product=product, resource=resource, rules=_explain(price))
+    return PricedLine(i, line, price, product=product, resource=resource, rules=explain(price))
 
 
 def months_of(line: LineInput) -> int:

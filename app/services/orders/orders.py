@@ -5,21 +5,21 @@ payment's transaction (so a paid order reads COMPLETED with `paidAt`); PENDING_P
 CANCELLED (by the partner or the customer) | CLOSED (unpaid `order_close_after_hours` after
 creation: read so at once, stored by the `orders.close-unpaid` job). An order with nothing
 due (an UNSUBSCRIBE, on-demand products, a downgrade) completes at creation.
-Payments, refunds and completion live in `app.services.orders.payments`.
+Payments, refunds and completion live in `app.services.orders.payments`; writing a new order
+in `creation`, its coupons and pickup vouchers (the shared pricing step, holds, use at
+payment, release) in `deductions`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import timedelta
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import ColumnElement, func, select, update
 
 from app import clock
-from app.models import Customer, Order, OrderLine, Partner
+from app.models import Customer, Order, Partner
 from app.models.customers.enums import AssociationType
 from app.models.orders.enums import OrderKind, OrderSource, OrderStatus, PartnerPaymentStatus
 from app.models.partners.enums import PrincipalKind
@@ -30,14 +30,18 @@ from app.services.core.idempotency import idempotent, resolve
 from app.services.core.jobs import job
 from app.services.core.principal import Permission
 from app.services.core.scoping import visible
+from app.services.coupons.order_coupons import check_ids as check_coupon_ids
+from app.services.coupons.order_coupons import release_lapsed as release_lapsed_holds
 from app.services.funds.accounts import get_customer_positions
 from app.services.lifecycle.association_rules import AssociationChange, register_blocker
 from app.services.lifecycle.authorizations import require_authorization
-from app.services.orders.lines import LineInput, PricedLine, price_lines
-from app.services.orders.pricing import ZERO, round_cents
+from app.services.orders import deductions
+from app.services.orders.creation import create, price_for_creation
+from app.services.orders.deductions import price_order
+from app.services.orders.lines import LineInput, price_lines
 from app.services.orders.proxy_scopes import PERMISSION_BY_KIND, SCOPES_BY_KIND, proxy_kind
+from app.services.orders.quotes import Quote, Totals, totals  # noqa: F401 (re-exported)
 from app.services.partners.partners import require_certified
-from app.settings import get_settings
 
 ORDER_COLUMNS = tuple(Order.__table__.columns)
 OPEN = (OrderStatus.PENDING_PAYMENT,)
@@ -65,38 +69,6 @@ def awaits_partner_payment(row: Any) -> bool:
 def awaiting_partner_payment() -> ColumnElement[bool]:
     """`awaits_partner_payment` as a WHERE condition on `Order`."""
     return (Order.partner_payment_status == PartnerPaymentStatus.REQUESTED) & status_in(OPEN)
-
-
-@dataclass(frozen=True, slots=True)
-class Totals:
-    """An order's (or a quote's) amounts: the lines' sums, the display amounts at cents.
-
-    The lines' dues are already rounded once (pricing), so their sum needs no rounding; only
-    prorated list amounts have more decimals.
-    """
-
-    list_amount: Decimal
-    discount_amount: Decimal
-    coupon_amount: Decimal
-    amount_due: Decimal
-
-
-def totals(priced: Sequence[PricedLine]) -> Totals:
-    return Totals(
-        list_amount=round_cents(sum((p.price.list_amount.value for p in priced), ZERO)),
-        discount_amount=round_cents(sum((p.price.discount_total for p in priced), ZERO)),
-        coupon_amount=round_cents(sum((p.price.coupon_total for p in priced), ZERO)),
-        amount_due=sum((p.price.due.value for p in priced), ZERO),
-    )
-
-
-@dataclass(frozen=True, slots=True)
-class Quote:
-    """A price inquiry's answer: each line priced with its rules, and the totals."""
-
-    customer: Customer
-    lines: list[PricedLine]
-    totals: Totals
 
 
 async def _customer(ctx: ServiceContext, customer_id: int | None) -> Customer:
@@ -129,41 +101,67 @@ async def _require_no_arrears(ctx: ServiceContext, customer: Customer) -> None:
         )
 
 
-async def quote(ctx: ServiceContext, customer_id: int | None, lines: Sequence[LineInput]) -> Quote:
-    """Price `lines` for a customer the caller may see; writes nothing."""
+async def quote(
+    ctx: ServiceContext,
+    customer_id: int | None,
+    lines: Sequence[LineInput],
+    coupon_ids: Sequence[int | None] = (),
+) -> Quote:
+    """Price `lines` (with their pickup vouchers) and `coupon_ids` for a customer the caller
+    may see, exactly as creating the order would; writes nothing and holds nothing."""
     if ctx.principal.kind is PrincipalKind.PARTNER_USER:
         ctx.principal.require(Permission.READ)
     customer = await _customer(ctx, customer_id)
-    priced = await price_lines(ctx, customer, lines)
-    return Quote(customer, priced, totals(priced))
+    priced = await price_order(ctx, customer, lines, coupon_ids)
+    return Quote(customer, priced.lines, totals(priced.lines), priced.coupons)
 
 
-def _create_key(customer_id: int | None, lines: Sequence[LineInput]) -> dict[str, Any]:
-    return {"customer": customer_id, "lines": [line.key() for line in lines]}
+def _create_key(
+    customer_id: int | None, lines: Sequence[LineInput], coupon_ids: Sequence[int | None] = ()
+) -> dict[str, Any]:
+    check_coupon_ids(coupon_ids)
+    return {
+        "customer": customer_id,
+        "lines": [line.key() for line in lines],
+        "coupons": list(coupon_ids),
+    }
 
 
 async def _authorize_proxy(
-    ctx: ServiceContext, customer_id: int | None, lines: Sequence[LineInput]
+    ctx: ServiceContext,
+    customer_id: int | None,
+    lines: Sequence[LineInput],
+    coupon_ids: Sequence[int | None] = (),
 ) -> None:
     ctx.principal.require(PERMISSION_BY_KIND[proxy_kind(lines)])
     customer = await _customer(ctx, customer_id)
     ctx.principal.require_acting_for(customer.account_manager_id)
     await price_lines(ctx, customer, lines)
+    await deductions.resolve_ids(ctx, customer, lines, coupon_ids)
 
 
 async def _authorize_own(
-    ctx: ServiceContext, customer_id: int | None, lines: Sequence[LineInput]
+    ctx: ServiceContext,
+    customer_id: int | None,
+    lines: Sequence[LineInput],
+    coupon_ids: Sequence[int | None] = (),
 ) -> None:
     ctx.principal.require_customer()
-    await _check_lines(ctx, customer_id, lines)
+    await _check_lines(ctx, customer_id, lines, coupon_ids)
 
 
 async def _check_lines(
-    ctx: ServiceContext, customer_id: int | None, lines: Sequence[LineInput]
+    ctx: ServiceContext,
+    customer_id: int | None,
+    lines: Sequence[LineInput],
+    coupon_ids: Sequence[int | None] = (),
 ) -> None:
     """An order's input: a customer the caller sees, lines naming products and resources
-    that exist, in a valid shape (the checks of `price_lines`; reads only)."""
-    await price_lines(ctx, await _customer(ctx, customer_id), lines)
+    that exist, in a valid shape (the checks of `price_lines`), and coupons and vouchers of
+    that customer (reads only)."""
+    customer = await _customer(ctx, customer_id)
+    await price_lines(ctx, customer, lines)
+    await deductions.resolve_ids(ctx, customer, lines, coupon_ids)
 
 
 def ids_of_order(order: Order) -> dict[str, int | None]:
@@ -173,14 +171,17 @@ def ids_of_order(order: Order) -> dict[str, int | None]:
 
 @idempotent("createProxyOrder", bind=_create_key, authorize=_authorize_proxy, ids=ids_of_order)
 async def create_proxy_order(
-    ctx: ServiceContext, customer_id: int | None, lines: Sequence[LineInput]
+    ctx: ServiceContext,
+    customer_id: int | None,
+    lines: Sequence[LineInput],
+    coupon_ids: Sequence[int | None] = (),
 ) -> Order:
     """Order for a RESELLER customer (SALES for the customers it manages, ADMIN).
 
     Needs an active authorization (`AUTHORIZATION_REQUIRED`): PROXY_ORDER to order NEW
     resources or CHANGE_SPEC, PROXY_ORDER or OPERATIONS to RENEW or UNSUBSCRIBE an existing
     one (`SCOPES_BY_KIND`); a certified partner (`PARTNER_NOT_CERTIFIED`) and, except to
-    unsubscribe, no arrears (`ARREARS`).
+    unsubscribe, no arrears (`ARREARS`). Coupons and pickup vouchers: see `deductions`.
     """
     kind = proxy_kind(lines)
     ctx.principal.require(PERMISSION_BY_KIND[kind])
@@ -196,15 +197,18 @@ async def create_proxy_order(
     partner = await ctx.session.get(Partner, customer.partner_id)
     require_certified(partner, "it cannot order")
     await require_authorization(ctx, customer.id, *SCOPES_BY_KIND[kind])
-    priced = await price_lines(ctx, customer, lines)
-    if priced[0].input.kind is not OrderKind.UNSUBSCRIBE:
+    priced = await price_for_creation(ctx, customer, lines, coupon_ids)
+    if priced.lines[0].input.kind is not OrderKind.UNSUBSCRIBE:
         await _require_no_arrears(ctx, customer)
-    return await _create(ctx, customer, priced, OrderSource.PROXY)
+    return await create(ctx, customer, priced, OrderSource.PROXY)
 
 
 @idempotent("createOrder", bind=_create_key, authorize=_authorize_own, ids=ids_of_order)
 async def create_order(
-    ctx: ServiceContext, customer_id: int | None, lines: Sequence[LineInput]
+    ctx: ServiceContext,
+    customer_id: int | None,
+    lines: Sequence[LineInput],
+    coupon_ids: Sequence[int | None] = (),
 ) -> Order:
     """A customer's own order (CUSTOMER, for one of its current associations); it pays
     itself (`payOrder`) or asks its partner to (`requestPartnerPayment`).
@@ -216,74 +220,10 @@ async def create_order(
     customer = await _customer(ctx, customer_id)
     if not lines or lines[0].kind is not OrderKind.UNSUBSCRIBE:
         _require_current(customer)
-    priced = await price_lines(ctx, customer, lines)
-    if priced[0].input.kind is not OrderKind.UNSUBSCRIBE:
+    priced = await price_for_creation(ctx, customer, lines, coupon_ids)
+    if priced.lines[0].input.kind is not OrderKind.UNSUBSCRIBE:
         await _require_no_arrears(ctx, customer)
-    return await _create(ctx, customer, priced, OrderSource.CUSTOMER)
-
-
-async def _create(
-    ctx: ServiceContext, customer: Customer, priced: list[PricedLine], source: OrderSource
-) -> Order:
-    now = clock.now()
-    amounts = totals(priced)
-    order = Order(
-        partner_id=customer.partner_id,
-        customer_id=customer.id,
-        kind=priced[0].input.kind,
-        status=OrderStatus.PENDING_PAYMENT,
-        source=source,
-        created_by_user_id=ctx.principal.user_id,
-        list_amount=amounts.list_amount,
-        discount_amount=amounts.discount_amount,
-        coupon_amount=amounts.coupon_amount,
-        amount_due=amounts.amount_due,
-        close_at=now + timedelta(hours=get_settings().order_close_after_hours),
-        created_at=now,
-    )
-    ctx.session.add(order)
-    await ctx.session.flush()
-    lines = []
-    for p in priced:
-        line = OrderLine(
-            partner_id=order.partner_id,
-            order_id=order.id,
-            customer_id=customer.id,
-            line_no=p.index + 1,
-            kind=p.input.kind,
-            product_id=p.product.id if p.product is not None else None,
-            resource_id=p.resource.id if p.resource is not None else None,
-            quantity=p.input.quantity,
-            period_unit=p.input.period_unit,
-            period_count=p.input.period_count,
-            list_amount=round_cents(p.price.list_amount.value),
-            discount_amount=round_cents(p.price.discount_total),
-            coupon_amount=round_cents(p.price.coupon_total),
-            amount_due=p.price.due.value,
-            rules={**p.rules, "downgradeRefund": str(p.downgrade_refund)},
-        )
-        ctx.session.add(line)
-        lines.append(line)
-    await ctx.session.flush()
-    await audit.record(
-        ctx,
-        "order.create",
-        "Order",
-        order.id,
-        partner_id=order.partner_id,
-        after={
-            "customerId": customer.id,
-            "kind": order.kind,
-            "source": source,
-            "amountDue": order.amount_due,
-            "lines": len(lines),
-        },
-    )
-    if order.amount_due == 0:
-        from app.services.orders.completion import complete
-
-        await complete(ctx, order, lines)
-    return order
+    return await create(ctx, customer, priced, OrderSource.CUSTOMER)
 
 
 async def _lock_order(ctx: ServiceContext, order_id: int | None, field: list[Any]) -> Order:
@@ -332,13 +272,24 @@ async def _authorize_cancel(ctx: ServiceContext, order_id: int | None) -> None:
 
 @idempotent("cancelOrder", bind=order_key, authorize=_authorize_cancel, ids=ids_of_order)
 async def cancel_order(ctx: ServiceContext, order_id: int | None) -> Order:
-    """Cancel an unpaid order: the partner (ADMIN, SALES) or the customer itself."""
+    """Cancel an unpaid order: the partner (ADMIN, SALES) or the customer itself. Its
+    coupons and pickup vouchers are released (locked first, in the lock order)."""
     _require_canceller(ctx)
+    partner_id = (
+        await ctx.session.scalar(
+            select(Order.partner_id).where(visible(ctx.principal, Order), Order.id == order_id)
+        )
+        if order_id is not None
+        else None
+    )
+    if partner_id is not None:
+        await deductions.lock_held(ctx.session, partner_id, [order_id])
     order = await _lock_order(ctx, order_id, ["orderId"])
     require_pending(order, ["orderId"])
     order.status = OrderStatus.CANCELLED
     order.cancelled_at = clock.now()
     await ctx.session.flush()
+    await deductions.release(ctx.session, order)
     await audit.record(
         ctx,
         "order.cancel",
@@ -353,8 +304,11 @@ async def cancel_order(ctx: ServiceContext, order_id: int | None) -> Order:
 
 @job("orders.close-unpaid", every=timedelta(minutes=5))
 async def close_unpaid_orders(ctx: ServiceContext) -> str:
-    """Store CLOSED on orders left unpaid past their `close_at` (reads show it already)."""
+    """Store CLOSED on orders left unpaid past their `close_at` (reads show it already),
+    after clearing the holds they had on coupons and vouchers (lapsed with them; coupons and
+    vouchers are locked before orders, the lock order)."""
     now = clock.now()
+    await release_lapsed_holds(ctx.session, now)
     closed = await ctx.session.execute(
         update(Order)
         .where(Order.status == OrderStatus.PENDING_PAYMENT, Order.close_at <= now)

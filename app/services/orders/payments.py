@@ -9,8 +9,10 @@ order even after the customer left it. Each refund is one ledger transaction, i.
 the statement, whose reference is `Order:<id of the refunded order>`.
 
 Lock order (DESIGN.md > Storage): the partner account, then customer accounts by id, then
-orders by id. A paid order is paid exactly once: payers lock the order row and re-read its
-status, and `order_payments.order_id` is unique.
+the orders' coupons by id and pickup vouchers by id, then orders by id. A paid order is paid
+exactly once: payers lock the order row and re-read its status, and `order_payments.order_id`
+is unique. The payment uses the order's coupons (their usages, source ORDER) and redeems its
+vouchers in the same transaction (`deductions.spend`), so a coupon is used once.
 """
 
 from __future__ import annotations
@@ -53,7 +55,9 @@ from app.services.funds.accounts import (
 )
 from app.services.funds.credit import charge
 from app.services.funds.ledger import Leg
+from app.services.orders import deductions
 from app.services.orders.completion import complete
+from app.services.orders.deductions import Held
 from app.services.orders.orders import (
     awaits_partner_payment,
     ids_of_order,
@@ -142,6 +146,7 @@ async def pay_orders(ctx: ServiceContext, order_ids: Sequence[int | None]) -> Bu
     )
     customer_ids = list(set(customer_ids))
     await lock_customer_accounts(ctx.session, partner_id, customer_ids)
+    held = await deductions.lock_held(ctx.session, partner_id, order_ids)
     ended = set(
         await ctx.session.scalars(
             select(Customer.id).where(
@@ -181,7 +186,7 @@ async def pay_orders(ctx: ServiceContext, order_ids: Sequence[int | None]) -> Bu
                 f"{order.amount_due}.",
                 field,
             )
-        await _partner_pays(ctx, account, order)
+        await _partner_pays(ctx, account, order, held, field)
         return order.id
 
     async def reread_account() -> None:
@@ -190,7 +195,9 @@ async def pay_orders(ctx: ServiceContext, order_ids: Sequence[int | None]) -> Bu
     return BulkResult(items=await each_item(ctx, order_ids, pay, reread_account))
 
 
-async def _partner_pays(ctx: ServiceContext, account: Any, order: Order) -> None:
+async def _partner_pays(
+    ctx: ServiceContext, account: Any, order: Order, held: Held, field: list[Any]
+) -> None:
     amount = order.amount_due
     await recharge_pool.draw(ctx.session, order.partner_id, amount)
     transaction = await ledger.post(
@@ -206,13 +213,20 @@ async def _partner_pays(ctx: ServiceContext, account: Any, order: Order) -> None
     )
     if order.partner_payment_status is PartnerPaymentStatus.REQUESTED:
         order.partner_payment_status = PartnerPaymentStatus.PAID
-    await _record_payment(ctx, order, OrderPayer.PARTNER, transaction)
+    await _record_payment(ctx, order, OrderPayer.PARTNER, transaction, held, field)
 
 
 async def _record_payment(
-    ctx: ServiceContext, order: Order, payer: OrderPayer, transaction: LedgerTransaction | None
+    ctx: ServiceContext,
+    order: Order,
+    payer: OrderPayer,
+    transaction: LedgerTransaction | None,
+    held: Held,
+    field: list[Any],
 ) -> None:
     now = clock.now()
+    lines = await _lines(ctx, order)
+    await deductions.spend(ctx.session, order, lines, held, field)
     ctx.session.add(
         OrderPayment(
             partner_id=order.partner_id,
@@ -239,7 +253,7 @@ async def _record_payment(
         before={"status": OrderStatus.PENDING_PAYMENT},
         after={"status": OrderStatus.PAID, "payer": payer, "amount": order.amount_due},
     )
-    await complete(ctx, order, await _lines(ctx, order))
+    await complete(ctx, order, lines)
 
 
 @idempotent("payOrder", bind=order_key, authorize=_authorize_customer, ids=ids_of_order)
@@ -270,6 +284,7 @@ async def pay_order(ctx: ServiceContext, order_id: int | None) -> Order:
     account = (await lock_customer_accounts(ctx.session, customer.partner_id, [customer.id]))[
         customer.id
     ]
+    held = await deductions.lock_held(ctx.session, customer.partner_id, [order_id])
     order = (await _lock_orders(ctx, [order_id]))[order_id]  # type: ignore[index]
     require_pending(order, field)
     if customer.ended_at is not None:
@@ -299,7 +314,7 @@ async def pay_order(ctx: ServiceContext, order_id: int | None) -> Order:
         .order_by(LedgerTransaction.id.desc())
         .limit(1)
     )
-    await _record_payment(ctx, order, OrderPayer.CUSTOMER, transaction)
+    await _record_payment(ctx, order, OrderPayer.CUSTOMER, transaction, held, field)
     return order
 
 

@@ -6,8 +6,9 @@ The arithmetic of one line:
 
     list      = catalog price x quantity x period             (exact)
     discount  = sum of discount steps (e.g. YEARLY_PRICE)      (exact)
-    coupons   = sum of coupon deductions, applied in order     (exact; none until Coupons)
-    due       = round_half_up(max(0, list - discount - coupons), 0.01)
+    voucher   = a pickup voucher's deduction (PICKUP_VOUCHER)  (exact cents)
+    coupons   = each coupon's share of the line, in cents      (see `apply_coupons`)
+    due       = round_half_up(max(0, list - discount - voucher - coupons), 0.01)
 
 **The one rounding point is the line's amount due**: everything before it is exact Decimal
 arithmetic; the order's total is the sum of the lines' rounded dues, so "sum of line amounts
@@ -15,9 +16,14 @@ arithmetic; the order's total is the sum of the lines' rounded dues, so "sum of 
 of NEW and RENEW lines are exact cents; only prorated amounts (CHANGE_SPEC, refunds) have
 more decimals, and they are rounded at that same single point.
 
-A coupon is one more `Deduction` step: `price_line(..., deductions=[...])` applies each step
-to what is left after the previous ones (DOMAIN.md: discount coupon first, then cash), and
-a step can never take the due below zero. The Coupons feature supplies those steps.
+A pickup voucher is a `Deduction` step of its line (`voucher_deduction`, applied by
+`settle`). Coupons apply to the whole order (DOMAIN.md: the discount coupon first, then cash
+coupons), each to what is left of the lines it applies to: `apply_coupons` works on the
+lines' amounts before coupons in cents (their dues so far) and splits each coupon's deduction
+over its lines in proportion (`app.services.coupons.split`), and `with_coupons` takes each
+line's shares off its due. Coupon shares are whole cents, so taking them off the rounded due
+is the same as rounding once after them: round(x) - c = round(x - c) for a multiple c of
+0.01 and x - c >= 0, which the split guarantees (no share exceeds what is left of its line).
 """
 
 from __future__ import annotations
@@ -27,8 +33,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
+from app.services.coupons.split import split
+
 ZERO = Decimal("0")
 CENT = Decimal("0.01")
+DUE_RULE = "DUE: list - discount - coupons, not below 0, rounded half-up to 0.01 once"
 
 
 def round_cents(value: Decimal) -> Decimal:
@@ -46,11 +55,6 @@ class Amount:
 
 # A deduction step sees what is still due (exact) and returns what it takes off.
 Deduction = Callable[[Decimal], Amount]
-
-
-def no_coupons(remaining: Decimal) -> Amount:
-    """The coupon step until the Coupons feature exists: deducts nothing."""
-    return Amount(ZERO, "NO_COUPON: no coupon applies")
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +76,7 @@ class LinePrice:
 def settle(
     list_amount: Amount,
     discounts: Sequence[Amount] = (),
-    deductions: Sequence[Deduction] = (no_coupons,),
+    deductions: Sequence[Deduction] = (),
 ) -> LinePrice:
     """Apply discounts, then each deduction in order; round the due once (never below 0)."""
     remaining = list_amount.value - sum((d.value for d in discounts), ZERO)
@@ -83,10 +87,7 @@ def settle(
         value = min(max(taken.value, ZERO), remaining)
         coupons.append(Amount(value, taken.rule))
         remaining -= value
-    due = Amount(
-        round_cents(max(remaining, ZERO)),
-        "DUE: list - discount - coupons, not below 0, rounded half-up to 0.01 once",
-    )
+    due = Amount(round_cents(max(remaining, ZERO)), DUE_RULE)
     return LinePrice(list_amount, tuple(discounts), tuple(coupons), due)
 
 
@@ -96,7 +97,7 @@ def subscription_price(
     quantity: int,
     months: int | None = None,
     years: int | None = None,
-    deductions: Sequence[Deduction] = (no_coupons,),
+    deductions: Sequence[Deduction] = (),
 ) -> LinePrice:
     """A YEARLY_MONTHLY line of `quantity` units for `months` or `years`.
 
@@ -119,6 +120,118 @@ def subscription_price(
             )
         )
     return settle(list_amount, discounts, deductions)
+
+
+def voucher_deduction(
+    price: LinePrice,
+    quantity: int,
+    line_months: int,
+    voucher_months: int,
+    voucher_value: Decimal,
+) -> Amount:
+    """What a pickup voucher takes off its line (rule PICKUP_VOUCHER): one unit of the line.
+
+    - the line's period is the voucher's or shorter: that unit is free (its whole amount
+      after discounts: list - discounts, divided by the quantity);
+    - the line's period is longer: the voucher pays `voucher_value`, the price of one unit
+      for the voucher's own period (what `subscription_price` gives for it: the yearly price
+      for a voucher of years), never more than the unit's amount; the rest is paid.
+
+    The other units of a line of quantity > 1 are paid as usual.
+    """
+    per_unit = max(price.list_amount.value - price.discount_total, ZERO) / quantity
+    of = f" (1 of {quantity} units)" if quantity > 1 else ""
+    if line_months <= voucher_months:
+        return Amount(
+            per_unit,
+            f"PICKUP_VOUCHER: one unit for {line_months} month(s), within the voucher's "
+            f"{voucher_months} month(s): free{of}",
+        )
+    return Amount(
+        min(voucher_value, per_unit),
+        f"PICKUP_VOUCHER: one unit for the voucher's {voucher_months} month(s) at "
+        f"{voucher_value}; the other {line_months - voucher_months} month(s) are paid{of}",
+    )
+
+
+def with_voucher(price: LinePrice, deduction: Amount) -> LinePrice:
+    """The line priced again with its voucher's deduction (before any coupon)."""
+    return settle(price.list_amount, price.discounts, (lambda remaining: deduction,))
+
+
+@dataclass(frozen=True, slots=True)
+class CouponTerms:
+    """What pricing needs of one coupon: what it can still deduct (`balance`), its `rate`
+    (DISCOUNT: the share the customer pays), and the lines (indexes) it applies to."""
+
+    key: int
+    label: str
+    discount: bool
+    balance: Decimal
+    rate: Decimal | None
+    lines: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CouponDeduction:
+    """One coupon's deduction on the order and its share of each line (positive shares)."""
+
+    key: int
+    position: int
+    amount: Amount
+    shares: tuple[tuple[int, Amount], ...]
+
+
+def apply_coupons(
+    bases: Sequence[Decimal], coupons: Sequence[CouponTerms]
+) -> list[CouponDeduction]:
+    """Apply `coupons` in the order given to the lines' amounts before coupons (`bases`,
+    cents), each to what the ones before it left of its lines:
+
+    - DISCOUNT: (1 - rate) x applicable, half-up to 0.01, at most its balance;
+    - CASH: min(balance, applicable);
+
+    where applicable = what is left of the lines it applies to. The deduction is split over
+    those lines in proportion to what is left of each (half-up to 0.01, the remainder on the
+    last line, no share above what is left of its line), so no line goes below zero.
+    """
+    left = list(bases)
+    result: list[CouponDeduction] = []
+    for position, coupon in enumerate(coupons):
+        lines = [i for i in coupon.lines if left[i] > ZERO]
+        applicable = sum((left[i] for i in lines), ZERO)
+        if coupon.discount:
+            assert coupon.rate is not None
+            raw = round_cents((1 - coupon.rate) * applicable)
+            value = min(raw, coupon.balance, applicable)
+            rule = f"DISCOUNT_COUPON {coupon.label}: (1 - {coupon.rate}) x {applicable} = {raw}"
+            if value < raw:
+                rule += f", capped at its balance {coupon.balance}"
+        else:
+            value = min(coupon.balance, applicable)
+            rule = (
+                f"CASH_COUPON {coupon.label}: min(balance {coupon.balance}, {applicable} left "
+                "on its lines)"
+            )
+        kind = "DISCOUNT_COUPON" if coupon.discount else "CASH_COUPON"
+        shares: list[tuple[int, Amount]] = []
+        for i, share in zip(lines, split(value, [left[i] for i in lines]), strict=True):
+            left[i] -= share
+            if share > ZERO:
+                note = f"{kind} {coupon.label}: {share} of its {value}, pro rata over "
+                shares.append((i, Amount(share, note + f"{len(lines)} line(s)")))
+        result.append(CouponDeduction(coupon.key, position, Amount(value, rule), tuple(shares)))
+    return result
+
+
+def with_coupons(price: LinePrice, shares: Sequence[Amount]) -> LinePrice:
+    """The line with its coupon shares (whole cents) taken off its due."""
+    due = price.due.value - sum((s.value for s in shares), ZERO)
+    if due < ZERO:
+        raise ValueError("coupon shares never exceed what is left of a line")
+    return LinePrice(
+        price.list_amount, price.discounts, price.coupons + tuple(shares), Amount(due, DUE_RULE)
+    )
 
 
 def on_demand_price() -> LinePrice:
@@ -144,7 +257,7 @@ def change_spec_price(
     new_monthly: Decimal,
     now: datetime,
     expires_at: datetime,
-    deductions: Sequence[Deduction] = (no_coupons,),
+    deductions: Sequence[Deduction] = (),
 ) -> tuple[LinePrice, Decimal]:
     """The difference for the remaining period: (new - old) monthly x remaining days / 30.
 

@@ -6,12 +6,13 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import Select, or_, select
 
-from app.models import Order, OrderLine, OrderPayment, OrderRefund, Resource
+from app.models import Order, OrderCoupon, OrderLine, OrderPayment, OrderRefund, Resource
 from app.models.orders.enums import OrderKind, OrderStatus
 from app.services.core.context import ServiceContext
 from app.services.core.pagination import (
@@ -133,6 +134,55 @@ async def lines_by_order(ctx: ServiceContext, ids: Sequence[int]) -> dict[int, A
         .order_by(OrderLine.order_id, OrderLine.line_no)
     )
     return _group(rows, "order_id")
+
+
+@dataclass(frozen=True, slots=True)
+class AppliedCouponRow:
+    """A coupon's deduction on an order: its step, total and (line number, share) pairs."""
+
+    coupon_id: int
+    position: int
+    amount: Decimal
+    shares: tuple[tuple[int, Decimal], ...]
+
+
+async def coupons_by_order(ctx: ServiceContext, ids: Sequence[int]) -> dict[int, Any]:
+    """The coupons each order applied (its `OrderCoupon` shares grouped by coupon), in
+    their application order; read through the orders the caller may see."""
+    rows = await ctx.session.execute(
+        select(
+            OrderCoupon.order_id,
+            OrderCoupon.coupon_id,
+            OrderCoupon.position,
+            OrderCoupon.amount,
+            OrderLine.line_no,
+        )
+        .join(
+            Order, (Order.partner_id == OrderCoupon.partner_id) & (Order.id == OrderCoupon.order_id)
+        )
+        .join(
+            OrderLine,
+            (OrderLine.partner_id == OrderCoupon.partner_id)
+            & (OrderLine.id == OrderCoupon.order_line_id),
+        )
+        .where(visible(ctx.principal, Order), OrderCoupon.order_id.in_(ids))
+        .order_by(OrderCoupon.order_id, OrderCoupon.position, OrderLine.line_no)
+    )
+    grouped: dict[int, dict[int, list[Any]]] = {}
+    for row in rows:
+        grouped.setdefault(row.order_id, {}).setdefault(row.coupon_id, []).append(row)
+    return {
+        order_id: tuple(
+            AppliedCouponRow(
+                coupon_id=coupon_id,
+                position=shares[0].position,
+                amount=sum((r.amount for r in shares), Decimal("0.00")),
+                shares=tuple((r.line_no, r.amount) for r in shares),
+            )
+            for coupon_id, shares in by_coupon.items()
+        )
+        for order_id, by_coupon in grouped.items()
+    }
 
 
 async def payments_by_order(ctx: ServiceContext, ids: Sequence[int]) -> dict[int, Any]:
