@@ -1,7 +1,7 @@
 """Deterministic demo data for `seed-demo`: two partners, every role, ~200 customers, and
 the acquisition / association lifecycle of each (app/demo/lifecycle.py), money
-(app/demo/funds.py), orders (app/demo/orders.py) and consumption
-(app/demo/consumption.py).
+(app/demo/funds.py), orders (app/demo/orders.py), coupons and pickup vouchers
+(app/demo/coupons.py) and consumption (app/demo/consumption.py).
 
 Idempotent: the data is created once (recognised by the demo partners' remittance accounts);
 every run revokes the previous demo tokens and prints new ones.
@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.db import Database
 from app.demo.catalog import seed_catalog
 from app.demo.consumption import seed_consumption
+from app.demo.coupons import seed_coupons
 from app.demo.funds import seed_funds
 from app.demo.lifecycle import seed_lifecycle
 from app.demo.orders import seed_orders
@@ -230,6 +231,8 @@ async def seed(database: Database) -> list[str]:
                 lines.append(f"created demo notifications of {partner.name}")
             if await seed_orders(session, partner):
                 lines.append(f"created demo orders of {partner.name}")
+            if await seed_coupons(session, partner):
+                lines.append(f"created demo coupons and pickup vouchers of {partner.name}")
             if index == 0 and await seed_consumption(session, partner):
                 lines.append(f"created demo consumption of {partner.name}")
             partners.append(partner)

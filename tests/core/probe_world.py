@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
 from typing import Any
@@ -21,17 +21,11 @@ from sqlalchemy import Table, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 import app.models as models
-from app import clock
 from app.demo import seed as demo_seed
 from app.globalid import to_global_id
 from app.models import Base, Customer, PartnerUser
-from app.models.customers.enums import AssociationType, BillingMode
-from app.models.orders.enums import PeriodUnit
 from app.models.partners.enums import PrincipalKind, Role
 from app.schema.core.roots import NODE_TYPES
-from app.services.core.context import ServiceContext
-from app.services.core.principal import Principal
-from app.services.coupons import pickup_vouchers
 from app.services.partners.tokens import create_token
 from tests.conftest import IsolatedDatabase
 
@@ -143,96 +137,6 @@ def _strings(rows: dict[str, list[tuple]]) -> set[str]:
     return found
 
 
-async def _pickup_vouchers(db: IsolatedDatabase, partner_id: int) -> None:
-    """Pickup vouchers of two of the partner's RESELLER customers, through the service, until
-    the demo creates its own (issue 15, item 8)."""
-    async with db.session() as session:
-        customers = (
-            await session.scalars(
-                select(Customer.id)
-                .where(
-                    Customer.partner_id == partner_id,
-                    Customer.ended_at.is_(None),
-                    Customer.association_type == AssociationType.RESELLER,
-                )
-                .order_by(Customer.id)
-                .limit(2)
-            )
-        ).all()
-        product = await session.scalar(
-            select(models.Product.id)
-            .where(models.Product.billing_mode == BillingMode.YEARLY_MONTHLY)
-            .order_by(models.Product.id)
-        )
-        ctx = ServiceContext(session, Principal.system(), request_id="probe-world")
-        await pickup_vouchers.create_pickup_vouchers(
-            ctx,
-            pickup_vouchers.VoucherInput(
-                partner_id=partner_id,
-                customer_ids=tuple(customers),
-                product_id=product,
-                period_unit=PeriodUnit.MONTH,
-                period_count=1,
-                valid_to=clock.now() + timedelta(days=90),
-                remark=f"probe voucher of partner {partner_id}",
-            ),
-        )
-        await session.commit()
-
-
-async def _coupons_unless_the_demo_has_them(db: IsolatedDatabase, partner_ids: list[int]) -> None:
-    """A quota and coupons (one partly used, one reclaimed) for each partner, through the
-    services, while the demo seeds none of its own."""
-    from app.models.coupons.enums import CouponKind, CouponUsageSource
-    from app.models.customers.enums import AssociationType
-    from app.services.coupons import issuing, quotas, reclaiming, usages
-    from app.services.coupons.issuing import CouponTerms
-    from tests.funds.helpers import acting_as, platform
-
-    async with db.session() as session:
-        for partner_id in partner_ids:
-            has = await session.scalar(
-                select(models.CouponQuota.id).where(models.CouponQuota.partner_id == partner_id)
-            )
-            if has is not None:
-                continue
-            now = clock.now()
-            quota = await quotas.grant_coupon_quota(
-                platform(session), partner_id, Decimal("1000.00"), None, now + timedelta(days=90)
-            )
-            finance = await session.scalar(
-                select(PartnerUser).where(
-                    PartnerUser.partner_id == partner_id, PartnerUser.role == Role.FINANCE
-                )
-            )
-            customers = (
-                await session.scalars(
-                    select(Customer.id)
-                    .where(
-                        Customer.partner_id == partner_id,
-                        Customer.ended_at.is_(None),
-                        Customer.association_type == AssociationType.RESELLER,
-                    )
-                    .order_by(Customer.id)
-                    .limit(3)
-                )
-            ).all()
-            ctx = acting_as(session, finance)
-            terms = CouponTerms(CouponKind.CASH, now + timedelta(days=30), face_value=Decimal(50))
-            result = await issuing.issue_coupons(ctx, quota.id, list(customers), terms)
-            ids = [item.id for item in result.items if item.id is not None]
-            coupons = await usages.lock_coupons(session, partner_id, ids)
-            usages.use(
-                session,
-                coupons[ids[0]],
-                Decimal("10.00"),
-                CouponUsageSource.CONSUMPTION,
-                day=now.date(),
-            )
-            await reclaiming.reclaim_coupons(ctx, ids[-1:])
-        await session.commit()
-
-
 async def build_world(connection: AsyncConnection, db: IsolatedDatabase) -> World:
     with mock.patch.object(demo_seed, "PARTNERS", _demo_partners()):
         await demo_seed.seed(db)
@@ -245,13 +149,10 @@ async def build_world(connection: AsyncConnection, db: IsolatedDatabase) -> Worl
         )
     ]
     a, b = partners
-    for partner_id in (a, b):
-        vouchers = select(models.PickupVoucher.id).where(
-            models.PickupVoucher.partner_id == partner_id
-        )
-        if await connection.scalar(vouchers.limit(1)) is None:
-            await _pickup_vouchers(db, partner_id)
-    await _coupons_unless_the_demo_has_them(db, partners)
+    for model in (models.CouponQuota, models.Coupon, models.PickupVoucher):
+        for partner in partners:  # the demo seeds them for both partners
+            found = select(model.id).where(model.partner_id == partner).limit(1)
+            assert await connection.scalar(found) is not None, (model.__name__, partner)
     a_rows, b_rows = await snapshot(connection, a), await snapshot(connection, b)
     a_ids: set[str] = set()
     a_candidates: dict[str, list[str]] = {}

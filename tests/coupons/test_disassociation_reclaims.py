@@ -110,3 +110,52 @@ async def test_a_customer_without_coupons_leaves_as_before(client, session, worl
 
     assert payload["userErrors"] == []
     assert await statuses(session, world.customers[2]) == []
+
+
+SWITCH = """
+mutation($id: ID!) {
+  requestAssociationTypeSwitch(input: {customerId: $id, associationType: REFERRAL}) {
+    request { id }
+    userErrors { code message }
+  }
+}
+"""
+SWITCHED = """
+mutation($id: ID!) {
+  confirmAssociationChange(input: {id: $id}) {
+    request { status customer { associationType } }
+    userErrors { code message }
+  }
+}
+"""
+
+
+async def test_switching_to_referral_reclaims_the_coupons(client, session, world):
+    # given a RESELLER customer with an untouched and a partly used coupon
+    customer = world.customers[0]
+    await issue(session, world.finance, world.quota, [customer], cash("50.00"))
+    (partly,) = await issue(session, world.finance, world.quota, [customer], cash("30.00"))
+    await use(session, partly, "10.00")
+
+    # when it switches to REFERRAL (the partner asks, the customer confirms)
+    started = await gql(
+        client, SWITCH, {"id": global_id("Customer", customer.id)}, token=world.tokens["ADMIN"]
+    )
+    request = started["data"]["requestAssociationTypeSwitch"]
+    assert request["userErrors"] == [], request
+    body = await gql(
+        client,
+        SWITCHED,
+        {"id": request["request"]["id"]},
+        token=await customer_token(session, customer),
+    )
+    payload = body["data"]["confirmAssociationChange"]
+
+    # then both coupons are reclaimed into the quota and the books balance
+    assert payload["userErrors"] == [], payload
+    assert payload["request"]["customer"]["associationType"] == "REFERRAL"
+    assert await statuses(session, customer) == [
+        (CouponStatus.RECLAIMED, "0.00", None),
+        (CouponStatus.RECLAIMED, "0.00", None),
+    ]
+    await assert_books_balance(session)

@@ -14,8 +14,11 @@ ORDERS = """
 query($first: Int) {
   orders(first: $first) {
     nodes {
-      id lines { pricingRules pickupVoucherId }
-      coupons { couponId position amount { amount } shares { lineNumber amount { amount } } }
+      id lines { pricingRules pickupVoucherId pickupVoucher { id status } }
+      coupons {
+        couponId position amount { amount } shares { lineNumber amount { amount } }
+        coupon { id kind balance { amount } }
+      }
     }
   }
 }
@@ -60,6 +63,8 @@ async def test_order_coupons_do_not_grow_statements_with_page_size(
     assert len(nodes) == 6
     assert all([c["position"] for c in n["coupons"]] == [0, 1] for n in nodes)
     assert all(len(c["shares"]) == 2 for n in nodes for c in n["coupons"])
+    assert all(c["coupon"]["id"] == c["couponId"] for n in nodes for c in n["coupons"])
+    assert [c["coupon"]["kind"] for c in nodes[0]["coupons"]] == ["DISCOUNT", "CASH"]
 
 
 async def test_the_customer_sees_its_orders_coupons_another_partner_sees_nothing(

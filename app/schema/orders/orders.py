@@ -24,6 +24,8 @@ from app.schema.orders.enums import (
 from app.schema.orders.quotes import CouponShare
 
 if TYPE_CHECKING:
+    from app.schema.coupons.coupons import Coupon
+    from app.schema.coupons.pickup_vouchers import PickupVoucher
     from app.schema.customers.customers import Customer
     from app.schema.customers.resources import Resource
     from app.schema.orders.products import Product
@@ -139,6 +141,18 @@ class OrderLine:
         row = await info.context.loaders.resource.load(self.row.resource_id)
         return None if row is None else Resource.from_row(row)
 
+    @strawberry.field(description="The pickup voucher this line redeems, if any.")
+    async def pickup_voucher(
+        self, info: strawberry.Info
+    ) -> Annotated[PickupVoucher, strawberry.lazy("app.schema.coupons.pickup_vouchers")] | None:
+        from app.schema.coupons.pickup_vouchers import PickupVoucher
+
+        voucher_id = (self.row.rules or {}).get("pickupVoucherId")
+        if voucher_id is None:
+            return None
+        row = await info.context.loaders.pickup_voucher.load(voucher_id)
+        return None if row is None else PickupVoucher.from_row(row)
+
     @classmethod
     def from_row(cls, row: Any) -> OrderLine:
         rules = row.rules or {}
@@ -171,6 +185,7 @@ class OrderLine:
 @strawberry.type(description="A coupon an order applied: what it deducted, line by line.")
 class AppliedCoupon:
     coupon_id: strawberry.ID = strawberry.field(description="The coupon (a Coupon id).")
+    db_coupon_id: strawberry.Private[int]
     position: int = strawberry.field(
         description="Its step, from 0: the DISCOUNT coupon first, then CASH coupons by "
         "earliest expiry."
@@ -185,7 +200,17 @@ class AppliedCoupon:
             position=row.position,
             amount=money(row.amount),
             shares=[CouponShare(line_number=n, amount=money(a)) for n, a in row.shares],
+            db_coupon_id=row.coupon_id,
         )
+
+    @strawberry.field(description="The coupon itself (its kind, balance and validity).")
+    async def coupon(
+        self, info: strawberry.Info
+    ) -> Annotated[Coupon, strawberry.lazy("app.schema.coupons.coupons")] | None:
+        from app.schema.coupons.coupons import Coupon
+
+        row = await info.context.loaders.coupon.load(self.db_coupon_id)
+        return Coupon.from_row(row) if row is not None else None
 
 
 @strawberry.type(description="The payment of an order.")

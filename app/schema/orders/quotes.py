@@ -11,6 +11,7 @@ from app.schema.core.money import Money
 from app.schema.orders.enums import OrderKind
 
 if TYPE_CHECKING:
+    from app.schema.coupons.coupons import Coupon
     from app.schema.customers.resources import Resource
     from app.schema.orders.products import Product
 
@@ -72,6 +73,7 @@ class CouponShare:
 )
 class QuoteCoupon:
     coupon_id: strawberry.ID = strawberry.field(description="The coupon (a Coupon id).")
+    db_coupon_id: strawberry.Private[int]
     position: int = strawberry.field(
         description="Its step, from 0: the DISCOUNT coupon first, then CASH coupons by "
         "earliest expiry."
@@ -79,6 +81,15 @@ class QuoteCoupon:
     amount: Money = strawberry.field(description="What it deducts from the order.")
     rule: str = strawberry.field(description="How the deduction was computed.")
     shares: list[CouponShare] = strawberry.field(description="Its share of each line.")
+
+    @strawberry.field(description="The coupon itself (its kind, balance and validity).")
+    async def coupon(
+        self, info: strawberry.Info
+    ) -> Annotated[Coupon, strawberry.lazy("app.schema.coupons.coupons")] | None:
+        from app.schema.coupons.coupons import Coupon
+
+        row = await info.context.loaders.coupon.load(self.db_coupon_id)
+        return Coupon.from_row(row) if row is not None else None
 
 
 @strawberry.type(description="A price inquiry: what an order would cost; nothing was written.")

@@ -85,6 +85,7 @@ class Query:
             coupons=[
                 QuoteCoupon(
                     coupon_id=strawberry.ID(to_global_id("Coupon", c.coupon.id)),
+                    db_coupon_id=c.coupon.id,
                     position=c.position,
                     amount=money(c.amount.value),
                     rule=c.amount.rule,

@@ -13,7 +13,10 @@ Readings where the issue is silent (docs/coupons.md > Reclaiming and expiry):
   RECLAIMED either way, with a zero balance;
 - on disassociation every coupon of that customer that an unpaid order holds is released
   first (the association is over, its orders cannot be paid), then every coupon usable as
-  of now is reclaimed, in the same transaction.
+  of now is reclaimed, in the same transaction;
+- a switch from RESELLER to REFERRAL does the same: coupons are issued to RESELLER customers
+  only (a REFERRAL customer buys from the vendor, not through the partner), so what the
+  partner gave goes back to its quota when the customer stops buying through it.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from app import clock
 from app.models import Coupon, CouponQuota, Customer
 from app.models.coupons.enums import CouponQuotaRecordKind as Kind
 from app.models.coupons.enums import CouponQuotaStatus, CouponStatus
+from app.models.customers.enums import AssociationType
 from app.services.core import audit
 from app.services.core.bulk import BulkResult, each_item
 from app.services.core.context import ServiceContext
@@ -37,7 +41,10 @@ from app.services.core.scoping import visible
 from app.services.coupons import quota_records
 from app.services.coupons.states import USABLE, ZERO, coupon_status, is_held, quota_status
 from app.services.coupons.usages import lock_coupons
-from app.services.lifecycle.association_rules import on_association_ended
+from app.services.lifecycle.association_rules import (
+    on_association_ended,
+    on_association_type_switched,
+)
 
 MAX_COUPONS = 100
 
@@ -142,6 +149,16 @@ async def reclaim_coupons(ctx: ServiceContext, coupon_ids: Sequence[int | None])
             await ctx.session.refresh(row)
 
     return BulkResult(items=await each_item(ctx, coupon_ids, reclaim_one, reread))
+
+
+@on_association_type_switched
+async def reclaim_on_switch_to_referral(
+    ctx: ServiceContext, customer: Customer, previous: AssociationType
+) -> None:
+    """A RESELLER customer that becomes REFERRAL no longer buys through the partner: its
+    coupons are reclaimed as on disassociation."""
+    if customer.association_type is AssociationType.REFERRAL:
+        await reclaim_on_disassociation(ctx, customer)
 
 
 @on_association_ended
