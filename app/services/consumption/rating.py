@@ -33,15 +33,15 @@ the coupons never change the bill, only who pays it.
 A settlement that adds `a` (scale 8) to a day already billed `B0 = L0 + K0` (the first one
 has B0 = 0; late records, a 95th-percentile line on the cycle's last day and corrections are
 the later ones) bills `payable = round_half_up(G0 + a) - B0` more. Coupons valid on that day
-pay first, each at most its balance and `round_half_up` of what its matching lines of this
-settlement still owe, all of them at most `payable` (`app.services.coupons.daily_charges`);
-each coupon's cents are split over those lines in proportion to what they owe, at scale 8,
-the remainder on the last line. Then the ledger charges `payable - sum(coupons)` (if > 0).
+pay first, all of them together at most `payable`, each at most its balance and its lines'
+cents (`app.services.coupons.daily_charges` says exactly how much); each coupon's cents are
+split over the lines it covers in proportion to what they still owe, at scale 8, the
+remainder on the last line. Then the ledger charges `payable - sum(coupons)` (if > 0).
 Coupons pay only what a settlement adds: what the ledger already charged is never paid again
-by a coupon (that would be a refund). A coupon that pays a day whole pays the bill's cents,
-which may exceed the lines' scale-8 total by the rounding (at most 0.005): the last line's
-`amount_due` is then that little below zero, exactly the charge row's `rounding`, and the
-customer pays nothing rather than a cent.
+by a coupon (that would be a refund). A coupon that covers every line of a settlement pays
+all of `payable`, so the customer pays nothing rather than a cent the rounding made; those
+cents may exceed the lines' scale-8 total by the rounding (the day's total below zero by at
+most 0.005, `R = -rounding`), which shows as a fraction of a cent below zero on the last line.
 """
 
 from __future__ import annotations

@@ -15,13 +15,18 @@ docs/coupons.md > "On daily charges". Readings chosen here:
   "valid on the day" as it was valid while the day ran.
 - Its service types must include the line's (an empty list = every service type); there is no
   minimum-order rule on daily charges.
-- Coupons pay in order of expiry, oldest first, then by id; each pays at most its balance and
-  at most the cents of what its lines still owe (`round_half_up(sum of their remainders)`,
-  so a coupon that covers a day whole leaves the customer nothing to pay, not a sub-cent
-  left-over that rounds to 0.01), and all of them together at most `payable`, the cents of
-  the day's bill not yet paid. A coupon's deduction is split over its lines in proportion to
-  what each still owes (scale 8, the remainder on the last: `split.split`), so the lines'
-  coupon shares add up to the coupon's deduction exactly.
+- Coupons pay in order of expiry, oldest first, then by id. `payable` is the cents of the
+  day's bill this settlement adds (rating's arithmetic); all coupons together pay at most
+  that. Each coupon pays at most its balance and at most what is left of `payable`, and
+  within that at most the larger of the cents of its own lines (`round_half_up` of what the
+  lines it covers still owe) and what is left of `payable` once the lines it does not cover
+  have their cents (`left - round_half_up(their remainders)`). So a coupon that covers every
+  line pays the whole bill -- the customer is never left a cent that only the rounding made
+  -- and two coupons for different services each pay their own lines.
+- A coupon's deduction is split over its lines in proportion to what each still owes (scale
+  8, the remainder on the last: `split.split`), so the lines' coupon shares add up to the
+  coupon's deduction exactly. Since the bill's cents can exceed the lines' scale-8 amounts by
+  the rounding, the last line may be left owing a fraction of a cent below zero.
 """
 
 from __future__ import annotations
@@ -141,11 +146,15 @@ def deductions(
     for coupon in sorted(usable, key=lambda c: (c.valid_to, c.id)):
         if left <= ZERO:
             break
-        mine = [i for i, line in enumerate(lines) if covers(coupon, line.service_type)]
-        mine = [i for i in mine if owed[i] > 0]
+        covered = {i for i, line in enumerate(lines) if covers(coupon, line.service_type)}
+        mine = [i for i in sorted(covered) if owed[i] > 0]
         if not mine:
             continue
-        amount = min(coupon.balance, round_cents(sum((owed[i] for i in mine), ZERO)), left)
+        own = round_cents(sum((owed[i] for i in mine), ZERO))
+        others = round_cents(
+            sum((o for i, o in enumerate(owed) if i not in covered and o > 0), ZERO)
+        )
+        amount = min(coupon.balance, left, max(own, left - others))
         if amount <= ZERO:
             continue
         parts = split(amount, [owed[i] for i in mine], SCALE8)
