@@ -41,7 +41,7 @@ from app.models.consumption.enums import DetailKind
 from app.models.coupons.enums import CouponUsageSource
 from app.models.customers.enums import BillingMode
 from app.services.consumption.rollups import CUSTOMER_KEY, DAY_KEY
-from app.services.consumption.verify_postings import retained_from, verify_postings
+from app.services.consumption.verify_postings import money, retained_from, verify_postings
 from app.services.core.cross_partner import cross_partner, register
 from app.services.core.money import round_cents
 
@@ -113,16 +113,17 @@ async def _compare_charges(session: AsyncSession, since: str) -> list[str]:
         bill = round_cents(charge.rated + charge.coupon)
         if bill != charge.charged + charge.coupon:
             problems.append(
-                f"charge {key}: {charge.rated} + coupons {charge.coupon} rounds to {bill}, "
-                f"charged {charge.charged} + coupons {charge.coupon}"
+                f"charge {key}: {money(charge.rated)} + coupons {money(charge.coupon)} rounds "
+                f"to {money(bill)}, charged {money(charge.charged)} + coupons "
+                f"{money(charge.coupon)}"
             )
         if charge.charged - charge.rated != charge.rounding:
             problems.append(f"charge {key}: rounding {charge.rounding} is not charged - rated")
         by_usages = used.pop(key, Decimal(0))
         if by_usages != charge.coupon:
             problems.append(
-                f"charge {key}: coupons paid {charge.coupon}, the coupons' usages of the day "
-                f"say {by_usages}"
+                f"charge {key}: coupons paid {money(charge.coupon)}, the coupons' usages of "
+                f"the day say {money(by_usages)}"
             )
         if charge.bill_cycle < since:
             continue  # its details may be purged: checked against the rollups instead
@@ -132,8 +133,8 @@ async def _compare_charges(session: AsyncSession, since: str) -> list[str]:
             problems.append(f"charge {key}: details rate {total}, charge says {charge.rated}")
         if coupon != charge.coupon:
             problems.append(
-                f"charge {key}: details' coupon shares add up to {coupon}, "
-                f"charge says coupons paid {charge.coupon}"
+                f"charge {key}: details' coupon shares add up to {money(coupon)}, "
+                f"charge says coupons paid {money(charge.coupon)}"
             )
     for key in sorted(set(rated) - seen, key=str):
         total, coupon = rated[key]
@@ -142,7 +143,7 @@ async def _compare_charges(session: AsyncSession, since: str) -> list[str]:
                 f"details of {key} rate {total} (coupons {coupon}) but nothing was charged"
             )
     for key in sorted(used, key=str):
-        problems.append(f"coupons paid {used[key]} for {key}, a day that has no charge")
+        problems.append(f"coupons paid {money(used[key])} for {key}, a day that has no charge")
     return problems
 
 
@@ -203,7 +204,7 @@ async def _compare_old_cycles(session: AsyncSession, since: str) -> list[str]:
         if a_coupon != b_coupon:
             problems.append(
                 f"customer {customer_id}, cycle {cycle} (beyond retention): on-demand rollups "
-                f"say coupons paid {a_coupon}, its daily charges say {b_coupon}"
+                f"say coupons paid {money(a_coupon)}, its daily charges say {money(b_coupon)}"
             )
     return problems
 
