@@ -11,9 +11,11 @@ SCALE8 = Decimal("0.00000001")
 
 
 def split(total: Decimal, weights: Sequence[Decimal], quantum: Decimal = CENT) -> list[Decimal]:
-    """`total` over `weights` (each >= 0, `total` <= their sum): share i = total x w_i /
-    sum(w), half-up to `quantum`, never more than w_i nor than what is left of `total`; the
-    last share takes what is left. All-zero weights: all on the last."""
+    """`total` over `weights` (each >= 0, `total` normally <= their sum): share i = total x
+    w_i / sum(w), half-up to `quantum`, never more than w_i nor than what is left of `total`;
+    the last share takes what is left (so a total a rounding above the weights' sum -- a
+    day's bill in cents over its scale-8 lines -- puts the excess on the last). All-zero
+    weights: all on the last."""
     if not weights:
         if total:
             raise ValueError("nothing to split a non-zero total over")
