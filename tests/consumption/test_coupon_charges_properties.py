@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from app.models import ConsumptionCharge, Coupon, CouponUsage, LedgerEntry
+from app.models import ConsumptionCharge, ConsumptionDetail, Coupon, CouponUsage, LedgerEntry
 from app.models.customers.enums import ServiceType
 from app.models.funds.enums import LedgerAccount, LedgerKind
 from app.services.consumption.cycles import close_bill_cycle
@@ -105,8 +105,13 @@ async def test_coupons_details_rollups_charges_and_ledger_agree(
                 ):
                     ledger[customer_id] -= amount
                 by_customer: dict[int, Decimal] = defaultdict(Decimal)
+                for detail in (await session.execute(select(ConsumptionDetail))).scalars():
+                    # a line owes below zero at most the fraction of a cent a bill rounded up
+                    assert detail.amount_due > Decimal("-0.01")
+                    assert detail.coupon >= 0
                 for charge in charges:
                     assert charge.charged >= 0 and charge.coupon >= 0
+                    assert charge.rated >= Decimal("-0.005")
                     bill = round_cents(charge.rated + charge.coupon)
                     assert charge.charged + charge.coupon == bill
                     by_customer[charge.customer_id] += charge.charged
