@@ -309,6 +309,7 @@ def consumption_ingest(file: str, batch_size: int, rejects: str | None) -> None:
         f"rated {total.rating.records} records: {total.rating.details_created} new details, "
         f"{total.rating.details_updated} updated, {total.rating.corrections} corrections, "
         f"{total.rating.charges} charges totalling {total.rating.charged}"
+        + (f", coupons paid {total.rating.coupon}" if total.rating.coupon else "")
     )
 
 

@@ -78,7 +78,13 @@ AMOUNT_FIELDS = ("list_amount", "discount", "coupon", "cash_paid", "credit_paid"
 class ConsumptionAmounts:
     list_amount: Money = strawberry.field(description="List price amount.")
     discount: Money = strawberry.field(description="Discount.")
-    coupon: Money = strawberry.field(description="Coupon deduction.")
+    coupon: Money = strawberry.field(
+        description=(
+            "Coupon deduction: on an on-demand line, its share of what the customer's CASH "
+            "coupons paid of the day's charge (split in proportion at scale 8); on an order "
+            "line, the order's coupons' share."
+        )
+    )
     cash_paid: Money = strawberry.field(description="Paid from cash.")
     credit_paid: Money = strawberry.field(description="Paid on credit.")
     amount_due: Money = strawberry.field(

@@ -45,8 +45,8 @@ from app.services.consumption.calendar import (
     round8,
     today,
 )
+from app.services.consumption.charges import ChargeBatch, _Share, settle
 from app.services.consumption.percentile import percentile_of
-from app.services.consumption.rating import ChargeBatch, _Share, settle
 from app.services.core.context import ServiceContext
 from app.services.core.errors import DomainError, ErrorCode
 from app.services.core.scoping import visible

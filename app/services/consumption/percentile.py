@@ -35,7 +35,8 @@ from app.services.consumption.calendar import (
     last_day,
     round8,
 )
-from app.services.consumption.rating import ChargeBatch, _Share, serialize_rating, settle
+from app.services.consumption.charges import ChargeBatch, _Share, settle
+from app.services.consumption.rating import serialize_rating
 from app.services.core import audit
 from app.services.core.context import ServiceContext
 from app.services.core.errors import DomainError, ErrorCode

@@ -1,41 +1,60 @@
 """Rating: usage records -> one consumption detail per resource per business day -> one
-charge per customer per day.
+charge per customer per day (`app.services.consumption.charges.settle`).
 
 Readings of DOMAIN.md > Consumption chosen here:
 
 - A business day is rated once it has ended (its records are pending until then; the
   `consumption.rate` job and every ingest rate the ended days). So a customer is charged once
-  per day, through `credit.charge` (cash, then credit, then arrears).
+  per day: CASH coupons first, then `credit.charge` (cash, then credit, then arrears).
 - A detail's amounts are rated at scale 8: `list = round8(usage x unit price)` over the whole
-  day's usage (not per record), discount and coupon are 0 for on-demand usage, `due = list`.
-- The day's charge is the customer's rated total for that day rounded half-up to 0.01; the
-  `ConsumptionCharge` row keeps the rated total, what was charged and the rounding, so
-  details (scale 8), rollups and the ledger reconcile to the cent.
-- A late record for an already-rated day adds to that day's detail and charges the
-  difference `round2(new total) - round2(old total)` (possibly 0). If the day's cycle is
-  closed, the usage goes instead to a CORRECTION line in the current (open) cycle, dated
-  today and pointing at the original cycle and day; it is charged with today's charge row.
+  day's usage (not per record), discount 0 for on-demand usage, `coupon` = the detail's share
+  of what coupons paid of the day, `due = list - discount - coupon`.
+- A late record for an already-rated day adds to that day's detail and is billed the
+  difference. If the day's cycle is closed, the usage goes instead to a CORRECTION line in
+  the current (open) cycle, dated today and pointing at the original cycle and day; it is
+  charged with today's charge row (and today's coupons).
 - A detail's `cash_paid`/`credit_paid` split its share of the ledger charge by the account
   position at charge time: cash first, then credit, the rest (arrears, and the sub-cent
   rounding) is neither.
+
+The cents of a customer-day (per `ConsumptionCharge` row; G is the gross of its charged
+lines, `sum(list - discount)`, at scale 8; every other amount is cents unless said):
+
+    bill     B  = round_half_up(G, 0.01)          the day's bill, rounded once
+    coupon   K  = what CASH coupons paid (<= B)   = sum(detail.coupon) = sum(coupon usages)
+    charged  L  = B - K                           the ledger charge (sum of its postings)
+    rated    R  = G - K  (scale 8)                = sum(detail.amount_due)
+    rounding    = L - R = B - G  (scale 8)        what the rounding added, as before coupons
+
+So `charged + coupon = round_half_up(rated + coupon)`; without coupons this is the old
+`charged = round_half_up(rated)`. Subtracting whole cents commutes with the rounding, so
+the coupons never change the bill, only who pays it.
+
+A settlement that adds `a` (scale 8) to a day already billed `B0 = L0 + K0` (the first one
+has B0 = 0; late records, a 95th-percentile line on the cycle's last day and corrections are
+the later ones) bills `payable = round_half_up(G0 + a) - B0` more. Coupons valid on that day
+pay first, all of them together at most `payable`, each at most its balance and its lines'
+cents (`app.services.coupons.daily_charges` says exactly how much); each coupon's cents are
+split over the lines it covers in proportion to what they still owe, at scale 8, the
+remainder on the last line. Then the ledger charges `payable - sum(coupons)` (if > 0).
+Coupons pay only what a settlement adds: what the ledger already charged is never paid again
+by a coupon (that would be a refund). A coupon that covers every line of a settlement pays
+all of `payable`, so the customer pays nothing rather than a cent the rounding made; those
+cents may exceed the lines' scale-8 total by the rounding (the day's total below zero by at
+most 0.005, `R = -rounding`), which shows as a fraction of a cent below zero on the last line.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from dataclasses import dataclass, field
 from datetime import date, timedelta
-from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select, tuple_, update
+from sqlalchemy import func, select, update
 
 from app import clock
 from app.models import (
     BillCycle,
-    ConsumptionCharge,
     ConsumptionDetail,
-    Customer,
     Product,
     Resource,
     UsageRecord,
@@ -44,155 +63,12 @@ from app.models.consumption.consumption import ZERO8
 from app.models.consumption.enums import DetailKind
 from app.models.customers.enums import BillingMode
 from app.services.consumption.calendar import current_cycle, cycle_of, round8, today
-from app.services.consumption.rollups import DetailDelta, apply, delta_of
-from app.services.core import audit
+from app.services.consumption.charges import ChargeBatch, RatingResult, _Share, settle
 from app.services.core.context import ServiceContext
 from app.services.core.errors import DomainError, ErrorCode
 from app.services.core.jobs import job
-from app.services.core.money import round_cents
-from app.services.funds import credit
-from app.services.funds.accounts import lock_customer_accounts
 
 CHUNK = 500
-
-
-@dataclass(slots=True)
-class RatingResult:
-    records: int = 0
-    details_created: int = 0
-    details_updated: int = 0
-    corrections: int = 0
-    charges: int = 0
-    charged: Decimal = Decimal("0.00")
-
-
-@dataclass(slots=True)
-class _Share:
-    """A detail's change awaiting its customer-day charge."""
-
-    detail: ConsumptionDetail
-    new_line: bool
-    usage: Decimal
-    amount: Decimal
-
-
-@dataclass(slots=True)
-class ChargeBatch:
-    """Detail changes grouped by the customer-day charge they belong to."""
-
-    shares: dict[tuple[int, int, date], list[_Share]] = field(
-        default_factory=lambda: defaultdict(list)
-    )
-
-    def add(self, share: _Share) -> None:
-        d = share.detail
-        self.shares[(d.partner_id, d.customer_id, d.day)].append(share)
-
-
-def split_payment(amounts: list[Decimal], cash: Decimal, credit_left: Decimal) -> list[tuple]:
-    """(cash, credit) of each amount: cash first over the amounts in order, then credit."""
-    out = []
-    for amount in amounts:
-        c = min(amount, max(cash, ZERO8))
-        cash -= c
-        k = min(amount - c, max(credit_left, ZERO8))
-        credit_left -= k
-        out.append((c, k))
-    return out
-
-
-async def settle(ctx: ServiceContext, batch: ChargeBatch) -> RatingResult:
-    """Charge each customer-day of `batch`, split the charge over its details, and fold the
-    detail changes into the rollups (all in the caller's transaction)."""
-    result = RatingResult()
-    if not batch.shares:
-        return result
-    session = ctx.session
-    by_partner: dict[int, set[int]] = defaultdict(set)
-    for partner_id, customer_id, _ in batch.shares:
-        by_partner[partner_id].add(customer_id)
-    customers = {
-        c.id: c
-        for c in await session.scalars(
-            select(Customer).where(Customer.id.in_({c for s in by_partner.values() for c in s}))
-        )
-    }
-    existing = {
-        (row.customer_id, row.day): row
-        for row in await session.scalars(
-            select(ConsumptionCharge).where(
-                tuple_(ConsumptionCharge.customer_id, ConsumptionCharge.day).in_(
-                    [(c, d) for _, c, d in batch.shares]
-                )
-            )
-        )
-    }
-    deltas: list[DetailDelta] = []
-    for partner_id in sorted(by_partner):
-        accounts = await lock_customer_accounts(session, partner_id, sorted(by_partner[partner_id]))
-        keys = sorted(k for k in batch.shares if k[0] == partner_id)
-        for key in keys:
-            _, customer_id, day = key
-            shares = batch.shares[key]
-            added = sum((s.amount for s in shares), ZERO8)
-            row = existing.get((customer_id, day))
-            if row is None:
-                row = ConsumptionCharge(
-                    partner_id=partner_id,
-                    customer_id=customer_id,
-                    bill_cycle=cycle_of(day),
-                    day=day,
-                    rated=ZERO8,
-                    charged=Decimal("0.00"),
-                    rounding=ZERO8,
-                )
-                session.add(row)
-                existing[(customer_id, day)] = row
-            rated = row.rated + added
-            charged = round_cents(rated)
-            to_charge = charged - row.charged
-            account = accounts[customer_id]
-            cash = max(account.balance, Decimal(0))
-            credit_left = account.credit_limit - min(
-                max(-account.balance, Decimal(0)), account.credit_limit
-            )
-            cash_part = min(cash, to_charge)
-            credit_part = min(credit_left, to_charge - cash_part)
-            splits = split_payment([s.amount for s in shares], cash_part, credit_part)
-            if to_charge > 0:
-                reference = f"Consumption:{customer_id}:{day.isoformat()}"
-                await credit.charge(ctx, customers[customer_id], to_charge, reference=reference)
-                await audit.record(
-                    ctx,
-                    "consumption.charge",
-                    "Customer",
-                    customer_id,
-                    partner_id=partner_id,
-                    after={"day": day, "amount": to_charge, "reference": reference},
-                )
-                result.charges += 1
-                result.charged += to_charge
-            row.rated, row.charged, row.rounding = rated, charged, charged - rated
-            row.updated_at = clock.now()
-            for share, (c, k) in zip(shares, splits, strict=True):
-                detail = share.detail
-                detail.cash_paid += c
-                detail.credit_paid += k
-                detail.updated_at = clock.now()
-                deltas.append(
-                    delta_of(
-                        detail,
-                        share.new_line,
-                        usage=share.usage,
-                        list_amount=share.amount,
-                        amount_due=share.amount,
-                        cash_paid=c,
-                        credit_paid=k,
-                    )
-                )
-    await apply(session, deltas)
-    await session.flush()
-    return result
 
 
 async def _closed(ctx: ServiceContext) -> set[str]:
@@ -250,6 +126,7 @@ async def rate_pending(ctx: ServiceContext, *, before: date | None = None) -> Ra
         total.corrections += result.corrections
         total.charges += result.charges
         total.charged += result.charged
+        total.coupon += result.coupon
 
 
 async def _rate_groups(ctx: ServiceContext, groups: list[Any], closed: set[str]) -> RatingResult:
@@ -358,6 +235,7 @@ async def _rate_groups(ctx: ServiceContext, groups: list[Any], closed: set[str])
         )
     settled = await settle(ctx, batch)
     result.charges, result.charged = settled.charges, settled.charged
+    result.coupon = settled.coupon
     return result
 
 

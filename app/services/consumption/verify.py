@@ -6,18 +6,23 @@ What it checks (each difference is one line of the answer; the CLI exits 1 on an
    inside the retention window (`consumption_retention_months`; older cycles may have had
    their details purged, their rollups are what is kept).
 2. Details -> daily charges: each customer-day's charged lines (usage, 95th percentile, late
-   usage corrections) add up to what its charge row rated, the charge is that total rounded
-   half-up to 0.01 and the rounding is recorded -- inside the retention window.
-3. Rollups -> daily charges, for cycles older than the window: a customer's on-demand
-   rollups of the cycle add up to what its charge rows of the cycle rated.
-4. The ledger -> consumption (`verify_postings`): every consumption-kind posting, whatever
+   usage corrections) add up to what its charge row rated, their coupon shares to what its
+   row says coupons paid, the day's bill (rated + coupons) rounded half-up to 0.01 is what
+   the ledger charged plus the coupons, and the rounding is recorded -- inside the retention
+   window.
+3. Coupons -> daily charges: the CONSUMPTION usages of the coupons of each customer-day add up
+   to what its charge row says coupons paid (every cycle: usages and charge rows are kept),
+   and no usage pays a day that has no charge.
+4. Rollups -> daily charges, for cycles older than the window: a customer's on-demand
+   rollups of the cycle add up to what its charge rows of the cycle rated, and their coupon
+   sums to what the rows say coupons paid.
+5. The ledger -> consumption (`verify_postings`): every consumption-kind posting, whatever
    its reference -- every customer charge for consumption, every order payment and every
    refund -- is found in the consumption data, amount for amount.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
@@ -29,12 +34,14 @@ from app.models import (
     ConsumptionDayRollup,
     ConsumptionDetail,
     ConsumptionRollup,
+    CouponUsage,
 )
 from app.models.consumption.consumption import ROLLUP_SUMS
 from app.models.consumption.enums import DetailKind
+from app.models.coupons.enums import CouponUsageSource
 from app.models.customers.enums import BillingMode
 from app.services.consumption.rollups import CUSTOMER_KEY, DAY_KEY
-from app.services.consumption.verify_postings import retained_from, verify_postings
+from app.services.consumption.verify_postings import money, retained_from, verify_postings
 from app.services.core.cross_partner import cross_partner, register
 from app.services.core.money import round_cents
 
@@ -84,52 +91,85 @@ async def _compare_rollup(
 
 
 async def _compare_charges(session: AsyncSession, since: str) -> list[str]:
-    rated = {
-        (customer_id, day): total
-        for customer_id, day, total in await session.execute(
+    rated: dict[tuple[int, Any], tuple[Decimal, Decimal]] = {
+        (customer_id, day): (total, coupon)
+        for customer_id, day, total, coupon in await session.execute(
             select(
                 ConsumptionDetail.customer_id,
                 ConsumptionDetail.day,
                 func.sum(ConsumptionDetail.amount_due),
+                func.sum(ConsumptionDetail.coupon),
             )
             .where(charged_lines(), ConsumptionDetail.bill_cycle >= since)
             .group_by(ConsumptionDetail.customer_id, ConsumptionDetail.day)
         )
     }
+    used = await _coupon_usages(session)
     problems = []
     seen = set()
     charges = await session.scalars(select(ConsumptionCharge).order_by(ConsumptionCharge.id))
     for charge in charges:
         key = (charge.customer_id, charge.day)
-        if round_cents(charge.rated) != charge.charged:
+        bill = round_cents(charge.rated + charge.coupon)
+        if bill != charge.charged + charge.coupon:
             problems.append(
-                f"charge {key}: {charge.rated} rounds to {round_cents(charge.rated)}, "
-                f"charged {charge.charged}"
+                f"charge {key}: {money(charge.rated)} + coupons {money(charge.coupon)} rounds "
+                f"to {money(bill)}, charged {money(charge.charged)} + coupons "
+                f"{money(charge.coupon)}"
             )
         if charge.charged - charge.rated != charge.rounding:
             problems.append(f"charge {key}: rounding {charge.rounding} is not charged - rated")
+        by_usages = used.pop(key, Decimal(0))
+        if by_usages != charge.coupon:
+            problems.append(
+                f"charge {key}: coupons paid {money(charge.coupon)}, the coupons' usages of "
+                f"the day say {money(by_usages)}"
+            )
         if charge.bill_cycle < since:
             continue  # its details may be purged: checked against the rollups instead
         seen.add(key)
-        if rated.get(key, Decimal(0)) != charge.rated:
+        total, coupon = rated.get(key, (Decimal(0), Decimal(0)))
+        if total != charge.rated:
+            problems.append(f"charge {key}: details rate {total}, charge says {charge.rated}")
+        if coupon != charge.coupon:
             problems.append(
-                f"charge {key}: details rate {rated.get(key)}, charge says {charge.rated}"
+                f"charge {key}: details' coupon shares add up to {money(coupon)}, "
+                f"charge says coupons paid {money(charge.coupon)}"
             )
     for key in sorted(set(rated) - seen, key=str):
-        if rated[key] != 0:
-            problems.append(f"details of {key} rate {rated[key]} but nothing was charged")
+        total, coupon = rated[key]
+        if total != 0 or coupon != 0:
+            problems.append(
+                f"details of {key} rate {total} (coupons {coupon}) but nothing was charged"
+            )
+    for key in sorted(used, key=str):
+        problems.append(f"coupons paid {money(used[key])} for {key}, a day that has no charge")
     return problems
 
 
+async def _coupon_usages(session: AsyncSession) -> dict[tuple[int, Any], Decimal]:
+    """What coupons paid of each customer-day's on-demand charge, by their usages."""
+    return {
+        (customer_id, day): total
+        for customer_id, day, total in await session.execute(
+            select(CouponUsage.customer_id, CouponUsage.day, func.sum(CouponUsage.amount))
+            .where(CouponUsage.source == CouponUsageSource.CONSUMPTION)
+            .group_by(CouponUsage.customer_id, CouponUsage.day)
+        )
+    }
+
+
 async def _compare_old_cycles(session: AsyncSession, since: str) -> list[str]:
-    """Beyond the retention window: on-demand rollups against the charge rows."""
+    """Beyond the retention window: on-demand rollups against the charge rows (what they
+    rated, and what coupons paid)."""
     rolled = {
-        (customer_id, cycle): total
-        for customer_id, cycle, total in await session.execute(
+        (customer_id, cycle): (total, coupon)
+        for customer_id, cycle, total, coupon in await session.execute(
             select(
                 ConsumptionRollup.customer_id,
                 ConsumptionRollup.bill_cycle,
                 func.sum(ConsumptionRollup.amount_due),
+                func.sum(ConsumptionRollup.coupon),
             )
             .where(
                 ConsumptionRollup.bill_cycle < since,
@@ -138,25 +178,33 @@ async def _compare_old_cycles(session: AsyncSession, since: str) -> list[str]:
             .group_by(ConsumptionRollup.customer_id, ConsumptionRollup.bill_cycle)
         )
     }
-    charged: dict[tuple[int, str], Decimal] = defaultdict(Decimal)
-    for customer_id, cycle, total in await session.execute(
-        select(
-            ConsumptionCharge.customer_id,
-            ConsumptionCharge.bill_cycle,
-            func.sum(ConsumptionCharge.rated),
+    charged = {
+        (customer_id, cycle): (total, coupon)
+        for customer_id, cycle, total, coupon in await session.execute(
+            select(
+                ConsumptionCharge.customer_id,
+                ConsumptionCharge.bill_cycle,
+                func.sum(ConsumptionCharge.rated),
+                func.sum(ConsumptionCharge.coupon),
+            )
+            .where(ConsumptionCharge.bill_cycle < since)
+            .group_by(ConsumptionCharge.customer_id, ConsumptionCharge.bill_cycle)
         )
-        .where(ConsumptionCharge.bill_cycle < since)
-        .group_by(ConsumptionCharge.customer_id, ConsumptionCharge.bill_cycle)
-    ):
-        charged[(customer_id, cycle)] += total
+    }
     problems = []
+    nothing = (Decimal(0), Decimal(0))
     for key in sorted(set(rolled) | set(charged), key=str):
-        a, b = rolled.get(key, Decimal(0)), charged.get(key, Decimal(0))
+        (a, a_coupon), (b, b_coupon) = rolled.get(key, nothing), charged.get(key, nothing)
+        customer_id, cycle = key
         if a != b:
-            customer_id, cycle = key
             problems.append(
                 f"customer {customer_id}, cycle {cycle} (beyond retention): on-demand rollups "
                 f"rate {a}, its daily charges rated {b}"
+            )
+        if a_coupon != b_coupon:
+            problems.append(
+                f"customer {customer_id}, cycle {cycle} (beyond retention): on-demand rollups "
+                f"say coupons paid {money(a_coupon)}, its daily charges say {money(b_coupon)}"
             )
     return problems
 

@@ -11,14 +11,16 @@ SCALE8 = Decimal("0.00000001")
 
 
 def split(total: Decimal, weights: Sequence[Decimal], quantum: Decimal = CENT) -> list[Decimal]:
-    """`total` over `weights` (each >= 0, `total` <= their sum): share i = total x w_i /
-    sum(w), half-up to `quantum`, never more than w_i nor than what is left of `total`; the
-    last share takes what is left. All-zero weights: all on the last.
+    """`total` over `weights` (each >= 0, `total` normally <= their sum): share i = total x
+    w_i / sum(w), half-up to `quantum`, never more than w_i nor than what is left of `total`;
+    the last share takes what is left. All-zero weights: all on the last.
 
-    No share exceeds its weight: when the earlier shares rounded down so far that the
-    remainder would be more than the last weight (five weights of 0.01 sharing 0.02: each
-    0.004 rounds to 0.00), the excess goes back onto the earlier shares, from the last but
-    one backwards, up to each one's weight (`total` <= sum(w), so it always fits).
+    No share exceeds its weight while `total` <= sum(w): when the earlier shares rounded down
+    so far that the remainder would be more than the last weight (five weights of 0.01 sharing
+    0.02: each 0.004 rounds to 0.00), the excess goes back onto the earlier shares, from the
+    last but one backwards, up to each one's weight. A total a rounding above the weights' sum
+    (a day's bill in cents over its scale-8 lines) fills every share to its weight and puts
+    the rest on the last. The shares always sum to `total`.
     """
     if not weights:
         if total:
@@ -41,5 +43,6 @@ def split(total: Decimal, weights: Sequence[Decimal], quantum: Decimal = CENT) -
                 excess -= room
             if not excess:
                 break
+        last += excess  # only when total > sum(weights)
     shares.append(last)
     return shares
