@@ -7,12 +7,14 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from app import clock
 from app.models import AuditEvent, Coupon, CouponQuota, CouponQuotaRecord
-from app.models.coupons.enums import CouponQuotaRecordKind, CouponStatus
+from app.models.coupons.enums import CouponQuotaRecordKind, CouponQuotaStatus, CouponStatus
 from app.services.core.context import ServiceContext
 from app.services.core.jobs import load_registry
 from app.services.core.principal import Principal
 from app.services.coupons import expiry
+from app.services.coupons.states import coupon_status, quota_status
 from tests.coupons.helpers import (
     assert_books_balance,
     cash,
@@ -23,6 +25,7 @@ from tests.coupons.helpers import (
     use,
 )
 
+SETTLE = expiry.SETTLE_AFTER
 JOB = "coupons.expire"
 
 
@@ -54,11 +57,34 @@ async def kinds(session, quota):
     return [k.value for k in rows]
 
 
+async def test_the_job_waits_for_the_last_day_to_be_rated(session, world, frozen_clock):
+    # given a coupon and its quota just past their validity
+    quota = await grant(session, world.partner, "500.00", days=10)
+    [coupon] = await issue(session, world.finance, quota, world.customers[:1], cash(days=10))
+    frozen_clock.advance(timedelta(days=10) + SETTLE - timedelta(minutes=1))
+
+    # when the job runs before SETTLE_AFTER has passed
+    result = await run_job(session)
+
+    # then nothing is stored yet, though the coupon and the quota read expired
+    assert result == "0 coupons and 0 coupon quotas expired"
+    coupon = await reread(session, coupon)
+    assert coupon.status is CouponStatus.AVAILABLE and str(coupon.balance) == "100.00"
+    assert coupon_status(coupon, clock.now()) is CouponStatus.EXPIRED
+    assert (await reread(session, quota)).expired_at is None
+    assert quota_status(quota, clock.now()) is CouponQuotaStatus.EXPIRED
+
+    # and a minute later both are settled
+    frozen_clock.advance(timedelta(minutes=1))
+    assert await run_job(session) == "1 coupons and 1 coupon quotas expired"
+    await assert_books_balance(session)
+
+
 async def test_a_lapsed_coupon_returns_its_balance_to_a_valid_quota(session, world, frozen_clock):
     # given a coupon of 100 used for 25, ending in 10 days, its quota valid for 90
     [coupon] = await issue(session, world.finance, world.quota, world.customers[:1], cash(days=10))
     await use(session, coupon, "25.00")
-    frozen_clock.advance(timedelta(days=10))
+    frozen_clock.advance(timedelta(days=10) + SETTLE)
 
     # when
     result = await run_job(session)
@@ -83,7 +109,7 @@ async def test_a_quota_and_its_coupons_expire_together(session, world, frozen_cl
     [earlier] = await issue(
         session, world.finance, quota, world.customers[1:2], discount(cap="80.00", days=5)
     )
-    frozen_clock.advance(timedelta(days=11))
+    frozen_clock.advance(timedelta(days=10) + SETTLE)
 
     # when
     await run_job(session)
@@ -119,7 +145,7 @@ async def test_a_held_coupon_waits_for_its_order(session, world, frozen_clock):
     await run_job(session)
     assert (await reread(session, coupon)).status is CouponStatus.AVAILABLE
 
-    frozen_clock.advance(timedelta(days=1))  # the order's close time has passed
+    frozen_clock.advance(timedelta(days=1) + SETTLE)  # the order's close time has passed
     await run_job(session)
     assert (await reread(session, coupon)).status is CouponStatus.EXPIRED
     await assert_books_balance(session)
@@ -143,7 +169,7 @@ async def test_it_works_through_many_chunks(session, world, frozen_clock, monkey
     monkeypatch.setattr(expiry, "CHUNK", 2)
     await issue(session, world.finance, world.quota, world.customers, cash("10.00", days=3))
     await issue(session, world.finance, world.quota, world.customers, cash("10.00", days=3))
-    frozen_clock.advance(timedelta(days=4))
+    frozen_clock.advance(timedelta(days=3) + SETTLE)
 
     assert await run_job(session) == "6 coupons and 0 coupon quotas expired"
 
@@ -158,7 +184,7 @@ async def test_it_works_through_many_chunks(session, world, frozen_clock, monkey
 async def test_a_quota_without_remainder_expires_without_a_record(session, world, frozen_clock):
     quota = await grant(session, world.partner, "100.00", days=5)
     await issue(session, world.finance, quota, world.customers[:1], cash("100.00", days=5))
-    frozen_clock.advance(timedelta(days=6))
+    frozen_clock.advance(timedelta(days=5) + SETTLE)
 
     await run_job(session)
 

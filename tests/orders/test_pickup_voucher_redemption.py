@@ -6,12 +6,13 @@ and every refusal at ["input", "lines", i, "pickupVoucherId"]."""
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import func, select
 
 from app import clock
-from app.models import Order, OrderLine
+from app.models import ConsumptionDetail, Order, OrderLine
 from app.models.coupons.enums import PickupVoucherStatus
 from tests.factories import global_id, make_customer, make_partner
 from tests.orders.coupon_helpers import (
@@ -247,3 +248,22 @@ async def test_every_voucher_refusal(client, session, world):
     assert errors(created["userErrors"]) == expected
     assert await session.scalar(select(func.count()).select_from(Order)) == 1
     assert (await reread(session, twice)).held_by_order_id is None
+
+
+async def test_a_free_line_is_in_the_consumption_with_what_the_voucher_paid(client, session, world):
+    # given a line a voucher pays in full (the order completes at creation, nothing paid)
+    voucher = await make_voucher(session, world.customer, world.products["ecs"], unit="YEAR")
+    lines = [with_voucher(new_line(world.products["ecs"], count=6), voucher)]
+
+    # when
+    created = await order_with(client, world.sales, world.customer, lines)
+
+    # then the purchase is a prepaid consumption line: its list amount paid by the voucher
+    assert created["order"]["status"] == "COMPLETED"
+    (detail,) = (
+        await session.scalars(
+            select(ConsumptionDetail).where(ConsumptionDetail.partner_id == world.partner.id)
+        )
+    ).all()
+    assert detail.list_amount == detail.coupon == Decimal("1080.00")
+    assert detail.amount_due == detail.cash_paid == 0

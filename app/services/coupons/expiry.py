@@ -10,6 +10,14 @@ Reclaiming and expiry).
 2. A quota past its validTo whose expiry is not recorded yet gets `expired_at` and, when it
    has a remainder, a QUOTA_EXPIRY record of it (the remainder becomes 0).
 
+Both wait `SETTLE_AFTER` (26 h) past validTo before they are stored: a CASH coupon pays every
+business day its validity overlaps (docs/coupons.md > On daily charges), and that day is rated
+only after it has ended (up to 24 h after validTo, Asia/Shanghai) by the hourly
+`consumption.rate` job; storing the expiry earlier would return to the quota what that last
+day still had to take. Reads show EXPIRED from validTo on all the same (`states`), and
+nothing else waits: issuing, reclaiming and ordering go by validTo itself. The quota waits as
+long as its coupons, so a coupon that ended before its quota is still returned first.
+
 Coupons go first, so a coupon that ended before its quota is returned before the quota's
 remainder is recorded lost. Chunked (a batch of ids at a time, locked in the lock order:
 quotas, then coupons) and idempotent: a second run finds nothing due.
@@ -34,16 +42,23 @@ from app.services.coupons.states import USABLE, ZERO, held_condition, is_held
 from app.services.coupons.usages import lock_coupons
 
 CHUNK = 500
+# How long past validTo the job waits to store an expiry (the last business day's rating).
+SETTLE_AFTER = timedelta(hours=26)
 
 
 async def _expire_coupons(ctx: ServiceContext) -> int:
     session, expired = ctx.session, 0
     while True:
         now = clock.now()
+        settled = now - SETTLE_AFTER
         due = (
             await session.execute(
                 select(Coupon.partner_id, Coupon.id, Coupon.quota_id)
-                .where(Coupon.status.in_(USABLE), Coupon.valid_to <= now, not_(held_condition(now)))
+                .where(
+                    Coupon.status.in_(USABLE),
+                    Coupon.valid_to <= settled,
+                    not_(held_condition(now)),
+                )
                 .order_by(Coupon.partner_id, Coupon.id)
                 .limit(CHUNK)
             )
@@ -57,7 +72,7 @@ async def _expire_coupons(ctx: ServiceContext) -> int:
             quotas = await quota_records.lock_quotas(session, partner_id, [q for _, q in rows])
             coupons = await lock_coupons(session, partner_id, [c for c, _ in rows])
             for coupon in coupons.values():
-                if coupon.status not in USABLE or coupon.valid_to > now or is_held(coupon, now):
+                if coupon.status not in USABLE or coupon.valid_to > settled or is_held(coupon, now):
                     continue  # changed since it was selected
                 quota = quotas[coupon.quota_id]
                 returnable = quota.expired_at is None and coupon.valid_to < quota.valid_to
@@ -84,7 +99,10 @@ async def _expire_quotas(ctx: ServiceContext) -> int:
         due = (
             await session.execute(
                 select(CouponQuota.partner_id, CouponQuota.id)
-                .where(CouponQuota.expired_at.is_(None), CouponQuota.valid_to <= now)
+                .where(
+                    CouponQuota.expired_at.is_(None),
+                    CouponQuota.valid_to <= now - SETTLE_AFTER,
+                )
                 .order_by(CouponQuota.partner_id, CouponQuota.id)
                 .limit(CHUNK)
             )
