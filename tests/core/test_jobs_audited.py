@@ -124,11 +124,12 @@ async def _consumption_past_retention(session, client, frozen_clock):
 
 
 async def _lapsed_coupon(session, client, frozen_clock):
+    from app.services.coupons.expiry import SETTLE_AFTER
     from tests.coupons.helpers import cash, issue, make_world
 
     world = await make_world(session)
     await issue(session, world.finance, world.quota, world.customers[:1], cash(days=1))
-    frozen_clock.advance(timedelta(days=1) + PAST)
+    frozen_clock.advance(timedelta(days=1) + SETTLE_AFTER + PAST)
 
 
 AUDITED: dict[str, tuple[Setup, str]] = {
