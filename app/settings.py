@@ -1,5 +1,6 @@
 """Settings from the environment (and an optional `.env` file), with safe laptop defaults."""
 
+from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 
@@ -81,6 +82,24 @@ class Settings(BaseSettings):
 
     business_timezone: str = Field(
         "Asia/Shanghai", description="Calendar for bill cycles, days and due dates."
+    )
+    working_day_holidays_country: str = Field(
+        "CN",
+        description="Country whose public holidays and make-up working days (调休) the "
+        "working-day calendar takes from the `holidays` package; empty: Monday-Friday only.",
+    )
+    working_day_extra_holidays: list[date] = Field(
+        default_factory=list,
+        description="Extra days off (JSON list of ISO dates), e.g. a holiday announced after "
+        "the installed `holidays` release.",
+    )
+    working_day_extra_working_days: list[date] = Field(
+        default_factory=list,
+        description="Extra working days (JSON list of ISO dates), e.g. a make-up Saturday "
+        "(调休) the package doesn't know yet; wins over every holiday.",
+    )
+    withdrawal_due_working_days: int = Field(
+        7, ge=1, description="Working days after its approval's business date a withdrawal is due."
     )
 
     max_money_amount: Decimal = Field(

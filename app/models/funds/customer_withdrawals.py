@@ -3,10 +3,10 @@ switch, reviewed by the platform like a partner's withdrawal."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Index, String, Text
+from sqlalchemy import Date, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.core.base import (
@@ -49,6 +49,10 @@ class CustomerWithdrawal(Base):
     created_at: Mapped[datetime] = created_at_column()
     reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Set at approval: the business date by which the platform must pay (working days).
+    due_date: Mapped[date | None] = mapped_column(Date)
+    # When the `funds.withdrawals-overdue` job flagged it to the platform (once).
+    overdue_flagged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 co_locate(CustomerWithdrawal, customer_id="customers")

@@ -3,7 +3,7 @@ mutations."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
@@ -17,6 +17,7 @@ from app.schema.core.scalars import Amount
 from app.schema.funds.enums import WithdrawalStatus
 from app.schema.funds.withdrawals import BankCard, BankCardInput
 from app.services.core.masking import mask_card_number
+from app.services.core.working_days import is_past_due
 
 if TYPE_CHECKING:
     from app.schema.customers.customers import Customer
@@ -37,6 +38,14 @@ class CustomerWithdrawal(Node):
     created_at: datetime = strawberry.field(description="When it was requested.")
     reviewed_at: datetime | None = strawberry.field(description="When it was approved/rejected.")
     paid_at: datetime | None = strawberry.field(description="When it was paid.")
+    due_date: date | None = strawberry.field(
+        description="Business date (Asia/Shanghai) by which the platform pays it: the "
+        "approval's business date plus seven working days (Monday-Friday, minus public "
+        "holidays, plus make-up working days). Null until approved."
+    )
+    overdue: bool = strawberry.field(
+        description="Whether it is approved, still unpaid, and its due date has ended (now)."
+    )
 
     @strawberry.field(description="The bank account it pays (the customer's real-name company).")
     def bank_card(self) -> BankCard | None:
@@ -67,6 +76,8 @@ class CustomerWithdrawal(Node):
             created_at=row.created_at,
             reviewed_at=row.reviewed_at,
             paid_at=row.paid_at,
+            due_date=row.due_date,
+            overdue=row.status is WithdrawalStatus.APPROVED and is_past_due(row.due_date),
         )
 
 

@@ -42,6 +42,7 @@ REGISTRY: dict[str, Job] = {}
 DOMAIN_MODULES = (
     "app.services.customers.resources",
     "app.services.funds.credit",
+    "app.services.funds.withdrawal_due_dates",
     "app.services.core.idempotency",
     "app.services.lifecycle.registrations",
     "app.services.lifecycle.registration_reminders",

@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from app import clock
 from app.models import CustomerAccount, CustomerWithdrawal
 from app.models.funds.enums import LedgerAccount, LedgerKind, WithdrawalStatus
 from app.services.core.context import ServiceContext
@@ -18,6 +19,7 @@ from app.services.core.decisions import Decidable, decide
 from app.services.core.errors import DomainError, ErrorCode
 from app.services.core.idempotency import idempotent, resolve
 from app.services.core.reasons import check_reason
+from app.services.core.working_days import withdrawal_due_date
 from app.services.funds import ledger
 from app.services.funds.accounts import lock_customer_accounts
 from app.services.funds.customer_withdrawals import customer_withdrawal_ids, reference
@@ -77,14 +79,18 @@ async def _authorize_review(
 async def approve_customer_withdrawal(
     ctx: ServiceContext, withdrawal_id: int | None
 ) -> CustomerWithdrawal:
-    """Approve a submitted customer withdrawal (PLATFORM); the cash stays held."""
+    """Approve a submitted customer withdrawal (PLATFORM); the cash stays held, and it is due
+    seven working days later."""
     withdrawal, _ = await _review(ctx, withdrawal_id, [WithdrawalStatus.SUBMITTED])
+    due = withdrawal_due_date(clock.now())
     await decide(
         ctx,
         REVIEW,
         withdrawal,
         WithdrawalStatus.APPROVED,
         action="funds.approve_customer_withdrawal",
+        changes={"due_date": due},
+        after={"due_date": due},
     )
     return withdrawal
 

@@ -58,6 +58,7 @@ COLUMNS = (
     CustomerWithdrawal.created_at,
     CustomerWithdrawal.reviewed_at,
     CustomerWithdrawal.paid_at,
+    CustomerWithdrawal.due_date,
 )
 
 

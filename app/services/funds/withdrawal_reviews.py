@@ -21,6 +21,7 @@ from app.services.core.idempotency import idempotent, resolve
 from app.services.core.principal import Permission
 from app.services.core.reasons import check_reason
 from app.services.core.scoping import find_visible
+from app.services.core.working_days import withdrawal_due_date
 from app.services.funds import ledger, recharge_pool
 from app.services.funds.accounts import lock_partner_account
 from app.services.funds.ledger import Leg
@@ -106,9 +107,17 @@ async def _authorize_review(
 
 
 async def approve_withdrawal(ctx: ServiceContext, withdrawal_id: int | None) -> Withdrawal:
+    """Approve a submitted withdrawal (PLATFORM); it is due seven working days later."""
     withdrawal, _ = await _review(ctx, withdrawal_id, [WithdrawalStatus.SUBMITTED])
+    due = withdrawal_due_date(clock.now())
     await decide(
-        ctx, REVIEW, withdrawal, WithdrawalStatus.APPROVED, action="funds.approve_withdrawal"
+        ctx,
+        REVIEW,
+        withdrawal,
+        WithdrawalStatus.APPROVED,
+        action="funds.approve_withdrawal",
+        changes={"due_date": due},
+        after={"due_date": due},
     )
     return withdrawal
 

@@ -53,6 +53,7 @@ WITHDRAWAL_COLUMNS = (
     Withdrawal.created_at,
     Withdrawal.reviewed_at,
     Withdrawal.paid_at,
+    Withdrawal.due_date,
 )
 
 
