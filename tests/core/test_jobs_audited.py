@@ -19,7 +19,7 @@ from app import clock
 from app.models import AuditEvent
 from app.models.customers.enums import BillingMode
 from app.models.lifecycle.enums import RegistrationStatus
-from app.models.partners.enums import PrincipalKind
+from app.models.partners.enums import PrincipalKind, Role
 from app.services.consumption.ingest import ingest_batch
 from app.services.core.context import ServiceContext
 from app.services.core.jobs import load_registry, run_due
@@ -132,6 +132,18 @@ async def _lapsed_coupon(session, client, frozen_clock):
     frozen_clock.advance(timedelta(days=1) + SETTLE_AFTER + PAST)
 
 
+async def _overdue_withdrawal(session, client, frozen_clock):
+    from tests.factories import make_user, platform_token, token_for
+    from tests.funds.helpers import recharge
+    from tests.funds.withdrawal_helpers import BANK, HOLDER, in_state, request_input
+
+    partner = await make_partner(session, certified_company_name=HOLDER)
+    token = await token_for(session, await make_user(session, partner, Role.FINANCE))
+    await recharge(session, partner, "100.00", channel=BANK)
+    await in_state(client, token, await platform_token(session), "APPROVED", request_input())
+    frozen_clock.advance(timedelta(days=30))
+
+
 AUDITED: dict[str, tuple[Setup, str]] = {
     "resources.expire": (_expired_resource, "resource.expire"),
     "funds.arrears-resources": (_customer_in_arrears, "resource.arrears_grace"),
@@ -149,6 +161,7 @@ AUDITED: dict[str, tuple[Setup, str]] = {
     "coupons.expire": (_lapsed_coupon, "coupons.expire"),
     "consumption.purge": (_consumption_past_retention, "consumption.purge"),
     "partners.certification": (_lapsed_certification, "partner.certification_expire"),
+    "funds.withdrawals-overdue": (_overdue_withdrawal, "funds.withdrawal_overdue"),
 }
 NOT_AUDITED = {
     "idempotency.purge-expired": "forgets stored replay outcomes: no business state changes",
