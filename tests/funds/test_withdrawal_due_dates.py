@@ -140,9 +140,7 @@ async def test_an_approval_before_national_day_skips_the_holiday_and_counts_the_
     assert (await due(client, token, withdrawal["id"]))["dueDate"] == "2026-10-13"
 
 
-async def test_overdue_once_the_due_day_has_ended_in_shanghai(
-    client, session, world, frozen_clock
-):
+async def test_overdue_once_the_due_day_has_ended_in_shanghai(client, session, world, frozen_clock):
     # given an approved withdrawal
     partner, token, platform = world
     await recharge(session, partner, "1000.00", channel=BANK)
@@ -181,9 +179,7 @@ async def test_a_rejected_withdrawal_is_never_overdue(client, session, world, fr
     assert (await due(client, token, withdrawal["id"]))["overdue"] is False
 
 
-async def test_a_customer_withdrawal_is_due_the_same_way(
-    client, session, customers, frozen_clock
-):
+async def test_a_customer_withdrawal_is_due_the_same_way(client, session, customers, frozen_clock):
     # given
     withdrawal = await customer_requested(client, customers)
 
