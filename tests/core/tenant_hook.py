@@ -64,6 +64,7 @@ ALLOWED: dict[str, str] = {
     "job:consumption.rate": "rates every partner's pending usage",
     "job:consumption.purge": "purges every partner's details past retention",
     "job:funds.arrears-resources": "stops every partner's resources left in arrears",
+    "job:funds.withdrawals-overdue": "flags every partner's overdue withdrawals",
     "job:orders.close-unpaid": "closes every partner's orders left unpaid",
     "job:resources.expire": "expires every partner's resources at their end",
     "job:partners.certification": "re-checks every partner's certification",
