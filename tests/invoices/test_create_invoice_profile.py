@@ -125,7 +125,10 @@ async def test_a_special_invoice_needs_an_enterprise_title(client, session, worl
 
 async def test_blank_details_count_as_missing(client, session, world):
     body = await create(client, world, special(bankName="   ", phone=""))
-    assert errors(body, NAME) == [("INVALID_INPUT", ["input", "bankName"]), ("INVALID_INPUT", ["input", "phone"])]
+    assert errors(body, NAME) == [
+        ("INVALID_INPUT", ["input", "bankName"]),
+        ("INVALID_INPUT", ["input", "phone"]),
+    ]
 
 
 @pytest.mark.parametrize(

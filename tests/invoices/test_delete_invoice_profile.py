@@ -53,7 +53,9 @@ async def test_a_deleted_profile_is_no_longer_listed_nor_a_node(client, session,
 async def test_deleting_twice_is_not_found(client, session, world):
     profile = await make_profile(session, world.users[Role.ADMIN])
     assert payload(await delete(client, world, pid(profile)), NAME)["userErrors"] == []
-    assert errors(await delete(client, world, pid(profile)), NAME) == [("NOT_FOUND", ["input", "profileId"])]
+    assert errors(await delete(client, world, pid(profile)), NAME) == [
+        ("NOT_FOUND", ["input", "profileId"])
+    ]
 
 
 async def test_a_deleted_title_may_be_created_again(client, session, world):

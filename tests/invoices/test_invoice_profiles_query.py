@@ -57,7 +57,15 @@ async def test_a_page_size_out_of_range_is_refused(client, session, world, first
     assert body["errors"]
 
 
-@pytest.mark.parametrize("role", ["SALES", "CUSTOMER", "PLATFORM"])
+async def test_the_platform_reads_every_partners_profiles(client, session, world):
+    mine = await make_profile(session, world.users[Role.ADMIN], title="甲公司")
+    theirs = await make_profile(session, world.other_admin, title="别家公司")
+    body = await gql(client, PROFILES, token=world.tokens["PLATFORM"])
+    ids = [n["id"] for n in body["data"]["invoiceProfiles"]["nodes"]]
+    assert pid(mine) in ids and pid(theirs) in ids
+
+
+@pytest.mark.parametrize("role", ["SALES", "CUSTOMER"])
 async def test_other_roles_are_forbidden(client, session, world, role):
     await make_profile(session, world.users[Role.ADMIN])
     assert forbidden(await gql(client, PROFILES, token=world.tokens[role]))

@@ -59,7 +59,10 @@ async def test_turning_special_needs_the_details_given_or_there(client, session,
     refused = await update(client, world, {"profileId": pid(profile), "invoiceType": "VAT_SPECIAL"})
 
     # then both are named and nothing changed
-    assert errors(refused, NAME) == [("INVALID_INPUT", ["input", "address"]), ("INVALID_INPUT", ["input", "phone"])]
+    assert errors(refused, NAME) == [
+        ("INVALID_INPUT", ["input", "address"]),
+        ("INVALID_INPUT", ["input", "phone"]),
+    ]
     [row] = await live_rows(session, world.partner)
     assert row.invoice_type is InvoiceType.VAT_GENERAL
 

@@ -14,7 +14,7 @@ from app.schema.invoices.profiles import InvoiceProfile
 class Query:
     @strawberry.field(
         description="The partner's invoice titles (发票抬头), newest first (ADMIN, FINANCE, "
-        "VIEWER); deleted ones are not listed."
+        "VIEWER; the platform: every partner's); deleted ones are not listed."
     )
     async def invoice_profiles(
         self,

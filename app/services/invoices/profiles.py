@@ -1,8 +1,9 @@
 """Invoice profiles (发票抬头): the titles a partner's invoices are made out to.
 
 Writing is for ADMIN and FINANCE (`Permission.COUPONS_INVOICES`); reading for ADMIN, FINANCE
-and VIEWER (a SALES user, a customer and the platform are refused: a title is the partner's
-finance data). What a profile must hold is in `profile_rules`.
+and VIEWER, and the platform (which issues the invoices to these titles: every partner's);
+a SALES user and a customer are refused (a title is the partner's finance data). What a
+profile must hold is in `profile_rules`.
 
 Readings where the issue is silent:
 - a partner's first live profile becomes its default unless `is_default=False` is asked;
@@ -34,7 +35,7 @@ from app.services.core import audit
 from app.services.core.context import ServiceContext
 from app.services.core.errors import DomainError, DomainErrors, ErrorCode, PermissionDenied
 from app.services.core.pagination import Direction, Ordering, Page, PageRequest, fetch_page
-from app.services.core.principal import Permission
+from app.services.core.principal import Permission, can_read_funds
 from app.services.core.scoping import find_visible, visible
 from app.services.invoices.profile_rules import ProfileFields, problems
 
@@ -59,7 +60,8 @@ def _require_writer(ctx: ServiceContext) -> None:
 
 
 def _require_reader(ctx: ServiceContext) -> None:
-    ctx.principal.require(Permission.READ_FUNDS)
+    if not can_read_funds(ctx.principal):
+        raise PermissionDenied("Invoice profiles are for ADMIN, FINANCE and VIEWER users.")
 
 
 def _checked(fields: ProfileFields) -> ProfileFields:
@@ -246,8 +248,8 @@ async def list_invoice_profiles(ctx: ServiceContext, page: PageRequest) -> Page:
 
 
 async def get_invoice_profiles(ctx: ServiceContext, ids: Sequence[int]) -> dict[int, Any]:
-    """Live profiles by id among those the caller may see; none for a SALES user, a customer
-    or the platform (whose `node(id)` of a profile is null)."""
+    """Live profiles by id among those the caller may see; none for a SALES user or a
+    customer (whose `node(id)` of a profile is null)."""
     if not _may_read(ctx):
         return {}
     rows = await ctx.session.execute(_live(ctx).where(InvoiceProfile.id.in_(ids)))
