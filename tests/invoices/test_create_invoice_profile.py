@@ -168,8 +168,15 @@ async def test_the_longest_values_are_accepted(client, session, world):
 
 
 async def test_a_nul_character_is_refused_by_the_input_layer(client, session, world):
-    body = await create(client, world, special(title="示例\x00公司"))
-    assert body.get("data") is None or payload(body, NAME)["invoiceProfile"] is None
+    body = await gql(
+        client,
+        CREATE_PROFILE,
+        {"input": special(title="示例\x00公司")},
+        token=world.tokens["FINANCE"],
+        expect_status=None,
+    )
+    assert body.get("data") is None
+    assert [e["extensions"]["code"] for e in body["errors"]] == ["BAD_USER_INPUT"]
     assert await live_rows(session, world.partner) == []
 
 
