@@ -11,6 +11,7 @@ from app.loaders.consumption import ConsumptionLoaders
 from app.loaders.coupons import CouponLoaders, PickupVoucherLoaders
 from app.loaders.customers import CustomerLoaders
 from app.loaders.funds import FundsLoaders
+from app.loaders.invoices import InvoiceLoaders
 from app.loaders.lifecycle import LifecycleLoaders
 from app.loaders.orders import OrderLoaders
 from app.loaders.partners import PartnerLoaders
@@ -25,6 +26,7 @@ DOMAINS = (
     ConsumptionLoaders,
     PickupVoucherLoaders,
     CouponLoaders,
+    InvoiceLoaders,
 )
 
 
@@ -37,6 +39,7 @@ class Loaders(
     ConsumptionLoaders,
     PickupVoucherLoaders,
     CouponLoaders,
+    InvoiceLoaders,
 ):
     """Every loader of one request. Loaders read through the request's scoped services."""
 

@@ -34,6 +34,7 @@ from app.models.funds.customer_withdrawals import CustomerWithdrawal
 from app.models.funds.payment_references import PaymentReference
 from app.models.funds.recharges import Recharge
 from app.models.funds.withdrawals import Withdrawal, WithdrawalSource
+from app.models.invoices.profiles import InvoiceProfile
 from app.models.lifecycle.association_changes import AssociationChangeRequest, DisassociationRequest
 from app.models.lifecycle.authorizations import Authorization
 from app.models.lifecycle.invitation_tokens import InvitationToken
@@ -73,6 +74,7 @@ __all__ = [
     "IdempotencyKey",
     "Invitation",
     "InvitationToken",
+    "InvoiceProfile",
     "JobRun",
     "LedgerEntry",
     "LedgerTransaction",

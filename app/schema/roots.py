@@ -11,6 +11,7 @@ from app.schema.core import roots as core
 from app.schema.coupons import roots as coupons
 from app.schema.customers import roots as customers
 from app.schema.funds import roots as funds
+from app.schema.invoices import roots as invoices
 from app.schema.lifecycle import roots as lifecycle
 from app.schema.orders import roots as orders
 from app.schema.partners import roots as partners
@@ -26,6 +27,7 @@ class Query(
     orders.Query,
     consumption.Query,
     coupons.Query,
+    invoices.Query,
 ):
     pass
 
@@ -43,5 +45,6 @@ class Mutation(
     orders.Mutation,
     consumption.Mutation,
     coupons.Mutation,
+    invoices.Mutation,
 ):
     pass

@@ -49,6 +49,7 @@ STEM_TYPES = {
     "object": ANY,
     "quota": "CouponQuota",  # issueCoupons(input: {quotaId}), couponQuotaRecords(quotaId)
     "upTo": "PartnerNotification",  # markPartnerNotificationsRead(input: {upToId})
+    "profile": "InvoiceProfile",  # updateInvoiceProfile(input: {profileId}), ...
 }
 # couponIds / lines.pickupVoucherId of orders: their own node types once the coupons schema
 # has them (the Pascal-cased stem then finds them); until then any object's id.

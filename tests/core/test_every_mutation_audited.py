@@ -15,6 +15,7 @@ from app.schema import schema
 from tests.core import (  # noqa: F401 (register)
     mutation_cases_coupons,
     mutation_cases_funds,
+    mutation_cases_invoices,
     mutation_cases_orders,
     mutation_cases_partners,
     mutation_cases_pickup_vouchers,

@@ -20,6 +20,7 @@ DOMAINS = {
     "orders",
     "consumption",
     "coupons",
+    "invoices",
 }
 CORE = "core"
 LAYERS = ("models", "schema", "resolvers", "services")

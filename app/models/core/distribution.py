@@ -105,6 +105,7 @@ TABLES: dict[str, tuple[str, str]] = {
     "coupon_usages": (T, "what a partner's coupons paid"),
     "order_coupons": (T, "the coupons' shares of a partner's order lines"),
     "pickup_vouchers": (T, "a partner's customers' pickup vouchers"),
+    "invoice_profiles": (T, "a partner's invoice titles"),
 }
 
 DISTRIBUTION_COLUMN = "partner_id"

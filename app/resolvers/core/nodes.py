@@ -35,6 +35,7 @@ NODE_LOADERS: dict[str, Callable[[Loaders], DataLoader]] = {
     "PickupVoucher": lambda loaders: loaders.pickup_voucher,
     "Coupon": lambda loaders: loaders.coupon,
     "CouponQuota": lambda loaders: loaders.coupon_quota,
+    "InvoiceProfile": lambda loaders: loaders.invoice_profile,
 }
 
 

@@ -1,0 +1,1 @@
+"""Invoices: the invoices domain of this layer."""

@@ -1,0 +1,1 @@
+"""Invoices: the partner's invoice profiles (titles) (DOMAIN.md > Invoices)."""
