@@ -1,7 +1,7 @@
 """withdrawal due dates: due_date and overdue_flagged_at on both withdrawal tables
 
 Revision ID: 5a1c0d7e9f21
-Revises: 3cf79563dd15
+Revises: b5e1c7a94d20
 Create Date: 2026-12-03 20:20:00
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import app.models.core.types
 
 revision: str = "5a1c0d7e9f21"
-down_revision: str | None = "3cf79563dd15"
+down_revision: str | None = "b5e1c7a94d20"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
