@@ -34,6 +34,7 @@ from app.models.funds.customer_withdrawals import CustomerWithdrawal
 from app.models.funds.payment_references import PaymentReference
 from app.models.funds.recharges import Recharge
 from app.models.funds.withdrawals import Withdrawal, WithdrawalSource
+from app.models.invoices.invoices import Invoice, InvoiceLine
 from app.models.invoices.profiles import InvoiceProfile
 from app.models.lifecycle.association_changes import AssociationChangeRequest, DisassociationRequest
 from app.models.lifecycle.authorizations import Authorization
@@ -74,6 +75,8 @@ __all__ = [
     "IdempotencyKey",
     "Invitation",
     "InvitationToken",
+    "Invoice",
+    "InvoiceLine",
     "InvoiceProfile",
     "JobRun",
     "LedgerEntry",

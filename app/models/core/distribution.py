@@ -106,6 +106,8 @@ TABLES: dict[str, tuple[str, str]] = {
     "order_coupons": (T, "the coupons' shares of a partner's order lines"),
     "pickup_vouchers": (T, "a partner's customers' pickup vouchers"),
     "invoice_profiles": (T, "a partner's invoice titles"),
+    "invoices": (T, "a partner's invoice requests and issued invoices"),
+    "invoice_lines": (T, "the bill cycles each of a partner's invoices covers"),
 }
 
 DISTRIBUTION_COLUMN = "partner_id"

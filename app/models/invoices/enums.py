@@ -19,3 +19,26 @@ class InvoiceTitleType(StrEnum):
 
     ENTERPRISE = "ENTERPRISE"
     INDIVIDUAL = "INDIVIDUAL"
+
+
+class InvoiceStatus(StrEnum):
+    """An invoice request's life: `REQUESTED → ISSUED | REJECTED | CANCELLED`; an issued
+    invoice may be returned (退票): `ISSUED → RETURN_REQUESTED → RETURNED`, or back to
+    `ISSUED` when the platform refuses the return."""
+
+    REQUESTED = "REQUESTED"
+    ISSUED = "ISSUED"
+    REJECTED = "REJECTED"
+    CANCELLED = "CANCELLED"
+    RETURN_REQUESTED = "RETURN_REQUESTED"
+    RETURNED = "RETURNED"
+
+
+# The states whose lines cover invoiceable money (requested, or issued and not returned).
+COVERING_STATUSES = (
+    InvoiceStatus.REQUESTED,
+    InvoiceStatus.ISSUED,
+    InvoiceStatus.RETURN_REQUESTED,
+)
+# The states of an invoice the platform has issued and the partner still holds.
+ISSUED_STATUSES = (InvoiceStatus.ISSUED, InvoiceStatus.RETURN_REQUESTED)

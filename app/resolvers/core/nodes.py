@@ -36,6 +36,7 @@ NODE_LOADERS: dict[str, Callable[[Loaders], DataLoader]] = {
     "Coupon": lambda loaders: loaders.coupon,
     "CouponQuota": lambda loaders: loaders.coupon_quota,
     "InvoiceProfile": lambda loaders: loaders.invoice_profile,
+    "Invoice": lambda loaders: loaders.invoice,
 }
 
 

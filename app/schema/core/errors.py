@@ -107,6 +107,14 @@ graphql_enum(
             "The coupon or pickup voucher does not apply to this order: no line of its service "
             "types or product, the order is below its minimum, or nothing is left to deduct."
         ),
+        "INVOICEABLE_EXCEEDED": (
+            "More than the partner's invoiceable amount (paid, not refunded, not yet requested "
+            "or invoiced), or a cycle with nothing invoiceable left."
+        ),
+        "INVOICED_NOT_RETURNED": (
+            "Refunded money is still covered by an issued invoice: it can leave only once that "
+            "invoice is returned (the message names the amount and the invoices)."
+        ),
     },
 )
 

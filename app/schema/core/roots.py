@@ -19,6 +19,7 @@ from app.schema.funds.adjustments import Adjustment
 from app.schema.funds.customer_withdrawals import CustomerWithdrawal
 from app.schema.funds.recharges import Recharge
 from app.schema.funds.withdrawals import Withdrawal
+from app.schema.invoices.invoices import Invoice
 from app.schema.invoices.profiles import InvoiceProfile
 from app.schema.lifecycle.association_changes import AssociationChangeRequest
 from app.schema.lifecycle.authorizations import Authorization
@@ -60,6 +61,7 @@ NODE_TYPES: dict[str, Any] = {
     "Coupon": Coupon.from_row,
     "CouponQuota": CouponQuota.from_row,
     "InvoiceProfile": InvoiceProfile.from_row,
+    "Invoice": Invoice.from_row,
 }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated
 
@@ -15,6 +16,7 @@ from app.services.funds.accounts import CustomerPosition
 
 if TYPE_CHECKING:
     from app.schema.customers.customers import Customer
+    from app.schema.invoices.invoices import Invoice
 
 
 @strawberry.type(description="A customer's account. The balance may be negative (credit, arrears).")
@@ -62,7 +64,9 @@ class CustomerAccount:
 
 @strawberry.type(description="What the partner could withdraw now, by route.")
 class Withdrawable:
-    total: Money = strawberry.field(description="All withdrawable cash (the allocatable balance).")
+    total: Money = strawberry.field(
+        description="All withdrawable cash: the allocatable balance minus invoicedNotReturned."
+    )
     original_route_only: Money = strawberry.field(
         description="Still inside an original-route window: may only go back to its payer."
     )
@@ -70,6 +74,22 @@ class Withdrawable:
     incentive: Money = strawberry.field(
         description="Incentive money not yet claimed by a pending rebate withdrawal."
     )
+    invoiced_not_returned: Money = strawberry.field(
+        description="Refunded money still covered by issued invoices: it can't leave until "
+        "those invoices are returned (INVOICED_NOT_RETURNED)."
+    )
+    invoice_ids: strawberry.Private[tuple[int, ...]]
+
+    @strawberry.field(
+        description="The issued invoices to return (newest first) to free invoicedNotReturned."
+    )
+    async def invoices_to_return(
+        self, info: strawberry.Info
+    ) -> list[Annotated[Invoice, strawberry.lazy("app.schema.invoices.invoices")]]:
+        from app.schema.invoices.invoices import load_invoice
+
+        found = await asyncio.gather(*(load_invoice(info, i) for i in self.invoice_ids))
+        return [i for i in found if i is not None]
 
 
 @strawberry.type(description="The partner's money: cash (allocatable + held) and incentive.")
@@ -103,6 +123,8 @@ class PartnerAccount:
             original_route_only=money(w.original_route_only),
             bank_card=money(w.bank_card),
             incentive=money(w.incentive),
+            invoiced_not_returned=money(w.invoiced_not_returned),
+            invoice_ids=w.invoices_to_return,
         )
 
 

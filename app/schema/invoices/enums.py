@@ -3,8 +3,9 @@
 
 from __future__ import annotations
 
-from app.models.invoices.enums import InvoiceTitleType, InvoiceType
+from app.models.invoices.enums import InvoiceStatus, InvoiceTitleType, InvoiceType
 from app.schema.core.enums import graphql_enum
+from app.services.invoices.reads import InvoiceOrderField
 
 graphql_enum(
     InvoiceType,
@@ -27,4 +28,28 @@ graphql_enum(
     },
 )
 
-__all__ = ["InvoiceTitleType", "InvoiceType"]
+graphql_enum(
+    InvoiceStatus,
+    "Where an invoice is: requested, then issued, rejected or cancelled; an issued one may be "
+    "returned (退票).",
+    {
+        "REQUESTED": "The partner asked for it; the platform has not decided.",
+        "ISSUED": "The platform issued it (invoice number and date); it covers its amount.",
+        "REJECTED": "The platform refused the request (with a reason); it covers nothing.",
+        "CANCELLED": "The partner withdrew the request; it covers nothing.",
+        "RETURN_REQUESTED": "The partner asked to return it; it still covers its amount.",
+        "RETURNED": "The platform took it back; its amount is invoiceable again.",
+    },
+)
+
+graphql_enum(
+    InvoiceOrderField,
+    "What invoices are sorted by (then by id).",
+    {
+        "REQUESTED_AT": "When requested.",
+        "AMOUNT": "The invoice amount.",
+        "UPDATED_AT": "When its state last changed.",
+    },
+)
+
+__all__ = ["InvoiceOrderField", "InvoiceStatus", "InvoiceTitleType", "InvoiceType"]

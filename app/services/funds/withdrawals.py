@@ -3,7 +3,8 @@
 Routes (DOMAIN.md > Funds): ORIGINAL_ROUTE gives money back to the payer of one recharge;
 BANK_CARD pays money that is past its original-route window to a card in the partner's
 certified name; INCENTIVE_REBATE pays from the incentive account. Withdrawable cash is the
-allocatable balance (invoiced-not-returned holds join when invoices exist).
+allocatable balance minus the refunded money still covered by issued, unreturned invoices
+(`INVOICED_NOT_RETURNED`, `app.services.invoices.withdrawal_holds`).
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from app.services.core.scoping import visible
 from app.services.funds import ledger, recharge_pool
 from app.services.funds.accounts import lock_partner_account
 from app.services.funds.ledger import Leg
+from app.services.invoices import withdrawal_holds
 
 WITHDRAWAL_COLUMNS = (
     Withdrawal.id,
@@ -169,6 +171,14 @@ async def _authorize_request(
         )
 
 
+async def _refuse_invoiced(
+    ctx: ServiceContext, partner_id: int, allocatable: Decimal, amount: Decimal
+) -> None:
+    hold = await withdrawal_holds.invoiced_hold(ctx, partner_id)
+    if (error := withdrawal_holds.refusal(hold, allocatable, amount)) is not None:
+        raise error
+
+
 def withdrawal_ids(withdrawal: Withdrawal) -> dict[str, int | None]:
     """What a withdrawal mutation's idempotency key stores."""
     return {"withdrawal": withdrawal.id}
@@ -229,6 +239,7 @@ async def request_withdrawal(
                 f"{recharge.remaining} of that recharge is left to return; asked for {amount}.",
                 ["amount"],
             )
+        await _refuse_invoiced(ctx, partner_id, account.allocatable, amount)
         recharge_pool.withdraw_from(recharge, amount)
         taken = [(recharge, amount)]
     else:
@@ -245,6 +256,7 @@ async def request_withdrawal(
                 f"The withdrawable balance is {account.allocatable}; asked for {amount}.",
                 ["amount"],
             )
+        await _refuse_invoiced(ctx, partner_id, account.allocatable, amount)
         split = await recharge_pool.split_by_route(
             session, partner_id, partner.contracting_entity, clock.now()
         )
@@ -342,6 +354,8 @@ class Withdrawable:
     original_route_only: Decimal
     bank_card: Decimal
     incentive: Decimal
+    invoiced_not_returned: Decimal
+    invoices_to_return: tuple[int, ...]
 
 
 async def withdrawable(ctx: ServiceContext, partner_id: int) -> Withdrawable:
@@ -355,9 +369,13 @@ async def withdrawable(ctx: ServiceContext, partner_id: int) -> Withdrawable:
     account = await ctx.session.get(PartnerAccount, partner_id)
     incentive = account.incentive if account else ZERO
     pending = await _pending_incentive(ctx, partner_id)
+    hold = await withdrawal_holds.invoiced_hold(ctx, partner_id)
+    cash = split.original_route_only + split.bank_card
     return Withdrawable(
-        total=split.original_route_only + split.bank_card,
-        original_route_only=split.original_route_only,
-        bank_card=split.bank_card,
+        total=max(cash - hold.amount, ZERO),
+        original_route_only=min(split.original_route_only, max(cash - hold.amount, ZERO)),
+        bank_card=min(split.bank_card, max(cash - hold.amount, ZERO)),
         incentive=incentive - pending,
+        invoiced_not_returned=hold.amount,
+        invoices_to_return=tuple(i.invoice_id for i in hold.invoices),
     )
