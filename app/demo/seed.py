@@ -20,6 +20,7 @@ from app.demo.catalog import seed_catalog
 from app.demo.consumption import seed_consumption
 from app.demo.coupons import seed_coupons
 from app.demo.funds import seed_funds
+from app.demo.invoices import seed_invoices
 from app.demo.lifecycle import seed_lifecycle
 from app.demo.orders import seed_orders
 from app.demo.partner_notifications import seed_partner_notifications
@@ -235,6 +236,8 @@ async def seed(database: Database) -> list[str]:
                 lines.append(f"created demo coupons and pickup vouchers of {partner.name}")
             if index == 0 and await seed_consumption(session, partner):
                 lines.append(f"created demo consumption of {partner.name}")
+            if await seed_invoices(session, partner):
+                lines.append(f"created demo invoice profiles and invoices of {partner.name}")
             partners.append(partner)
         await _store_resource_statuses(session)
         revoked = await revoke_tokens(session, label=DEMO_LABEL)

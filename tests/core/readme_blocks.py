@@ -23,7 +23,8 @@ Blocks run in README order on one demo database, so each sees what the ones befo
 A variable is filled, in this order, from `# variables:` — a `$path` reference (`$customer.id`,
 `$apiTokens.nodes[-1].id`, `$partnerUsers.nodes[name=BI Viewer].id`, `$invitationLink?token`:
 the `token` parameter of the link), a date placeholder (`<this month>`, `<last month>`,
-`<N months ago>` as YYYY-MM of the business calendar; `<in N days>` as a date-time), or a plain
+`<N months ago>` as YYYY-MM of the business calendar; `<in N days>` as a date-time; `<today>`
+as the business date, YYYY-MM-DD), or a plain
 JSON value — or else by its name from the earlier operations of the block and the example it
 follows: `$id` is the first `id` there, `$fooId` the `id` of the first object under a key
 ending in `foo` (`$userId` <- `partnerUser.id`), `$foo` the first value under the key `foo`.
@@ -271,8 +272,11 @@ def _months_back(today: datetime, months: int) -> str:
 
 
 def placeholder(value: str, today: datetime) -> Any:
-    """`<this month>`, `<last month>`, `<N months ago>`, `<in N days>` on the given day."""
+    """`<this month>`, `<last month>`, `<N months ago>`, `<in N days>`, `<today>` on the
+    given day."""
     text = value.strip("<>").strip().lower()
+    if text == "today":
+        return today.date().isoformat()
     if text == "this month":
         return _months_back(today, 0)
     if text == "last month":

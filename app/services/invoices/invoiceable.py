@@ -35,7 +35,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import String, and_, case, func, literal, select
+from sqlalchemy import String, and_, case, func, literal, select, type_coerce
 
 from app.models import (
     AssociationChangeRequest,
@@ -46,6 +46,7 @@ from app.models import (
     LedgerTransaction,
     Order,
 )
+from app.models.core.types import Money
 from app.models.customers.enums import AssociationType
 from app.models.funds.enums import LedgerAccount, LedgerKind
 from app.models.invoices.enums import ISSUED_STATUSES, InvoiceStatus
@@ -106,11 +107,14 @@ class Invoiceable:
 
     @property
     def issued_over_net(self) -> Decimal:
-        """Refunded money still covered by issued, unreturned invoices: what issued invoices
-        cover beyond the net paid (requests not yet issued are not counted)."""
+        """Refunded money still covered by issued, unreturned invoices: what invoices cover
+        beyond the net paid (requests included: they claim the money first), as far as
+        issued ones cover it (a request alone holds nothing: it can still be cancelled or
+        rejected, and only an issued invoice can be returned)."""
         net = sum((c.net for c in self.cycles), ZERO)
         issued = sum((c.invoiced for c in self.cycles), ZERO)
-        return max(issued - net, ZERO)
+        requested = sum((c.requested for c in self.cycles), ZERO)
+        return max(min(issued, issued + requested - net), ZERO)
 
 
 def _cycle_of_number(number: Any) -> Any:
@@ -135,7 +139,9 @@ def _entry_cycle() -> Any:
 
 
 def _positive(value: Any) -> Any:
-    return case((value > 0, value), else_=literal(0))
+    """`max(0, value)` of a money expression, read back as money (SQLite stores cents, and a
+    difference of two money columns loses the column type)."""
+    return type_coerce(case((value > 0, value), else_=literal(0)), Money(2))
 
 
 class TypeHistory:

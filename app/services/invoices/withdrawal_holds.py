@@ -2,10 +2,11 @@
 
 Money that was invoiced as spent and then came back through a refund may leave only once the
 invoice covering it is returned (DOMAIN.md > Funds > withdrawals). The amount held is what
-issued, unreturned invoices (ISSUED or RETURN_REQUESTED) cover beyond the net the partner
-paid (`Invoiceable.issued_over_net`); requests the platform has not issued hold nothing (it
-can still reject them). The invoices to return are the issued ones, newest first, until
-their amounts reach what is held.
+invoices cover beyond the net the partner paid, as far as issued, unreturned ones (ISSUED or
+RETURN_REQUESTED) cover it (`Invoiceable.issued_over_net`): a request the platform has not
+issued holds nothing by itself (it can still be cancelled or rejected), but it claims its
+money before an issued invoice does. The invoices to return are the ISSUED ones, newest
+first, until their amounts reach what is held.
 """
 
 from __future__ import annotations
