@@ -15,10 +15,21 @@ import re
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, literal_column, or_, select, tuple_
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+    tuple_,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.services.core.errors import BadRequest
@@ -92,11 +103,14 @@ def _encode_value(value: Any) -> Any:
         return {"d": value.isoformat()}
     if isinstance(value, StrEnum):
         return value.value
+    if isinstance(value, Decimal):  # money: exact, as text (a JSON number would round)
+        return {"n": str(value)}
     return value
 
 
 MAX_ID = 2**63 - 1
 MIN_INT = -(2**63)
+MAX_DECIMAL_TEXT = 40
 MAX_CURSOR_LENGTH = 1024  # a real cursor is well under 200 characters
 _BASE64URL = re.compile(r"[A-Za-z0-9_-]*", re.ASCII)
 
@@ -121,6 +135,21 @@ def _decode_value(ordering: Ordering, value: Any) -> Any:
         if not (isinstance(value, dict) and set(value) == {"d"} and isinstance(value["d"], str)):
             raise ValueError("not a date")
         return date.fromisoformat(value["d"])
+    if expected is Decimal:
+        if not (isinstance(value, dict) and set(value) == {"n"} and isinstance(value["n"], str)):
+            raise ValueError("not a decimal")
+        if len(value["n"]) > MAX_DECIMAL_TEXT:
+            raise ValueError("decimal too long")
+        try:
+            number = Decimal(value["n"])
+        except InvalidOperation as exc:
+            raise ValueError("not a decimal") from exc
+        scale = getattr(ordering.column.type, "scale", None) or 0
+        if not number.is_finite() or abs(number.scaleb(scale)) > MAX_ID:
+            raise ValueError("decimal out of range")
+        if number != round(number, scale):
+            raise ValueError("more decimal places than the column holds")
+        return number
     if expected is str and isinstance(value, str):
         if text_problem(value):
             raise ValueError("text the column cannot hold")
@@ -177,9 +206,12 @@ def _after(ordering: Ordering, value: Any, row_id: int, ascending: bool) -> Colu
     """Rows strictly after (value, id) in the scan direction."""
     col, id_col = ordering.column, ordering.id_column
     if not ordering.nullable:
+        # bound with the columns' types (a tuple does not infer them: money is integer cents
+        # on SQLite)
+        bound = tuple_(literal(value, col.type), literal(row_id, id_col.type))
         if ascending:
-            return tuple_(col, id_col) > tuple_(value, row_id)
-        return tuple_(col, id_col) < tuple_(value, row_id)
+            return tuple_(col, id_col) > bound
+        return tuple_(col, id_col) < bound
     # Total order: non-null values ascending, then NULLs, each tie broken by id.
     if ascending:
         if value is None:
