@@ -29,42 +29,6 @@ from app.schema.core.roots import NODE_TYPES
 from app.services.partners.tokens import create_token
 from tests.conftest import IsolatedDatabase
 
-# Until the demo seeds invoice profiles (issue 16, item 6): one per partner, each its own
-# company (valid unified social credit codes), created through the service.
-PROBE_PROFILES = (
-    ("探针甲科技有限公司", "91350100M000100Y43"),
-    ("探针乙科技有限公司", "91440300708461136T"),
-)
-
-
-async def _add_invoice_profiles(db: IsolatedDatabase, partners: list[int]) -> None:
-    from app.models.invoices.enums import InvoiceTitleType, InvoiceType
-    from app.services.core.context import ServiceContext
-    from app.services.core.principal import Principal
-    from app.services.invoices.profile_rules import ProfileFields
-    from app.services.invoices.profiles import create_invoice_profile
-
-    async with db.session() as session:
-        for partner, (title, tax_id) in zip(partners, PROBE_PROFILES, strict=True):
-            admin = await session.scalar(
-                select(PartnerUser)
-                .where(PartnerUser.partner_id == partner, PartnerUser.role == Role.ADMIN)
-                .order_by(PartnerUser.id)
-            )
-            assert admin is not None
-            principal = Principal(
-                kind=PrincipalKind.PARTNER_USER,
-                partner_id=partner,
-                user_id=admin.id,
-                role=admin.role,
-            )
-            fields = ProfileFields(
-                InvoiceTitleType.ENTERPRISE, InvoiceType.VAT_GENERAL, title, tax_id
-            )
-            await create_invoice_profile(ServiceContext(session, principal, "probe"), fields)
-        await session.commit()
-
-
 PARTNER_USER_ROLES = [Role.ADMIN, Role.FINANCE, Role.SALES, Role.VIEWER]
 CANDIDATES_PER_TYPE = 6  # A's ids tried per type: one per status, this many at most
 # statuses, codes and numbers are not distinctive of a tenant
@@ -185,8 +149,8 @@ async def build_world(connection: AsyncConnection, db: IsolatedDatabase) -> Worl
         )
     ]
     a, b = partners
-    await _add_invoice_profiles(db, partners)
-    for model in (models.CouponQuota, models.Coupon, models.PickupVoucher, models.InvoiceProfile):
+    seeded = (models.CouponQuota, models.Coupon, models.PickupVoucher, models.InvoiceProfile)
+    for model in (*seeded, models.Invoice):
         for partner in partners:  # the demo seeds them for both partners
             found = select(model.id).where(model.partner_id == partner).limit(1)
             assert await connection.scalar(found) is not None, (model.__name__, partner)

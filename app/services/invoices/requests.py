@@ -38,7 +38,8 @@ from app.services.core.principal import Permission
 from app.services.core.scoping import find_visible
 from app.services.invoices.invoiceable import ZERO, Invoiceable, invoiceable
 
-CYCLE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+# ASCII digits only, the whole string (`\d` would take full-width digits, `$` a final "\n").
+CYCLE = re.compile(r"[0-9]{4}-(?:0[1-9]|1[0-2])")
 MAX_CYCLES = 36
 PROFILE_NOT_FOUND = "No such invoice profile."
 NOT_FOUND = "No such invoice."
@@ -47,17 +48,20 @@ SNAPSHOT += ("address", "phone")
 
 
 def check_cycles(cycles: list[str], field: str = "cycles") -> list[DomainError]:
-    """Each cycle `YYYY-MM`, none twice, at most MAX_CYCLES."""
-    errors = [
-        DomainError(ErrorCode.INVALID_INPUT, f"{c!r} is not a bill cycle (YYYY-MM).", [field, i])
-        for i, c in enumerate(cycles)
-        if not CYCLE.match(c)
-    ]
+    """Each cycle `YYYY-MM` (ASCII digits, nothing around it), none twice, at most MAX_CYCLES
+    (the count is checked first, so a huge list gets one error, not one per item)."""
     if not cycles or len(cycles) > MAX_CYCLES:
-        errors.append(
+        return [
             DomainError(ErrorCode.INVALID_INPUT, f"Name 1 to {MAX_CYCLES} bill cycles.", [field])
+        ]
+    errors = [
+        DomainError(
+            ErrorCode.INVALID_INPUT, f"{c[:20]!r} is not a bill cycle (YYYY-MM).", [field, i]
         )
-    elif len(set(cycles)) != len(cycles):
+        for i, c in enumerate(cycles)
+        if not CYCLE.fullmatch(c)
+    ]
+    if not errors and len(set(cycles)) != len(cycles):
         errors.append(DomainError(ErrorCode.INVALID_INPUT, "A cycle is named twice.", [field]))
     return errors
 
