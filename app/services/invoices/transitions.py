@@ -14,8 +14,9 @@ two moves at once are decided one after the other (the second sees the first's s
 CANCELLED, REJECTED or RETURNED invoice covers nothing: its amount is invoiceable again.
 
 The invoice number (发票号码) is 8 digits (a paper or electronic VAT invoice) or 20 digits (a
-fully digital invoice, 数电发票), unique among the partner's invoices; the issue date is a
-business date neither before the request nor in the future.
+fully digital invoice, 数电发票), ASCII digits only (not full-width or other scripts' digits),
+spaces around it dropped, unique among the partner's invoices; the issue date is a business
+date neither before the request nor in the future.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ from app.services.core.reasons import check_reason
 from app.services.core.scoping import find_visible
 
 NOT_FOUND = "No such invoice."
-INVOICE_NUMBER = re.compile(r"^(\d{8}|\d{20})$")
+INVOICE_NUMBER = re.compile(r"[0-9]{8}|[0-9]{20}")  # ASCII digits only (fullmatch)
 
 
 def _snapshot(row: Any) -> dict[str, Any]:
@@ -107,7 +108,7 @@ async def issue_invoice(
     ctx.principal.require_platform()
     number = invoice_number.strip()
     errors = []
-    if not INVOICE_NUMBER.match(number):
+    if not INVOICE_NUMBER.fullmatch(number):
         errors.append(
             DomainError(
                 ErrorCode.INVALID_INPUT,
