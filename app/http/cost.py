@@ -2,7 +2,11 @@
 
 An object costs 1, a scalar or enum 0, a connection 2 plus its page size (`first`/`last`, or
 the default page size) times the cost of one of its nodes, multiplied through nesting; a
-mutation field costs 10 plus its payload. `nodes(ids:)` is a list of as many objects as ids.
+mutation field costs 10 plus its payload. A *value object* costs 0, like a scalar: an object
+type without an `id` whose fields take no arguments and are all scalars, enums or value
+objects (`Money`, a customer's `CustomerAccount` of amounts, `PageInfo`): a fixed-size part of
+its parent's data, so a screen is not charged per amount it shows. `nodes(ids:)` is a list of
+as many objects as ids.
 `__schema` and `__type` cost a fixed amount whatever they select; `__typename` is a scalar.
 The requested cost is computed from the document before it runs; the actual cost from the
 data it returned (real page sizes).
@@ -30,6 +34,7 @@ from graphql import (
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLSchema,
+    GraphQLUnionType,
     InlineFragmentNode,
     OperationDefinitionNode,
     OperationType,
@@ -60,6 +65,37 @@ def _is_list(type_: Any) -> bool:
     return isinstance(type_, GraphQLList)
 
 
+def _is_value(type_: GraphQLObjectType, known: set[str]) -> bool:
+    if "id" in type_.fields or type_.interfaces:
+        return False
+    for definition in type_.fields.values():
+        named = _named(definition.type)
+        if definition.args or _is_list(definition.type):
+            return False
+        composite = isinstance(named, GraphQLObjectType | GraphQLInterfaceType | GraphQLUnionType)
+        if composite and named.name not in known:
+            return False
+    return True
+
+
+def value_types(schema: GraphQLSchema) -> frozenset[str]:
+    """The names of the schema's value objects (see the module's docstring), to a fixpoint:
+    a value object may hold others (an account of `Money`s)."""
+    objects = [
+        t
+        for name, t in schema.type_map.items()
+        if isinstance(t, GraphQLObjectType)
+        and not name.startswith("__")
+        and t not in (schema.query_type, schema.mutation_type, schema.subscription_type)
+    ]
+    known: set[str] = set()
+    while True:
+        found = {t.name for t in objects if t.name not in known and _is_value(t, known)}
+        if not found:
+            return frozenset(known)
+        known |= found
+
+
 class CostCalculator:
     def __init__(
         self,
@@ -72,6 +108,7 @@ class CostCalculator:
         self.default_page_size = default_page_size
         self.max_page_size = max_page_size
         self.introspection_cost = introspection_cost
+        self.value_types = value_types(schema)
 
     def requested(
         self,
@@ -202,7 +239,7 @@ class CostWalk:
             )
             node = self.node_cost(field.selection_set, child) if field.selection_set else 0
             return CONNECTION_COST + size * node
-        if field.selection_set is None:
+        if field.selection_set is None or child.name in self.calculator.value_types:
             return 0
         count = 1
         if _is_list(definition.type) and name == "nodes":
@@ -270,7 +307,10 @@ def actual_cost(requested: int, data: Any) -> int:
 
     Counts every JSON object in the response (each is an object field resolved) and adds the
     connection overhead for objects that are connections (they carry pageInfo/edges/nodes).
-    Only containers are visited: a page's thousands of scalars are skipped unread.
+    Only containers are visited: a page's thousands of scalars are skipped unread. Value
+    objects are counted here too (a response does not say which objects they are), so this
+    may count an amount the requested cost does not: capped at the requested cost, the refund
+    is on the safe side.
     """
     if data is None:
         return 0

@@ -39,6 +39,12 @@ async def post(client, token, query, variables=None, accept="application/json"):
             2 + 10 * (1 + 2 + 5 * 1),
         ),
         ("{ customers { nodes { id } } }", 2 + 20 * 1),
+        # value objects (Money, CustomerAccount, PageInfo) cost 0, like scalars
+        (
+            "{ customers(first: 10) { pageInfo { endCursor } "
+            "nodes { account { balance { amount } arrears { amount } } } } }",
+            2 + 10 * 1,
+        ),
         ('{ nodes(ids: ["a", "b", "c"]) { id } }', 3),
         # introspection has a fixed cost (INTROSPECTION_COST), whatever it selects
         ("{ __schema { types { name } } }", 10),
