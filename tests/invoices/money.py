@@ -1,5 +1,6 @@
-"""Invoiceable money for the invoices tests, the invoice documents they send, and shortcuts
-to request and move invoices through the services.
+"""Invoiceable money for the invoices tests, invoices in any state (`invoice_in`), the
+invoice documents the tests send, and shortcuts to request and move invoices through the
+services.
 
 Money is made the way a partner makes it: a RESELLER customer is allocated the partner's
 cash and consumes it (one on-demand resource at 1.00 an hour, so `consume(..., "12.34", day)`
@@ -11,20 +12,32 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from itertools import count
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.models import Customer, Invoice, InvoiceLine, Partner, PartnerUser, Resource
+from app.models import (
+    Customer,
+    Invoice,
+    InvoiceLine,
+    InvoiceProfile,
+    Partner,
+    PartnerUser,
+    Resource,
+)
 from app.models.customers.enums import AssociationType
 from app.models.funds.enums import AdjustmentKind
+from app.models.invoices.enums import InvoiceStatus
+from app.models.partners.enums import Role
 from app.services.funds import adjustments
 from app.services.invoices import requests, transitions
 from app.services.invoices.invoiceable import invoiceable
 from tests.consumption.helpers import at, ingest, make_product, on_demand_resource, usage
 from tests.factories import global_id, make_customer
 from tests.funds.helpers import acting_as, platform, recharge
+from tests.invoices.helpers import World, make_profile
 
 INVOICE_FIELDS = (
     "id status invoiceType titleType title taxId item amount { amount } invoiceNumber "
@@ -113,7 +126,10 @@ async def request(
 ) -> int:
     """An invoice requested through the service (no idempotency key); returns its id."""
     return await requests.request_invoice(
-        acting_as(session, user), profile_id, cycles, Decimal(amount) if amount is not None else None
+        acting_as(session, user),
+        profile_id,
+        cycles,
+        Decimal(amount) if amount is not None else None,
     )
 
 
@@ -156,3 +172,42 @@ async def state(session: AsyncSession, partner: Partner) -> list[tuple[Any, ...]
         (r.id, r.status, str(r.amount), r.invoice_number, r.issue_date, r.updated_at) for r in rows
     ]
     return [*invoices, *await invoice_lines(session, partner)]
+
+
+DAY = date(2026, 5, 10)  # the consumption invoiced: cycle 2026-05
+TODAY = date(2026, 6, 15)  # the frozen clock's business date
+_numbers = count(10_000_001)
+
+
+def number() -> str:
+    """A fresh 8-digit invoice number."""
+    return f"{next(_numbers):08d}"
+
+
+async def billed(session, world: World, amount: str = "300.00") -> InvoiceProfile:
+    """`amount` of invoiceable money in 2026-05 and a profile to request it under."""
+    who = await spender(session, world.partner, world.users[Role.ADMIN])
+    await consume(session, who, amount, DAY)
+    return await make_profile(session, world.users[Role.FINANCE])
+
+
+async def invoice_in(
+    session, world: World, profile: InvoiceProfile, status: InvoiceStatus, amount: str = "100.00"
+) -> int:
+    """An invoice of `amount` requested by FINANCE and taken to `status` through the services."""
+    finance = world.users[Role.FINANCE]
+    invoice_id = await request(session, finance, profile.id, amount=amount)
+    partner = acting_as(session, finance)
+    if status is InvoiceStatus.CANCELLED:
+        await transitions.cancel_invoice_request(partner, invoice_id)
+    elif status is InvoiceStatus.REJECTED:
+        await transitions.reject_invoice(platform(session), invoice_id, "抬头有误")
+    elif status is not InvoiceStatus.REQUESTED:
+        await issue(session, invoice_id, number(), TODAY)
+        if status is not InvoiceStatus.ISSUED:
+            await transitions.request_invoice_return(partner, invoice_id, "金额有误")
+        if status is InvoiceStatus.RETURNED:
+            await transitions.confirm_invoice_return(platform(session), invoice_id)
+    row = await invoice_row(session, world.partner, invoice_id)
+    assert row.status is status
+    return invoice_id

@@ -10,8 +10,11 @@
 | `refuse_invoice_return` (reason) | PLATFORM | RETURN_REQUESTED → ISSUED |
 
 Any other state answers `INVALID_STATE` naming the state it is in. The row is locked first, so
-two moves at once are decided one after the other (the second sees the first's state). A
-CANCELLED, REJECTED or RETURNED invoice covers nothing: its amount is invoiceable again.
+two moves at once are decided one after the other (the second sees the first's state). Issuing
+also locks the partner row (after the invoice's) before it checks the number, so of two
+invoices issued under one number at once the second is refused (`INVALID_INPUT`) instead of
+failing the unique index. A CANCELLED, REJECTED or RETURNED invoice covers nothing: its amount
+is invoiceable again.
 
 The invoice number (发票号码) is 8 digits (a paper or electronic VAT invoice) or 20 digits (a
 fully digital invoice, 数电发票), ASCII digits only (not full-width or other scripts' digits),
@@ -29,7 +32,7 @@ from typing import Any
 from sqlalchemy import select
 
 from app import clock
-from app.models import Invoice
+from app.models import Invoice, Partner
 from app.models.invoices.enums import InvoiceStatus
 from app.services.core.context import ServiceContext
 from app.services.core.decisions import Decidable, decide
@@ -132,6 +135,10 @@ async def issue_invoice(
             "The issue date can't be before the request.",
             ["issueDate"],
         )
+    # the partner's invoices are checked for the number under its lock (two invoices at once)
+    await ctx.session.scalar(
+        select(Partner.id).where(Partner.id == invoice.partner_id).with_for_update()
+    )
     if await _number_taken(ctx, invoice, number):
         raise DomainError(
             ErrorCode.INVALID_INPUT,
