@@ -203,7 +203,7 @@ async def request_invoice(
     _request_key(profile_id, cycles, amount)
     partner_id = ctx.principal.partner_id
     assert partner_id is not None
-    await ctx.session.scalar(select(Partner.id).where(Partner.id == partner_id))
+    await ctx.session.scalar(select(Partner.id).where(Partner.id == partner_id).with_for_update())
     profile: InvoiceProfile = await find_visible(
         ctx,
         InvoiceProfile,
