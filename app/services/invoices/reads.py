@@ -21,7 +21,7 @@ from app.models import Invoice, InvoiceLine, Partner
 from app.models.invoices.enums import InvoiceStatus, InvoiceType
 from app.models.partners.enums import PrincipalKind
 from app.services.core.context import ServiceContext
-from app.services.core.errors import BadRequest, PermissionDenied
+from app.services.core.errors import BadRequest, DomainError, PermissionDenied
 from app.services.core.pagination import Direction, Ordering, Page, PageRequest, fetch_page
 from app.services.core.principal import can_read_funds
 from app.services.core.scoping import find_visible, visible
@@ -174,7 +174,10 @@ async def invoiceable_amount(
             raise BadRequest("The platform names the partner (`partnerId`).")
     else:
         partner_id = ctx.principal.partner_id
-    partner = await find_visible(ctx, Partner, partner_id, "No such partner.", ["partnerId"])
+    try:
+        partner = await find_visible(ctx, Partner, partner_id, "No such partner.", ["partnerId"])
+    except DomainError as error:  # a query answers a bad argument as a request error
+        raise BadRequest(f"`partnerId`: {error.message}") from None
     result: Invoiceable = await invoiceable(ctx, partner.id)
     window = [
         c
