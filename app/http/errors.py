@@ -7,7 +7,13 @@ from typing import Any
 
 from graphql import GraphQLError, GraphQLSyntaxError
 
-from app.services.core.errors import BadRequest, NotAuthenticated, PermissionDenied
+from app.services.core.errors import (
+    BadRequest,
+    DomainError,
+    DomainErrors,
+    NotAuthenticated,
+    PermissionDenied,
+)
 
 log = logging.getLogger("app.graphql")
 
@@ -18,7 +24,8 @@ def is_unexpected(error: GraphQLError) -> bool:
     original = error.original_error
     if original is None or isinstance(original, GraphQLError):
         return False
-    return not isinstance(original, PermissionDenied | BadRequest | NotAuthenticated)
+    known = PermissionDenied | BadRequest | NotAuthenticated | DomainError | DomainErrors
+    return not isinstance(original, known)
 
 
 def format_error(error: GraphQLError, request_id: str) -> dict[str, Any]:
@@ -32,6 +39,11 @@ def format_error(error: GraphQLError, request_id: str) -> dict[str, Any]:
         extensions["code"] = "BAD_USER_INPUT"
     elif isinstance(original, NotAuthenticated):
         extensions["code"] = "UNAUTHENTICATED"
+    elif isinstance(original, DomainError | DomainErrors):
+        # a business rule a query field enforces (a mutation answers them as userErrors):
+        # its own code, e.g. NOT_FOUND for an id the caller can't see
+        first = original if isinstance(original, DomainError) else original.errors[0]
+        extensions["code"] = first.code.value
     elif is_unexpected(error):
         log.error(
             "unexpected error in %s [request %s]",
