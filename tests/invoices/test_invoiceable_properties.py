@@ -1,15 +1,18 @@
-"""Property: whatever sequence of consumption, requests (by amount or by cycles),
+"""Property: whatever sequence of consumption, refunds, requests (by amount or by cycles),
 cancellations, rejections, issues and returns, the invoiceable amount is exactly what a
 simple model says, cycle by cycle:
 
+- each movement is counted once: a cycle's `paid` is exactly what was consumed in it, its
+  `refunded` exactly what was refunded in it (refunds land as cash in today's cycle);
 - invoices that cover money (REQUESTED, ISSUED, RETURN_REQUESTED) never cover more than was
-  paid, in all and in each cycle; the requestable total is never negative;
+  paid, in all and in each cycle, and a request never takes the covering total above what was
+  paid minus refunded; the requestable total is never negative;
 - a request by amount takes exactly that amount, oldest cycles first, or is refused when it is
   more than is requestable; a request by cycles takes each in full, or is refused at each
   cycle with nothing left;
 - a move from the wrong state is refused and changes nothing;
-- a cancellation, a rejection and a return each make exactly that invoice's amount requestable
-  again.
+- a cancellation, a rejection and a return each make exactly that invoice's amount invoiceable
+  again (the sum over cycles; the requestable total is that sum, floored at zero).
 
 Each example runs in a transaction of its own, rolled back at the end; each step in a
 savepoint, rolled back when the service refuses it.
@@ -25,10 +28,13 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from app.models import InvoiceLine
+from app.models import CustomerAccount, InvoiceLine
+from app.models.funds.enums import LedgerAccount, LedgerKind
 from app.models.invoices.enums import InvoiceStatus
 from app.models.partners.enums import Role
 from app.services.core.errors import DomainError, DomainErrors
+from app.services.funds import ledger
+from app.services.funds.ledger import Leg
 from app.services.invoices import requests, transitions
 from app.services.invoices.invoiceable import invoiceable
 from tests.conftest import IsolatedDatabase
@@ -54,6 +60,7 @@ amounts = st.decimals(min_value=Decimal("0.01"), max_value=Decimal("200.00"), pl
 invoice = st.tuples(st.integers(0, 7), st.sampled_from([False, False, False, True]))
 operation = st.one_of(
     st.tuples(st.just("consume"), st.sampled_from(CYCLES), amounts),
+    st.tuples(st.just("refund"), amounts),
     st.tuples(st.just("amount"), amounts),
     st.tuples(st.just("amount"), amounts),
     st.tuples(
@@ -91,6 +98,7 @@ class Model:
 
     def __init__(self) -> None:
         self.paid: dict[str, Decimal] = defaultdict(lambda: ZERO)
+        self.refunded: dict[str, Decimal] = defaultdict(lambda: ZERO)
         self.invoices: dict[int, tuple[InvoiceStatus, dict[str, Decimal]]] = {}
 
     def covered(self, cycle: str, statuses=COVERING) -> Decimal:
@@ -104,15 +112,19 @@ class Model:
         )
 
     def invoiceable(self, cycle: str) -> Decimal:
-        return self.paid[cycle] - self.covered(cycle)
+        return self.paid[cycle] - self.refunded[cycle] - self.covered(cycle)
+
+    @property
+    def net(self) -> Decimal:
+        return sum((self.paid[c] - self.refunded[c] for c in CYCLES), ZERO)
 
     @property
     def requestable(self) -> Decimal:
         return max(sum((self.invoiceable(c) for c in CYCLES), ZERO), ZERO)
 
-    def oldest_first(self, amount: Decimal) -> dict[str, Decimal]:
+    def oldest_first(self, amount: Decimal, cycles=CYCLES) -> dict[str, Decimal]:
         lines, left = {}, amount
-        for cycle in CYCLES:
+        for cycle in sorted(cycles):
             take = min(self.invoiceable(cycle), left)
             if take > 0:
                 lines[cycle] = take
@@ -159,6 +171,10 @@ async def _step(session, who, finance, profile_id: int, model: Model, op, n: int
         await consume(session, who, str(amount), DAYS[cycle])
         model.paid[cycle] += amount
         return
+    if kind == "refund":
+        await _refund(session, who, op[1], n)
+        model.refunded[TODAY.strftime("%Y-%m")] += op[1]
+        return
     if kind in ("amount", "cycles"):
         if kind == "amount":
             expected = model.oldest_first(op[1]) if op[1] <= before else None
@@ -167,8 +183,12 @@ async def _step(session, who, finance, profile_id: int, model: Model, op, n: int
         else:
             named = op[1]
             empty = [i for i, c in enumerate(named) if model.invoiceable(c) <= 0]
-            expected = None if empty else {c: model.invoiceable(c) for c in named}
-            refusal = [("INVOICEABLE_EXCEEDED", ["cycles", i]) for i in empty]
+            # each named cycle in full, up to the requestable total (a later refund first)
+            wanted = min(sum((model.invoiceable(c) for c in named), ZERO), before)
+            expected = None if empty or wanted <= 0 else model.oldest_first(wanted, named)
+            refusal = [("INVOICEABLE_EXCEEDED", ["cycles", i]) for i in empty] or [
+                ("INVOICEABLE_EXCEEDED", ["cycles"])
+            ]
             call = {"cycles": named}
         savepoint = await session.begin_nested()
         try:
@@ -185,6 +205,8 @@ async def _step(session, who, finance, profile_id: int, model: Model, op, n: int
         lines = await _lines(session, who.partner.id, invoice_id)
         assert lines == expected, op
         model.invoices[invoice_id] = (InvoiceStatus.REQUESTED, lines)
+        # never more covered than was paid minus refunded
+        assert sum((model.covered(c) for c in CYCLES), ZERO) <= model.net, op
         return
     if kind == "return":
         # an invoice that covers money, returned whatever it takes (issued, asked back)
@@ -201,15 +223,37 @@ async def _step(session, who, finance, profile_id: int, model: Model, op, n: int
         await _apply(session, who, finance, model, kind, candidates[index % len(candidates)], n)
 
 
-async def _requestable(session, who) -> Decimal:
-    return (await invoiceable(platform(session), who.partner.id)).total
+async def _refund(session, who, amount: Decimal, n: int) -> None:
+    """Money back to the customer's balance as cash (what an unsubscribed order refunds)."""
+    account = await session.scalar(
+        select(CustomerAccount).where(
+            CustomerAccount.partner_id == who.partner.id,
+            CustomerAccount.customer_id == who.customer.id,
+        )
+    )
+    await ledger.post(
+        session,
+        partner_id=who.partner.id,
+        kind=LedgerKind.CUSTOMER_REFUND,
+        reference=f"test-refund-{n}",
+        legs=[
+            Leg(LedgerAccount.PLATFORM_REVENUE, -amount),
+            Leg(LedgerAccount.CUSTOMER_BALANCE, amount, customer=account),
+        ],
+    )
+
+
+async def _invoiceable_sum(session, who) -> Decimal:
+    """The invoiceable amount summed over cycles (the requestable total before flooring)."""
+    found = await invoiceable(platform(session), who.partner.id)
+    return sum((c.invoiceable for c in found.cycles), ZERO)
 
 
 async def _apply(session, who, finance, model: Model, kind: str, invoice_id: int, n: int) -> None:
     """Move `invoice_id` (`kind`), as the model says it must go."""
     status, lines = model.invoices[invoice_id]
     needs, leaves = MOVES[kind]
-    before = await _requestable(session, who)
+    before = await _invoiceable_sum(session, who)
     savepoint = await session.begin_nested()
     try:
         await _move(session, finance, kind, invoice_id, f"{10_000_000 + n}")
@@ -224,7 +268,7 @@ async def _apply(session, who, finance, model: Model, kind: str, invoice_id: int
     assert status is needs, kind
     event(f"{kind}: done")
     model.invoices[invoice_id] = (leaves, lines)
-    change = await _requestable(session, who) - before
+    change = await _invoiceable_sum(session, who) - before
     if leaves in (InvoiceStatus.CANCELLED, InvoiceStatus.REJECTED, InvoiceStatus.RETURNED):
         # exactly its amount is requestable again
         assert change == sum(lines.values(), ZERO), kind
@@ -239,7 +283,8 @@ async def _check(session, who, model: Model) -> None:
     for cycle in CYCLES:
         parts = found.part(cycle)
         assert parts.paid == model.paid[cycle], cycle
-        assert parts.refunded == parts.referral == ZERO, cycle
+        assert parts.refunded == model.refunded[cycle], cycle
+        assert parts.referral == ZERO, cycle
         assert parts.requested == model.covered(cycle, (InvoiceStatus.REQUESTED,)), cycle
         assert parts.invoiced == model.covered(
             cycle, (InvoiceStatus.ISSUED, InvoiceStatus.RETURN_REQUESTED)
@@ -248,7 +293,9 @@ async def _check(session, who, model: Model) -> None:
         # covering invoices never take more than was paid for a cycle
         assert ZERO <= parts.requested + parts.invoiced <= parts.paid, cycle
         assert (cycle in shown) == (
-            model.paid[cycle] > 0 or model.covered(cycle, (*COVERING, InvoiceStatus.RETURNED)) > 0
+            model.paid[cycle] > 0
+            or model.refunded[cycle] > 0
+            or model.covered(cycle, (*COVERING, InvoiceStatus.RETURNED)) > 0
         )
     covering = sum((model.covered(c) for c in CYCLES), ZERO)
     assert covering <= sum(model.paid.values(), ZERO)
