@@ -161,7 +161,8 @@ async def invoice_lines(session: AsyncSession, partner: Partner) -> list[tuple[i
 
 
 async def state(session: AsyncSession, partner: Partner) -> list[tuple[Any, ...]]:
-    """Every invoice of the partner and its lines: what a refused call must leave as it was."""
+    """Every invoice of the partner (its reasons too) and its lines: what a refused call must
+    leave as it was."""
     rows = await session.scalars(
         select(Invoice)
         .where(Invoice.partner_id == partner.id)
@@ -169,7 +170,11 @@ async def state(session: AsyncSession, partner: Partner) -> list[tuple[Any, ...]
         .execution_options(populate_existing=True)
     )
     invoices = [
-        (r.id, r.status, str(r.amount), r.invoice_number, r.issue_date, r.updated_at) for r in rows
+        (
+            *(r.id, r.status, str(r.amount), r.invoice_number, r.issue_date, r.updated_at),
+            *(r.reject_reason, r.return_reason, r.return_refusal_reason),
+        )
+        for r in rows
     ]
     return [*invoices, *await invoice_lines(session, partner)]
 
@@ -211,3 +216,12 @@ async def invoice_in(
     row = await invoice_row(session, world.partner, invoice_id)
     assert row.status is status
     return invoice_id
+
+
+async def their_request(session, world: World, amount: str = "50.00") -> int:
+    """The other partner's REQUESTED invoice of `amount` (all it has consumed in 2026-05)."""
+    admin = world.other_admin
+    who = await spender(session, world.other, admin)
+    await consume(session, who, amount, DAY)
+    profile = await make_profile(session, admin)
+    return await request(session, admin, profile.id, amount=amount)

@@ -1,6 +1,7 @@
 """`issueInvoice`: the platform issues a REQUESTED invoice with its number and issue date; on
 PostgreSQL, issues sent at the same moment (one number for several invoices, several numbers
-for one invoice) are decided one after the other.
+for one invoice) are decided one after the other. The cases every move shares (ids, roles,
+states) are in test_invoice_moves.py.
 """
 
 from __future__ import annotations
@@ -19,9 +20,9 @@ from app.models.invoices.enums import InvoiceStatus
 from app.models.partners.enums import Role
 from app.services.invoices import transitions
 from tests import committed_postgres
-from tests.factories import global_id, gql, make_partner, make_user, platform_token
+from tests.factories import gql, make_partner, make_user, platform_token
 from tests.funds.helpers import acting_as, platform
-from tests.invoices.helpers import World, audit_events, errors, forbidden, make_profile, payload
+from tests.invoices.helpers import World, audit_events, errors, make_profile, payload
 from tests.invoices.money import (
     DAY,
     INVOICEABLE,
@@ -37,6 +38,7 @@ from tests.invoices.money import (
     request,
     spender,
     state,
+    their_request,
 )
 
 committed = committed_postgres.committed  # a fixture shared by the PostgreSQL races
@@ -45,14 +47,16 @@ NAME = "issueInvoice"
 
 
 async def issue_call(
-    client, world: World, invoice_id: int | str, invoice_number: str, day: date | str = TODAY,
-    role: str = "PLATFORM",
-) -> dict[str, Any]:  # fmt: skip
-    gid = iid(invoice_id) if isinstance(invoice_id, int) else invoice_id
+    client, world: World, invoice_id: int, invoice_number: str, day: date | str = TODAY
+) -> dict[str, Any]:
     variables = {
-        "input": {"invoiceId": gid, "invoiceNumber": invoice_number, "issueDate": str(day)}
+        "input": {
+            "invoiceId": iid(invoice_id),
+            "invoiceNumber": invoice_number,
+            "issueDate": str(day),
+        }
     }
-    return await gql(client, ISSUE, variables, token=world.tokens[role])
+    return await gql(client, ISSUE, variables, token=world.tokens["PLATFORM"])
 
 
 def amounts(body: dict[str, Any]) -> dict[str, str]:
@@ -219,12 +223,7 @@ async def test_a_number_the_partner_already_used_is_refused(client, session, wor
 
 async def test_another_partners_number_is_no_duplicate(client, session, world):
     # given the other partner's invoice issued as 04400300
-    other_admin = world.other_admin
-    who = await spender(session, world.other, other_admin)
-    await consume(session, who, "50.00", DAY)
-    other_profile = await make_profile(session, other_admin)
-    theirs = await request(session, other_admin, other_profile.id, amount="50.00")
-    await issue(session, theirs, "04400300", TODAY)
+    await issue(session, await their_request(session, world), "04400300", TODAY)
     # and one of the partner's
     profile = await billed(session, world)
     ours = await invoice_in(session, world, profile, InvoiceStatus.REQUESTED)
@@ -238,69 +237,15 @@ async def test_another_partners_number_is_no_duplicate(client, session, world):
     assert (row.status, row.invoice_number) == (InvoiceStatus.ISSUED, "04400300")
 
 
-@pytest.mark.parametrize("status", [s for s in InvoiceStatus if s is not InvoiceStatus.REQUESTED])
-async def test_only_a_requested_invoice_is_issued(client, session, world, status):
-    # given
-    profile = await billed(session, world)
-    invoice_id = await invoice_in(session, world, profile, status)
-    unchanged = await state(session, world.partner)
-    audited = len(await audit_events(session, "invoice.issue"))
-
-    # when
-    body = await issue_call(client, world, invoice_id, number())
-
-    # then
-    result = payload(body, NAME)
-    assert result["invoice"] is None
-    assert errors(body, NAME) == [("INVALID_STATE", ["input", "invoiceId"])]
-    assert status.value in result["userErrors"][0]["message"]
-    assert await state(session, world.partner) == unchanged
-    assert len(await audit_events(session, "invoice.issue")) == audited
-
-
-@pytest.mark.parametrize("which", ["missing", "malformed", "profile id"])
-async def test_an_unknown_invoice_is_not_found(client, session, world, which):
-    profile = await billed(session, world)
-    invoice_id = await invoice_in(session, world, profile, InvoiceStatus.REQUESTED)
-    unchanged = await state(session, world.partner)
-    gid = {
-        "missing": iid(invoice_id + 1000),
-        "malformed": "not-an-id",
-        "profile id": global_id("InvoiceProfile", profile.id),
-    }[which]
-
-    body = await issue_call(client, world, gid, number())
-
-    assert errors(body, NAME) == [("NOT_FOUND", ["input", "invoiceId"])]
-    assert await state(session, world.partner) == unchanged
-
-
 async def test_the_platform_issues_any_partners_invoice(client, session, world):
     # the platform is not bound to a partner: the other partner's request is issued too
-    other_admin = world.other_admin
-    who = await spender(session, world.other, other_admin)
-    await consume(session, who, "50.00", DAY)
-    other_profile = await make_profile(session, other_admin)
-    theirs = await request(session, other_admin, other_profile.id, amount="50.00")
+    theirs = await their_request(session, world)
 
     body = await issue_call(client, world, theirs, "04400300")
 
     assert payload(body, NAME)["invoice"]["status"] == "ISSUED"
     row = await invoice_row(session, world.other, theirs)
     assert row.status is InvoiceStatus.ISSUED and row.amount == Decimal("50.00")
-
-
-@pytest.mark.parametrize("role", ["ADMIN", "FINANCE", "SALES", "VIEWER", "CUSTOMER"])
-async def test_partner_roles_and_customers_are_forbidden(client, session, world, role):
-    profile = await billed(session, world)
-    invoice_id = await invoice_in(session, world, profile, InvoiceStatus.REQUESTED)
-    unchanged = await state(session, world.partner)
-
-    body = await issue_call(client, world, invoice_id, number(), role=role)
-
-    assert forbidden(body)
-    assert await state(session, world.partner) == unchanged
-    assert await audit_events(session, "invoice.issue") == []
 
 
 RACERS = 6
