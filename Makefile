@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test check format migrate seed-demo schema serve jobs conformance fuzz clean
+.PHONY: run test check format migrate seed-demo schema serve jobs conformance fuzz bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -48,6 +48,21 @@ jobs: $(STAMP)
 
 conformance: $(STAMP)  ## the GraphQL-over-HTTP audits (npm graphql-http) against a started server
 	PYTHON=$(CURDIR)/$(BIN)/python bash conformance/run.sh
+
+# `make bench`: the product side by side with PostGraphile 4 and the SQL floor (docs/benchmarks.md).
+# Not part of `make test`. A quick trial: make bench BENCH_DETAILS=50000 BENCH_ARGS=--quick
+BENCH_DATABASE_URL ?= postgresql+asyncpg://postgres@127.0.0.1:5432/pc_bench
+BENCH_DETAILS ?= 2000000
+BENCH_ARGS ?=
+PGL_DIR := bench/postgraphile
+
+$(PGL_DIR)/node_modules/.package-lock.json: $(PGL_DIR)/package-lock.json
+	cd $(PGL_DIR) && npm ci --ignore-scripts --no-audit --no-fund
+
+bench: $(STAMP) $(PGL_DIR)/node_modules/.package-lock.json  ## database, data, PostGraphile, the comparison
+	$(BIN)/python -m bench.database "$(BENCH_DATABASE_URL)"
+	DATABASE_URL="$(BENCH_DATABASE_URL)" $(BIN)/python -m bench.generate --details $(BENCH_DETAILS)
+	DATABASE_URL="$(BENCH_DATABASE_URL)" $(BIN)/python -m bench.compare $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) partner_console.db*

@@ -40,19 +40,19 @@ def main() -> None:
 @main.command()
 @click.option("--host", default=None, help="Bind address (default: HOST setting).")
 @click.option("--port", default=None, type=int, help="Port (default: PORT setting).")
-@click.option("--reload", is_flag=True, help="Restart on code changes (development).")
-def serve(host: str | None, port: int | None, reload: bool) -> None:
-    """Serve the API (GraphiQL at /graphql)."""
-    import uvicorn
+@click.option("--workers", type=int, help="Worker processes sharing the load (default: WORKERS).")
+@click.option("--reload", is_flag=True, help="Restart on code changes (development, 1 worker).")
+def serve(host: str | None, port: int | None, workers: int | None, reload: bool) -> None:
+    """Serve the API (GraphiQL at /graphql); docs/operations.md > Serving."""
+    from app import serving
 
     settings = get_settings()
-    uvicorn.run(
-        "app.main:app",
-        host=host or settings.host,
-        port=port or settings.port,
-        reload=reload,
-        log_level=settings.log_level.lower(),
-    )
+    try:
+        opts = serving.serve_options(settings, host=host, port=port, workers=workers, reload=reload)
+    except ValueError as error:
+        raise click.UsageError(str(error)) from error
+    if code := serving.serve(settings, opts):
+        raise SystemExit(code)
 
 
 @main.command()

@@ -12,6 +12,16 @@ invalidating it: the transaction is dead (`PendingRollbackError` at the request'
 task of its own, shielded from the caller's cancellation; the caller that was cancelled stops
 waiting, the connection stays consistent, and `end()` waits for every statement still in
 flight before it commits or rolls back the unit of work.
+
+A query's unit of work is *read-only* (`session(read_only=True)`): it sends no BEGIN and no
+COMMIT (PostgreSQL: AUTOCOMMIT, each statement its own implicit transaction, which READ
+COMMITTED gives each statement's snapshot anyway; SQLite: no BEGIN), and anything that tries
+to write through it raises `ReadOnlyUnitOfWork`.
+
+The pool does not ping a connection before lending it, so a connection the server dropped (a
+restart, an idle timeout) shows at the first statement of the next unit of work that gets it;
+a request's session (`retry_stale=True`) then runs that first statement once more on a fresh
+connection: nothing of its unit of work had happened.
 """
 
 from __future__ import annotations
@@ -23,6 +33,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
     AsyncEngine,
@@ -30,16 +41,39 @@ from sqlalchemy.ext.asyncio import (
     AsyncSessionTransaction,
     create_async_engine,
 )
+from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
 
 from app.settings import Settings
 
 WRITE_OPTION = "partner_console_write"
+READ_ONLY_OPTION = "partner_console_read_only"
 
 T = TypeVar("T")
 
 
 class UnitOfWorkEnded(RuntimeError):
     """A statement asked for after the request's unit of work ended (a stray loader batch)."""
+
+
+class ReadOnlyUnitOfWork(RuntimeError):
+    """A write attempted in a read-only unit of work (a query request)."""
+
+
+class ReadOnlySession(Session):
+    """The synchronous half of a read-only unit of work: a flush with changes, or an INSERT,
+    UPDATE or DELETE statement, raises `ReadOnlyUnitOfWork`."""
+
+
+@event.listens_for(ReadOnlySession, "before_flush")
+def _refuse_flush(session: Session, _context: UOWTransaction, _instances: Any) -> None:
+    if session.new or session.deleted or any(session.is_modified(o) for o in session.dirty):
+        raise ReadOnlyUnitOfWork("A read-only unit of work (a query) may not write.")
+
+
+@event.listens_for(ReadOnlySession, "do_orm_execute", insert=True)  # before any other hook
+def _refuse_writes(state: ORMExecuteState) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        raise ReadOnlyUnitOfWork("A read-only unit of work (a query) may not write.")
 
 
 class SerializedTransaction(AsyncSessionTransaction):
@@ -71,8 +105,10 @@ class SerializedSession(AsyncSession):
     `execute()` internally). `end()` closes the unit of work.
     """
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, retry_stale: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self._retry_stale = retry_stale
+        self._fresh = True  # no statement has run yet
         self._lock = asyncio.Lock()
         self._owner: asyncio.Task[Any] | None = None
         self._in_flight: set[asyncio.Future[Any]] = set()
@@ -98,6 +134,27 @@ class SerializedSession(AsyncSession):
                 return await fn(*args, **kwargs)
             finally:
                 self._owner = None
+                self._fresh = False
+
+    async def _read(self, fn: Callable[..., Awaitable[T]], *args: Any, **kwargs: Any) -> T:
+        """`fn` (execute, scalar, scalars, get) as a statement; the first of a unit of work
+        that has nothing to flush is retried once if its connection was found dropped."""
+        if not (self._retry_stale and self._fresh):
+            return await self.run_statement(fn, *args, **kwargs)
+        return await self.run_statement(self._retrying, fn, args, kwargs)
+
+    async def _retrying(self, fn: Callable[..., Awaitable[T]], args: Any, kwargs: Any) -> T:
+        if not self._fresh or self.new or self.dirty or self.deleted:
+            return await fn(*args, **kwargs)
+        self._fresh = False
+        try:
+            return await fn(*args, **kwargs)
+        except DBAPIError as error:
+            if not error.connection_invalidated:
+                raise
+        # SQLAlchemy invalidated that connection and every older one of the pool
+        await AsyncSession.rollback(self)
+        return await fn(*args, **kwargs)
 
     async def settle(self) -> None:
         """Wait until no statement is in flight (those of cancelled callers included)."""
@@ -132,16 +189,16 @@ class SerializedSession(AsyncSession):
         return SerializedTransaction(self, nested=True)
 
     async def execute(self, *args: Any, **kwargs: Any) -> Any:
-        return await self.run_statement(super().execute, *args, **kwargs)
+        return await self._read(super().execute, *args, **kwargs)
 
     async def scalar(self, *args: Any, **kwargs: Any) -> Any:
-        return await self.run_statement(super().scalar, *args, **kwargs)
+        return await self._read(super().scalar, *args, **kwargs)
 
     async def scalars(self, *args: Any, **kwargs: Any) -> Any:
-        return await self.run_statement(super().scalars, *args, **kwargs)
+        return await self._read(super().scalars, *args, **kwargs)
 
     async def get(self, *args: Any, **kwargs: Any) -> Any:
-        return await self.run_statement(super().get, *args, **kwargs)
+        return await self._read(super().get, *args, **kwargs)
 
     async def flush(self, *args: Any, **kwargs: Any) -> None:
         await self.run_statement(super().flush, *args, **kwargs)
@@ -184,10 +241,12 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
     @event.listens_for(sync_engine, "begin")
     def _on_begin(connection: Any) -> None:
         # A writing unit of work takes the write lock up front: a deferred transaction that
-        # upgrades from read to write fails at once with SQLITE_BUSY instead of waiting.
-        if connection.get_execution_options().get(WRITE_OPTION):
+        # upgrades from read to write fails at once with SQLITE_BUSY instead of waiting. A
+        # read-only one begins nothing: each statement reads in its own implicit transaction.
+        options = connection.get_execution_options()
+        if options.get(WRITE_OPTION):
             connection.exec_driver_sql("BEGIN IMMEDIATE")
-        else:
+        elif not options.get(READ_ONLY_OPTION):
             connection.exec_driver_sql("BEGIN")
 
 
@@ -219,15 +278,39 @@ class Database:
             if read_url and read_url != settings.database_url
             else self.engine
         )
+        self._write_bind = self.engine.execution_options(**{WRITE_OPTION: True})
+        self._read_only_bind = self.engine
+        if settings.read_only_autocommit:
+            options: dict[str, Any] = {READ_ONLY_OPTION: True}
+            if self.engine.dialect.name == "postgresql":
+                options["isolation_level"] = "AUTOCOMMIT"
+            self._read_only_bind = self.engine.execution_options(**options)
 
     @property
     def dialect(self) -> str:
         return self.engine.dialect.name
 
-    def session(self, *, write: bool = False) -> SerializedSession:
-        """A new unit of work; `write=True` takes SQLite's write lock when it begins."""
-        bind = self.engine.execution_options(**{WRITE_OPTION: True}) if write else self.engine
-        return SerializedSession(bind=bind, expire_on_commit=False, autoflush=True)
+    def session(
+        self, *, write: bool = False, read_only: bool = False, retry_stale: bool = False
+    ) -> SerializedSession:
+        """A new unit of work; `write=True` takes SQLite's write lock when it begins,
+        `read_only=True` (a query) refuses writes and, with `read_only_autocommit`, sends no
+        BEGIN/COMMIT; `retry_stale=True` retries a first statement that finds its connection
+        dropped (a request's session)."""
+        if write and read_only:
+            raise ValueError("a unit of work either writes or is read-only")
+        if read_only:
+            return SerializedSession(
+                bind=self._read_only_bind,
+                expire_on_commit=False,
+                autoflush=True,
+                sync_session_class=ReadOnlySession,
+                retry_stale=retry_stale,
+            )
+        bind = self._write_bind if write else self.engine
+        return SerializedSession(
+            bind=bind, expire_on_commit=False, autoflush=True, retry_stale=retry_stale
+        )
 
     @asynccontextmanager
     async def reader(self) -> AsyncIterator[AsyncConnection]:

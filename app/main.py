@@ -20,6 +20,7 @@ from app.http.endpoint import GraphQLEndpoint
 from app.http.exports import ConsumptionExport
 from app.http.graphiql import ASSETS as GRAPHIQL_ASSETS
 from app.http.parquet import prepare_parquet
+from app.http.principals import ProcessPrincipals
 from app.http.request_id import RequestIdMiddleware
 from app.schema import schema
 from app.settings import Settings, get_settings
@@ -33,7 +34,13 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     db = database or Database(settings)
-    endpoint = GraphQLEndpoint(schema, db, settings)
+    principals = ProcessPrincipals(settings, db)
+    endpoint = GraphQLEndpoint(
+        schema, db, settings, principals=principals.cache, usage=principals.usage
+    )
+
+    def export(fmt: str) -> ConsumptionExport:
+        return ConsumptionExport(db, fmt, principals.cache)
 
     async def health(_: Request) -> JSONResponse:
         return JSONResponse({"status": "ok"})
@@ -56,7 +63,9 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
             # validation runs in worker threads (app/http/documents.py): the loop gets the
             # interpreter back within this interval, not Python's default 5 ms
             sys.setswitchinterval(settings.switch_interval_ms / 1000)
+        principals.start()
         yield
+        await principals.close()
         if database is None:
             await db.dispose()
 
@@ -65,9 +74,9 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
             Route("/", root),
             Route("/healthz", health),
             Route("/graphql", endpoint, methods=["GET", "POST", "PUT", "PATCH", "DELETE"]),
-            Route("/exports/consumption-details.csv", ConsumptionExport(db, "csv")),
-            Route("/exports/consumption-details.ndjson", ConsumptionExport(db, "ndjson")),
-            Route("/exports/consumption-details.parquet", ConsumptionExport(db, "parquet")),
+            Route("/exports/consumption-details.csv", export("csv")),
+            Route("/exports/consumption-details.ndjson", export("ndjson")),
+            Route("/exports/consumption-details.parquet", export("parquet")),
             Mount("/graphiql", StaticFiles(directory=GRAPHIQL_ASSETS), name="graphiql"),
         ],
         middleware=[Middleware(RequestIdMiddleware)],
@@ -75,6 +84,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     )
     app.state.database = db
     app.state.endpoint = endpoint
+    app.state.principals = principals
     return app
 
 

@@ -23,6 +23,30 @@ class Settings(BaseSettings):
     sql_echo: bool = Field(False, description="Log every SQL statement.")
     host: str = Field("127.0.0.1", description="Address `serve` binds to.")
     port: int = Field(8000, description="Port `serve` listens on.")
+    workers: int = Field(
+        1,
+        description="Worker processes `serve` starts when `--workers` is not given (1-64). "
+        "More than one: a supervisor runs them, each with its own event loop and, where the "
+        "kernel balances it (Linux), its own SO_REUSEPORT socket (app/serving/).",
+    )
+    serve_reuse_port: bool = Field(
+        True,
+        description="With several workers, give each its own listening socket with "
+        "SO_REUSEPORT, so the kernel spreads connections evenly; false (or on a platform "
+        "where SO_REUSEPORT does not balance): one listening socket shared by all workers.",
+    )
+    serve_shutdown_timeout_seconds: int = Field(
+        30,
+        ge=1,
+        description="On SIGTERM/SIGINT, how long a serving process lets the requests in "
+        "flight finish before closing their connections; a worker still alive 5 s later is "
+        "killed by the supervisor.",
+    )
+    worker_pid_header: bool = Field(
+        False,
+        description="Add `X-Worker-Pid: <pid>` to every response, naming the process that "
+        "answered (load tests, the benchmark's per-worker split); off in production.",
+    )
     log_level: str = Field("INFO", description="Python log level.")
     graphiql: bool = Field(True, description="Serve GraphiQL on GET /graphql from a browser.")
 
@@ -75,6 +99,44 @@ class Settings(BaseSettings):
     )
     token_last_used_resolution_seconds: int = Field(
         60, description="How stale a token's `lastUsedAt` may get before it is written again."
+    )
+    token_last_used_flush_seconds: float = Field(
+        5.0,
+        ge=0,
+        description="How often (s) a serving process writes the `lastUsedAt` of the tokens it "
+        "saw, in one UPDATE, off the requests' path (and once more at shutdown); 0: after each "
+        "response that is due one, as a background task.",
+    )
+    principal_cache: bool = Field(
+        True,
+        description="Keep authenticated tokens' principals in the process, so a request "
+        "reaches the database only for its own work; invalidated at once, on every worker, "
+        "when a token, its user, its partner's settings or a customer's associations change "
+        "(PostgreSQL LISTEN/NOTIFY; SQLite: in the process). False: every request looks its "
+        "token up.",
+    )
+    principal_cache_size: int = Field(
+        10_000, ge=1, description="Most principals the cache holds (least recently used go)."
+    )
+    principal_cache_max_age_seconds: float = Field(
+        30.0,
+        gt=0,
+        description="Longest a cached principal is used before its token is looked up again: "
+        "the safety net for a change made outside the application (say, by psql).",
+    )
+    principal_listener_check_seconds: float = Field(
+        5.0,
+        gt=0,
+        description="How often (s) the cache's LISTEN connection checks that PostgreSQL still "
+        "answers (and how long it waits before reconnecting at first); while it is down, the "
+        "cache is empty and unused.",
+    )
+    read_only_autocommit: bool = Field(
+        True,
+        description="Queries (read-only requests) send no BEGIN/COMMIT: on PostgreSQL each "
+        "statement runs in its own implicit transaction (READ COMMITTED gives each statement "
+        "its own snapshot either way); a query that tries to write fails. False: one "
+        "transaction per request, as for mutations.",
     )
     api_token_max_lifetime_days: int = Field(
         366, description="Latest `expiresAt` a token created through the API may have, in days."

@@ -36,7 +36,6 @@ import httpx
 from app.services.consumption.queries import DetailOrderField, detail_ordering
 from app.services.core.pagination import Direction, encode_cursor
 
-CYCLES = [f"{2025 + (10 + i) // 12:04d}-{(10 + i) % 12 + 1:02d}" for i in range(12)]
 SUMMARY = """
 query ($filter: ConsumptionFilter) {
   consumptionSummary(groupBy: [CYCLE, SERVICE_TYPE], filter: $filter) {
@@ -109,7 +108,7 @@ class RssSampler:
 
 
 async def measure_export(
-    client: httpx.AsyncClient, pid: int, fmt: str, total: int, warm_after: int
+    client: httpx.AsyncClient, pid: int, fmt: str, total: int, warm_after: int, cycles: list[str]
 ) -> tuple[int, float, int, int]:
     """Download every detail in `fmt`: (rows, seconds, RSS before, peak RSS) of the server.
 
@@ -119,7 +118,7 @@ async def measure_export(
     bottleneck); the Parquet file's row count comes from its footer.
     """
     path = f"/exports/consumption-details.{fmt}"
-    params = {"cycleFrom": CYCLES[0], "cycleTo": CYCLES[-1]}
+    params = {"cycleFrom": cycles[0], "cycleTo": cycles[-1]}
     warm = await client.get(path, params={**params, "after": str(warm_after)})
     assert warm.status_code == 200, warm.text
     before = rss_kb(pid)
@@ -159,14 +158,22 @@ async def main(repeat: int, port: int, formats: list[str]) -> None:
     partner_id = await db.fetchval(
         "SELECT id FROM partners WHERE remittance_account_number = 'BENCH-0001'"
     )
+    cycles = [  # the data's cycles (bench/generate.py ends them in the clock's current one)
+        row["bill_cycle"]
+        for row in await db.fetch(
+            "SELECT DISTINCT bill_cycle FROM consumption_rollups WHERE partner_id = $1 ORDER BY 1",
+            partner_id,
+        )
+    ]
     total = await db.fetchval(
         "SELECT count(*) FROM consumption_details WHERE partner_id = $1", partner_id
     )
     after_id = await db.fetchval(
         "SELECT id FROM consumption_details WHERE partner_id = $1 AND bill_cycle = ANY($2::text[]) "
-        "ORDER BY id OFFSET 99999 LIMIT 1",
+        "ORDER BY id OFFSET $3 LIMIT 1",
         partner_id,
-        CYCLES,
+        cycles,
+        min(99_999, total // 2),  # row 100,000, or the middle of a small data set
     )
     warm_after = await db.fetchval(
         "SELECT id FROM consumption_details WHERE partner_id = $1 ORDER BY id DESC "
@@ -218,7 +225,7 @@ async def main(repeat: int, port: int, formats: list[str]) -> None:
                 except httpx.TransportError:
                     await asyncio.sleep(0.1)
             print(f"server RSS after start: {rss_kb(server.pid) / 1024:.0f} MB")
-            variables = {"filter": {"cycleFrom": CYCLES[0], "cycleTo": CYCLES[-1]}}
+            variables = {"filter": {"cycleFrom": cycles[0], "cycleTo": cycles[-1]}}
 
             server_ms: dict[str, list[float]] = {
                 "smallest": [],
@@ -240,7 +247,7 @@ async def main(repeat: int, port: int, formats: list[str]) -> None:
                 assert "errors" not in body, body
 
             async def summary_sql() -> None:
-                await db.fetch(SQL_SUMMARY, partner_id, CYCLES)
+                await db.fetch(SQL_SUMMARY, partner_id, cycles)
 
             cursor = encode_cursor(
                 detail_ordering(DetailOrderField.ID, Direction.ASC), after_id, after_id
@@ -264,7 +271,7 @@ async def main(repeat: int, port: int, formats: list[str]) -> None:
 
             def details_sql(after: int) -> Any:
                 async def run() -> None:
-                    await db.fetch(SQL_DETAILS, partner_id, CYCLES, after)
+                    await db.fetch(SQL_DETAILS, partner_id, cycles, after)
 
                 return run
 
@@ -297,7 +304,7 @@ async def main(repeat: int, port: int, formats: list[str]) -> None:
             print(f"deep page / first page (http): {deep_over_first:.2f}", flush=True)
             for fmt in formats:
                 rows, elapsed, before, peak = await measure_export(
-                    client, server.pid, fmt, total, warm_after
+                    client, server.pid, fmt, total, warm_after, cycles
                 )
                 print(
                     f"export {fmt:<8} {rows} rows in {elapsed:.1f}s = {rows / elapsed:,.0f} "

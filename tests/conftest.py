@@ -23,7 +23,7 @@ from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app import clock
-from app.db import Database, SerializedSession
+from app.db import Database, ReadOnlySession, SerializedSession
 from app.main import create_app
 from app.migrate import upgrade
 from app.settings import Settings, get_settings
@@ -54,6 +54,9 @@ def database_url() -> str:
 @pytest.fixture(scope="session")
 def settings(database_url: str) -> Settings:
     os.environ["DATABASE_URL"] = database_url
+    # lastUsedAt is written after each response, not by a timer task: the test's sessions
+    # share one connection, which a timer must not write on behind a test's back
+    os.environ.setdefault("TOKEN_LAST_USED_FLUSH_SECONDS", "0")
     get_settings.cache_clear()
     return get_settings()
 
@@ -74,12 +77,18 @@ class IsolatedDatabase(Database):
         self.read_engine = base.engine
         self.connection = connection
 
-    def session(self, *, write: bool = False) -> SerializedSession:
+    def session(
+        self, *, write: bool = False, read_only: bool = False, retry_stale: bool = False
+    ) -> SerializedSession:
+        """A unit of work in the test's transaction; a read-only one refuses writes, as in
+        production (its statements run in the test's transaction all the same)."""
+        extra: dict[str, Any] = {"sync_session_class": ReadOnlySession} if read_only else {}
         return SerializedSession(
             bind=self.connection,
             expire_on_commit=False,
             autoflush=True,
             join_transaction_mode="create_savepoint",
+            **extra,
         )
 
     @asynccontextmanager

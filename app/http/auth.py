@@ -40,6 +40,7 @@ from starlette.requests import Request
 
 from app.http.negotiation import HttpError
 from app.services.core.principal import Principal
+from app.services.core.principal_cache import PrincipalCache
 from app.services.partners import tokens
 
 META_FIELDS = frozenset({"__typename", "__schema", "__type"})
@@ -81,15 +82,18 @@ def bearer_token(request: Request) -> str | None:
     return raw.strip()
 
 
-async def authenticate(session: AsyncSession, raw_token: str | None) -> tuple[Principal, bool]:
-    """The principal of a bearer token and whether its last-used time is due a refresh.
+async def authenticate(
+    session: AsyncSession, raw_token: str | None, cache: PrincipalCache | None = None
+) -> tuple[Principal, bool]:
+    """The principal of a bearer token and whether its last-used time is due a refresh
+    (from `cache` when it holds the token: see `tokens.authenticate`).
 
     Raises the 401 `HttpError` when there is no token or it is unknown, revoked, expired or
     its user's deactivated.
     """
     if raw_token is None:
         raise missing_token()
-    found = await tokens.authenticate(session, raw_token)
+    found = await tokens.authenticate(session, raw_token, cache)
     if found is None:
         raise invalid_token()
     if isinstance(found, tokens.TokenRefusal):

@@ -1,8 +1,13 @@
 """The /graphql endpoint: auth, GraphQL over HTTP, and the request's unit of work.
 
-One request = one transaction: the session is created here, every mutation runs in its own
-savepoint inside it, and the request commits at the end unless something unexpected happened
-(then it rolls back and the error is masked with the request id).
+One request = one unit of work: the session is created here. A mutation's is one
+transaction, every mutation runs in its own savepoint inside it, and the request commits at
+the end unless something unexpected happened (then it rolls back and the error is masked with
+the request id). A query's is read-only: no BEGIN/COMMIT (`read_only_autocommit`), and a write
+fails.
+
+The token is checked through the process's principal cache (`principal_cache`), and its
+`lastUsedAt` is recorded for a batched write off the request's path (`TokenUsage`).
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from strawberry.exceptions import MissingQueryError
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.types.graphql import OperationType as StrawberryOperationType
 
+from app import clock
 from app.context import RequestContext
 from app.db import Database
 from app.http.auth import (
@@ -47,7 +53,8 @@ from app.http.negotiation import (
 from app.services.core import cross_partner
 from app.services.core.context import ServiceContext
 from app.services.core.principal import Principal
-from app.services.partners import tokens
+from app.services.core.principal_cache import PrincipalCache
+from app.services.partners.token_usage import TokenUsage
 from app.settings import Settings
 
 log = logging.getLogger("app.http")
@@ -89,10 +96,20 @@ def commits(data: dict[str, Any] | None, errors: list[GraphQLError]) -> bool:
 class GraphQLEndpoint:
     """ASGI endpoint for GET/POST /graphql (and GraphiQL for browsers)."""
 
-    def __init__(self, schema: strawberry.Schema, database: Database, settings: Settings) -> None:
+    def __init__(
+        self,
+        schema: strawberry.Schema,
+        database: Database,
+        settings: Settings,
+        *,
+        principals: PrincipalCache | None = None,
+        usage: TokenUsage | None = None,
+    ) -> None:
         self.schema = schema
         self.database = database
         self.settings = settings
+        self.principals = principals
+        self.usage = usage or TokenUsage(database, settings.token_last_used_flush_seconds)
         self.documents = DocumentInspector(
             schema._schema,
             settings.document_cache_bytes,
@@ -165,14 +182,6 @@ class GraphQLEndpoint:
         status = 400 if media_type == GRAPHQL_RESPONSE_JSON else 200
         return _json_response(body, status, media_type, request_id)
 
-    async def _touch(self, token_id: int) -> None:
-        session = self.database.session(write=True)
-        try:
-            await tokens.touch(session, token_id)
-            await session.end(commit=True)
-        finally:
-            await session.end(commit=False)  # a no-op once committed
-
     async def _execute(
         self,
         request: Request,
@@ -201,14 +210,15 @@ class GraphQLEndpoint:
         allowed = ALLOWED_ON_GET if request.method == "GET" else ALLOWED_ON_POST
         if raw_token is None and not introspection_only(selected, document):
             raise missing_token()  # without a token nothing runs but introspection
-        session = self.database.session(write=operation is OperationType.MUTATION)
+        mutation = operation is OperationType.MUTATION
+        session = self.database.session(write=mutation, read_only=not mutation, retry_stale=True)
         admission = None
         answered = False
         try:
             if raw_token is None:
                 principal, touch_due = Principal.anonymous(), False
             else:
-                principal, touch_due = await authenticate(session, raw_token)
+                principal, touch_due = await authenticate(session, raw_token, self.principals)
             client = request.client.host if request.client else None
             admission = self.budget.admit(
                 bucket_key(principal, client), document, selected, params.variables
@@ -281,5 +291,7 @@ class GraphQLEndpoint:
         status = 400 if request_error and media_type == GRAPHQL_RESPONSE_JSON else 200
         response = _json_response(body, status, media_type, request_id)
         if touch_due and principal.token_id is not None:
-            response.background = BackgroundTask(self._touch, principal.token_id)
+            self.usage.record(principal.token_id, clock.now())
+            if self.usage.immediate:
+                response.background = BackgroundTask(self.usage.flush)
         return response

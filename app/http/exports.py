@@ -47,6 +47,7 @@ from app.services.core import cross_partner
 from app.services.core.context import ServiceContext
 from app.services.core.errors import BadRequest, PermissionDenied
 from app.services.core.principal import Principal
+from app.services.core.principal_cache import PrincipalCache
 from app.settings import get_settings
 
 log = logging.getLogger("app.http.exports")
@@ -161,9 +162,12 @@ def parse_filter(request: Request) -> tuple[ConsumptionFilter, int]:
 class ConsumptionExport:
     """ASGI endpoint of one export format (`csv` or `ndjson`)."""
 
-    def __init__(self, database: Database, fmt: str) -> None:
+    def __init__(
+        self, database: Database, fmt: str, principals: PrincipalCache | None = None
+    ) -> None:
         self.database = database
         self.fmt = fmt
+        self.principals = principals
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         request = Request(scope, receive)
@@ -174,8 +178,8 @@ class ConsumptionExport:
         request_id = new_request_id(request)
         try:
             raw = bearer_token(request)
-            async with self.database.session() as session:
-                principal, _ = await authenticate(session, raw)
+            async with self.database.session(read_only=True, retry_stale=True) as session:
+                principal, _ = await authenticate(session, raw, self.principals)
                 ctx = ServiceContext(session, principal, request_id)
                 # refused before the parameters are read: a caller who may not export
                 # gets 403 whatever it sent

@@ -52,9 +52,9 @@ def sessions(db, monkeypatch):
     opened: list[bool] = []
     original = db.session
 
-    def session(*, write: bool = False):
+    def session(*, write: bool = False, **options):
         opened.append(write)
-        return original(write=write)
+        return original(write=write, **options)
 
     monkeypatch.setattr(db, "session", session)
     return opened

@@ -4,6 +4,11 @@ A token authenticates while it is not revoked, not past its `expires_at` and (fo
 user) its user is not deactivated; each is checked on every request, so revoking a token or
 deactivating its user takes effect on the next request. A refused token says why
 (`TokenRefusal`): only its holder can ask, so the reason leaks nothing.
+
+With a `PrincipalCache` a live token's principal is looked up once and then answered from the
+process (its expiry still checked on every request): whatever changes what the principal is
+made of empties it at once in every process (`app.services.core.principal_changes`), so the
+next request looks the token up again.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from app.models.partners.enums import PrincipalKind
 from app.services.core.cross_partner import cross_partner, register
 from app.services.core.customer_principal import associations_of
 from app.services.core.principal import Principal
+from app.services.core.principal_cache import CachedPrincipal, PrincipalCache, principal_tags
 from app.settings import get_settings
 
 TOKEN_PREFIX = "pc_"
@@ -93,7 +99,7 @@ async def create_token_row(
 
 
 async def authenticate(
-    session: AsyncSession, raw: str
+    session: AsyncSession, raw: str, cache: PrincipalCache | None = None
 ) -> tuple[Principal, bool] | TokenRefusal | None:
     """The principal of a live token, and whether its `last_used_at` is due for a write;
     why not for a revoked or expired token or a deactivated user's; None for an unknown one.
@@ -101,20 +107,27 @@ async def authenticate(
     A customer principal's associations are read with it (one more statement, on the platform
     side): what it may see is fixed for the request, but for the associations it makes itself.
 
-    This is the first statement of every request, so it is where a pooled connection that
-    the database dropped (a restart, an idle timeout) shows: the pool does not ping before
-    lending one. SQLAlchemy then invalidates that connection (and every older one), and the
-    lookup runs once more on a fresh connection, so the request does not fail.
+    With `cache`, a live token's principal comes from it when it holds the token (no
+    statement), and is stored in it after a lookup. A lookup may be the first statement of
+    its request's session, which retries it on a fresh connection if the pooled one was dropped
+    (`retry_stale`); for other sessions it retries here.
     """
     if not raw.startswith(TOKEN_PREFIX) or len(raw) > 200:
         return None
+    token_hash = hash_token(raw)
+    epoch = 0
+    if cache is not None:
+        cached = cache.get(token_hash)
+        if cached is not None:
+            return _cached(cache, token_hash, cached)
+        epoch = cache.epoch  # an invalidation from here on makes this lookup unstorable
     try:
-        row = await _lookup(session, raw)
+        row = await _lookup(session, token_hash)
     except DBAPIError as error:
         if not error.connection_invalidated:
             raise
         await session.rollback()
-        row = await _lookup(session, raw)
+        row = await _lookup(session, token_hash)
     if row is None:
         return None
     refusal = _refusal(row)
@@ -124,7 +137,29 @@ async def authenticate(
     if principal.kind is PrincipalKind.CUSTOMER:
         associations = await associations_of(session, principal.cloud_account_id)
         principal = replace(principal, associations=associations)
+    if cache is not None:
+        last_used_at = clock.now() if due else row.last_used_at
+        entry = CachedPrincipal(principal, row.expires_at, last_used_at, principal_tags(principal))
+        cache.put(token_hash, entry, epoch)
     return principal, due
+
+
+def _cached(
+    cache: PrincipalCache, token_hash: str, cached: CachedPrincipal
+) -> tuple[Principal, bool] | TokenRefusal:
+    now = clock.now()
+    if cached.expires_at is not None and cached.expires_at <= now:
+        cache.discard(token_hash)
+        return TokenRefusal.EXPIRED
+    due = _last_use_due(cached.last_used_at, now)
+    if due:
+        cached.last_used_at = now  # recorded once per resolution
+    return cached.principal, due
+
+
+def _last_use_due(last_used_at: datetime | None, now: datetime) -> bool:
+    stale_after = timedelta(seconds=get_settings().token_last_used_resolution_seconds)
+    return last_used_at is None or now - last_used_at >= stale_after
 
 
 def _refusal(row: Any) -> TokenRefusal | None:
@@ -145,7 +180,7 @@ AUTHENTICATION = register(
 
 
 @cross_partner(AUTHENTICATION)
-async def _lookup(session: AsyncSession, raw: str) -> Any:
+async def _lookup(session: AsyncSession, token_hash: str) -> Any:
     """The token by its hash, with its user's role and state and its partner's setting: one
     statement, the first of every request."""
     return (
@@ -170,7 +205,7 @@ async def _lookup(session: AsyncSession, raw: str) -> Any:
                 & (PartnerUser.id == ApiToken.partner_user_id),
             )
             .outerjoin(Partner, Partner.id == ApiToken.partner_id)
-            .where(ApiToken.token_hash == hash_token(raw))
+            .where(ApiToken.token_hash == token_hash)
         )
     ).first()
 
@@ -185,16 +220,7 @@ def _principal(row: Any) -> tuple[Principal, bool]:
         cloud_account_id=row.cloud_account_id,
         sales_see_all_customers=bool(row.sales_see_all_customers),
     )
-    stale_after = timedelta(seconds=get_settings().token_last_used_resolution_seconds)
-    due = row.last_used_at is None or clock.now() - row.last_used_at >= stale_after
-    return principal, due
-
-
-async def touch(session: AsyncSession, token_id: int) -> None:
-    """Record that a token was used (throttled by the caller)."""
-    await session.execute(
-        update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=clock.now())
-    )
+    return principal, _last_use_due(row.last_used_at, clock.now())
 
 
 async def revoke_tokens(session: AsyncSession, *, label: str) -> int:
