@@ -20,6 +20,15 @@ class RequestContext:
     # execution reuses it instead of parsing and validating the document again
     document: object | None = None
     loaders: Loaders = field(init=False)
+    # values the look-ahead loaded for a page (`app/schema/core/prefetch.py`), by
+    # (id of the object, (response key, argument values)) -> (the object, the value)
+    prefetched: dict[tuple[int, tuple[str, str]], tuple[object, object]] = field(
+        init=False, default_factory=dict
+    )
+    # the execution's variables as graphql-core holds them (`VariableValues`; resolvers get
+    # only the coerced dict): PlainObjectExecutor sets it, the look-ahead reads arguments
+    # and directives with it, as the executor does
+    variable_values: object | None = field(init=False, default=None)
 
     def __post_init__(self) -> None:
         self.loaders = Loaders(self.service)

@@ -89,6 +89,14 @@ class Settings(BaseSettings):
             "strawberry's own graphql-core executor (same answers, slower)."
         ),
     )
+    lookahead_prefetch: bool = Field(
+        True,
+        description=(
+            "Load a page's batched nested fields (a customer's account, manager, resources, "
+            "amount due) for the whole page before completing it (app/schema/core/prefetch.py); "
+            "false: each field's resolver loads it (same answers, slower)."
+        ),
+    )
     max_query_cost: int = Field(1000, description="Most cost points one query may request.")
     throttle_maximum_available: int = Field(
         1000, description="Cost points a token's bucket holds when full."

@@ -29,6 +29,8 @@ class PartnerConsoleSchema(strawberry.Schema):
     # The extra validation rules (depth, aliases, repeated fields), for whoever validates
     # outside execution: the endpoint runs them before graphql-core's own rules.
     validation_limits: list[Any] = []
+    # Whether root pages load their batched fields ahead (`core/prefetch.py`).
+    lookahead_prefetch: bool = False
 
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
@@ -61,6 +63,8 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
         execution_context_class=PlainObjectExecutor if settings.plain_object_executor else None,
     )
     built.validation_limits = limits
+    # the look-ahead feeds the plans: without them it would load what nothing reads
+    built.lookahead_prefetch = settings.lookahead_prefetch and settings.plain_object_executor
     return built
 
 

@@ -58,6 +58,23 @@ class Item(Named):
     def doubled(self, factor: int = 2) -> int:
         return self.count * factor
 
+    @strawberry.field
+    def label(self) -> str:
+        """A computed field: a resolver of the object only."""
+        if self.count < 0:
+            raise ValueError("no label for a negative count")
+        return f"{self.name} ({self.colour.value})"
+
+    @strawberry.field
+    def prices(self) -> list[Price]:
+        """A computed list of plain objects."""
+        return [self.price] * self.count
+
+    @strawberry.field
+    def spelled(self, info: strawberry.Info) -> str:
+        """Takes info: not computed, the general path."""
+        return str(self.count)
+
 
 @strawberry.type
 class Query:
@@ -82,6 +99,8 @@ class Query:
                 item.price = Price(amount=None, currency="CNY")  # type: ignore[arg-type]
             if broken == "type" and i == 1:
                 item.price = "not a price"  # type: ignore[assignment]
+            if broken == "computed" and i == 2:
+                item.count = -1
             out.append(None if broken == "gap" and i == 1 else item)
         return tuple(out) if broken == "tuple" else out
 
@@ -140,6 +159,10 @@ QUERIES = {
     "a null item in a list": '{ items(broken: "gap") { id price { amount } } }',
     "a tuple for a list": '{ items(broken: "tuple") { id name } }',
     "interface": "{ named { __typename name ... on Item { id colour price { amount } } } }",
+    "computed fields": "{ items { id label prices { amount } p: prices { currency } } }",
+    "a computed field that raises": '{ items(broken: "computed") { id label } }',
+    "a computed list with a wrong item": '{ items(broken: "type") { id prices { amount } } }',
+    "a resolver taking info": "{ items { id label spelled } }",
 }
 
 
@@ -164,6 +187,22 @@ async def test_plain_selections_are_planned_and_others_are_not() -> None:
     result = await fast.execute(QUERIES["mixed with a resolver"])
     assert result.errors is None
     assert PlainObjectExecutor.plans_built - before == 1  # Price only: Item has a resolver
+
+
+async def test_computed_fields_are_planned_and_resolvers_taking_info_are_not() -> None:
+    fast, _ = _schemas()
+    before = PlainObjectExecutor.plans_built
+    result = await fast.execute(QUERIES["computed fields"])
+    assert result.errors is None
+    assert result.data["items"][1]["label"] == "item 1 (RED)"
+    assert len(result.data["items"][2]["prices"]) == 2
+    # Item, and Price under each of the two response keys
+    assert PlainObjectExecutor.plans_built - before == 3
+
+    before = PlainObjectExecutor.plans_built
+    result = await fast.execute(QUERIES["a resolver taking info"])
+    assert result.errors is None
+    assert PlainObjectExecutor.plans_built == before
 
 
 async def test_a_resolve_hook_keeps_every_field_on_the_general_path() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING, Any
 
 from app.context import RequestContext
@@ -99,6 +100,18 @@ async def customer_consumption(ctx: RequestContext, customer_id: int, cycle: str
     totals = await ctx.loaders.consumption_by_customer.get(cycles[0]).load(customer_id)
     state = await ctx.loaders.cycle_state.load(cycles[0])
     return cycles[0], totals, state
+
+
+async def customers_consumption(
+    ctx: RequestContext, customer_ids: list[int], cycle: str | None
+) -> list[Any]:
+    """`customer_consumption` of several customers for one cycle, in one batch."""
+    cycles = consumption_queries.cycles_between(cycle, cycle)
+    totals, state = await asyncio.gather(
+        ctx.loaders.consumption_by_customer.get(cycles[0]).load_many(customer_ids),
+        ctx.loaders.cycle_state.load(cycles[0]),
+    )
+    return [(cycles[0], found, state) for found in totals]
 
 
 async def percentile_bill(ctx: RequestContext, resource_id: int, cycle: str) -> Any:

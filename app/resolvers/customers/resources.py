@@ -73,6 +73,23 @@ async def customer_resources(
     return await ctx.loaders.resource_page_by_customer.get(args).load(customer_id)
 
 
+async def customers_resources(
+    ctx: RequestContext,
+    customer_ids: list[int],
+    filter: ResourceFilterInput | None,
+    order_by: ResourceOrder | None,
+    first: int | None,
+    after: str | None,
+    last: int | None,
+    before: str | None,
+) -> list[Page]:
+    """`customer_resources` of several customers with the same arguments, in one batch."""
+    page = PageRequest.from_args(first, after, last, before)
+    field, direction = _order(order_by)
+    args = (replace(to_filter(filter), customer_id=None), field, direction, page)
+    return await ctx.loaders.resource_page_by_customer.get(args).load_many(customer_ids)
+
+
 async def get_resource(ctx: RequestContext, global_id: str) -> Any:
     row_id = parse_id(global_id, "Resource")
     return None if row_id is None else await ctx.loaders.resource.load(row_id)

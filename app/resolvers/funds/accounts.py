@@ -19,6 +19,13 @@ async def customer_position(ctx: RequestContext, customer_id: int) -> CustomerPo
     return await ctx.loaders.customer_position.load(customer_id)
 
 
+async def customer_positions(
+    ctx: RequestContext, customer_ids: list[int]
+) -> list[CustomerPosition]:
+    """`customer_position` of several customers, in one batch (the look-ahead's)."""
+    return await ctx.loaders.customer_position.load_many(customer_ids)
+
+
 async def partner_account(ctx: RequestContext, partner_id: int) -> Any:
     return await ctx.loaders.partner_account.load(partner_id)
 

@@ -21,6 +21,13 @@ async def load_partner_user(ctx: RequestContext, user_id: int | None) -> Any:
     return None if user_id is None else await ctx.loaders.partner_user.load(user_id)
 
 
+async def load_partner_users(ctx: RequestContext, user_ids: list[int | None]) -> list[Any]:
+    """`load_partner_user` of several ids (None: none), in one batch."""
+    wanted = [user_id for user_id in user_ids if user_id is not None]
+    found = dict(zip(wanted, await ctx.loaders.partner_user.load_many(wanted), strict=True))
+    return [None if user_id is None else found[user_id] for user_id in user_ids]
+
+
 async def list_partner_users(
     ctx: RequestContext, first: int | None, after: str | None, last: int | None, before: str | None
 ) -> Page:

@@ -42,6 +42,7 @@ from typing import Any
 from graphql import (
     GraphQLEnumType,
     GraphQLLeafType,
+    GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
     is_enum_type,
@@ -53,14 +54,19 @@ from strawberry.resolvers import is_default_resolver
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 
+from app.schema.core import prefetch
+
 _MISS: Any = object()
 """What a plan returns when it cannot complete an object (the general path then does)."""
 
 Plan = Callable[[Any, Any], Any]
 
-# A plain selection's entries: (response key, attribute or None for __typename,
-# non-null?, leaf coercion or None, nested plan or None, type name for __typename).
-_Entry = tuple[str, str | None, bool, Any, Any, str]
+# A plain selection's entries: (response key, how the value is read, what with, non-null?,
+# leaf coercion or None, nested plan or None). How: _TYPENAME (`what` is the type's name),
+# _ATTRIBUTE (`what` is the attribute), _COMPUTED (`what` is the resolver taking the object
+# only), _PREFETCHED (`what` is the key the look-ahead stored the value under).
+_Entry = tuple[str, int, Any, bool, Any, Any]
+_TYPENAME, _ATTRIBUTE, _COMPUTED, _PREFETCHED = 0, 1, 2, 3
 
 
 class PlainObjectExecutor(StrawberryGraphQLCoreExecutionContext):
@@ -74,6 +80,8 @@ class PlainObjectExecutor(StrawberryGraphQLCoreExecutionContext):
         # (type, id(field details list)) -> (the list, kept alive so its id stays unique;
         # the plan or None when the selection is not plain).
         self._plans: dict[tuple[Any, int], tuple[Any, Plan | None]] = {}
+        if hasattr(self.context_value, "prefetched"):  # the app's RequestContext
+            self.context_value.variable_values = self.variable_values
 
     def complete_object_value(  # type: ignore[override]
         self,
@@ -155,7 +163,7 @@ class PlainObjectExecutor(StrawberryGraphQLCoreExecutionContext):
             node = sub_details[0].node
             field_name = node.name.value
             if field_name == "__typename":
-                entries.append((response_key, None, True, None, None, object_type.name))
+                entries.append((response_key, _TYPENAME, object_type.name, True, None, None))
                 continue
             entry = self._entry(object_type, response_key, field_name, node, sub_details)
             if entry is None:
@@ -173,37 +181,122 @@ class PlainObjectExecutor(StrawberryGraphQLCoreExecutionContext):
         sub_details: Any,
     ) -> _Entry | None:
         field_def = object_type.fields.get(field_name)
-        if field_def is None or field_def.args or node.arguments:
+        if field_def is None:
             return None
         definition = field_def.extensions.get(GraphQLCoreConverter.DEFINITION_BACKREF)
         resolve = field_def.resolve
         if (
             definition is None
-            or not definition.is_basic_field
             or resolve is None
-            or not is_default_resolver(resolve)
-            or definition.default_resolver is not getattr
             or (
                 self.middleware_manager is not None
                 and self.middleware_manager.get_field_resolver(resolve) is not resolve
             )
         ):
             return None
+        read = self._reader(object_type, response_key, field_def, definition, node)
+        if read is None:
+            return None
+        how, what = read
         field_type = field_def.type
         non_null = isinstance(field_type, GraphQLNonNull)
         inner = field_type.of_type if non_null else field_type
-        attribute = definition.python_name
         if is_enum_type(inner):
-            return (response_key, attribute, non_null, _enum_names(inner), None, "")
+            return (response_key, how, what, non_null, _enum_names(inner), None)
         if is_leaf_type(inner):
             leaf: GraphQLLeafType = inner  # type: ignore[assignment]
-            return (response_key, attribute, non_null, leaf.coerce_output_value, None, "")
+            return (response_key, how, what, non_null, leaf.coerce_output_value, None)
         if is_object_type(inner):
             nested = self._plan(inner, sub_details)  # type: ignore[arg-type]
             if nested is None:
                 return None
-            return (response_key, attribute, non_null, None, nested, "")
+            return (response_key, how, what, non_null, None, nested)
+        if isinstance(inner, GraphQLList) and not _streamed(sub_details):
+            nested_list = self._list_plan(inner, sub_details)
+            if nested_list is None:
+                return None
+            return (response_key, how, what, non_null, None, nested_list)
         return None
+
+    def _reader(
+        self,
+        object_type: GraphQLObjectType,
+        response_key: str,
+        field_def: Any,
+        definition: Any,
+        node: Any,
+    ) -> tuple[int, Any] | None:
+        """How a field's value is read without graphql-core, or None (the general path)."""
+        if (object_type.name, definition.python_name) in prefetch.BATCHES:
+            if not prefetch.batchable(definition):
+                return None
+            arguments = prefetch.argument_key(field_def, node, self.variable_values)
+            return (_PREFETCHED, (response_key, arguments))
+        if field_def.args or node.arguments:
+            return None
+        if definition.is_basic_field:
+            default = is_default_resolver(field_def.resolve)
+            if not default or definition.default_resolver is not getattr:
+                return None
+            return (_ATTRIBUTE, definition.python_name)
+        computed = _computed(definition)
+        return None if computed is None else (_COMPUTED, computed)
+
+    def _list_plan(self, list_type: GraphQLList, sub_details: Any) -> Plan | None:
+        """A plan for a list of plain objects (non-null items or not), such as `nodes`."""
+        item_type = list_type.of_type
+        non_null = isinstance(item_type, GraphQLNonNull)
+        inner = item_type.of_type if non_null else item_type
+        if not is_object_type(inner):
+            return None
+        plan = self._plan(inner, sub_details)  # type: ignore[arg-type]
+        if plan is None:
+            return None
+        return _items_plan(plan, non_null)
+
+
+def _computed(definition: Any) -> Callable[[Any], Any] | None:
+    """The function behind a *computed* field: a synchronous resolver that takes the object
+    only (no info, root, parent or arguments), without field extensions or permissions,
+    defined as a plain method. Such a resolver must be a pure function of its object (the
+    general path may call it once more on a miss); `docs/architecture.md` says so."""
+    resolver = definition.base_resolver
+    if (
+        resolver is None
+        or definition.extensions
+        or definition.permission_classes
+        or resolver.is_async
+        or resolver.self_parameter is None
+        or resolver.info_parameter is not None
+        or resolver.root_parameter is not None
+        or resolver.parent_parameter is not None
+        or resolver.arguments
+    ):
+        return None
+    function = resolver.wrapped_func
+    if isinstance(function, (staticmethod, classmethod)) or not callable(function):
+        return None
+    return function
+
+
+def _items_plan(plan: Plan, non_null: bool) -> Plan:
+    def complete(items: Any, info: Any) -> Any:
+        if type(items) not in (list, tuple):
+            return _MISS
+        completed = []
+        for item in items:
+            if item is None:
+                if non_null:
+                    return _MISS
+                completed.append(None)
+                continue
+            value = plan(item, info)
+            if value is _MISS:
+                return _MISS
+            completed.append(value)
+        return completed
+
+    return complete
 
 
 def _enum_names(enum_type: GraphQLEnumType) -> Callable[[Any], str | None]:
@@ -233,11 +326,19 @@ def _plan_function(is_type_of: Any, entries: tuple[_Entry, ...]) -> Plan:
             return _MISS
         completed: dict[str, Any] = {}
         try:
-            for key, attribute, non_null, coerce, nested, type_name in entries:
-                if attribute is None:
-                    completed[key] = type_name
+            for key, how, what, non_null, coerce, nested in entries:
+                if how == _ATTRIBUTE:
+                    value = getattr(source, what)
+                elif how == _COMPUTED:
+                    value = what(source)
+                elif how == _PREFETCHED:
+                    hit = info.context.prefetched.get((id(source), what))
+                    if hit is None or hit[0] is not source:
+                        return _MISS
+                    value = hit[1]
+                else:
+                    completed[key] = what
                     continue
-                value = getattr(source, attribute)
                 if value is None:
                     if non_null:
                         return _MISS

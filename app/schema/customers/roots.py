@@ -8,8 +8,14 @@ import strawberry
 
 from app.resolvers.customers import customers as customer_resolvers
 from app.resolvers.customers import resources as resource_resolvers
+from app.schema.core.prefetch import prefetch_page
 from app.schema.core.relay import After, Before, Connection, First, Last, connection
-from app.schema.customers import account_managers, customers, resource_operations
+from app.schema.customers import (
+    account_managers,
+    customer_batches,  # noqa: F401  (registers Customer's batches with the look-ahead)
+    customers,
+    resource_operations,
+)
 from app.schema.customers.customers import Customer, CustomerFilter, CustomerOrder
 from app.schema.customers.resources import Resource, ResourceFilter, ResourceOrder
 
@@ -35,7 +41,9 @@ class Query:
         page = await customer_resolvers.list_customers(
             info.context, filter, order_by, first, after, last, before
         )
-        return connection(page, Customer.from_row)
+        customers_page = connection(page, Customer.from_row)
+        await prefetch_page(info, customers_page)
+        return customers_page
 
     @strawberry.field(description="One customer by id (former customers included).")
     async def customer(
