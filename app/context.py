@@ -33,6 +33,11 @@ class RequestContext:
     def __post_init__(self) -> None:
         self.loaders = Loaders(self.service)
 
+    def release(self) -> None:
+        """Drop what the request loaded once its answer is complete (`Loaders.release`)."""
+        self.prefetched.clear()
+        self.loaders.release()
+
     @property
     def session(self) -> AsyncSession:
         return self.service.session

@@ -234,6 +234,7 @@ class GraphQLEndpoint:
                     allowed_operation_types=allowed,
                     operation_extensions=params.extensions,
                 )
+            context.release()  # the answer is plain data now: free the request's objects
             errors = result.errors or []
             await session.end(commit=commits(result.data, errors))
             answered = True

@@ -57,6 +57,12 @@ class LoaderFamily:
         self._default = default
         self._loaders: dict[Hashable, RowLoader] = {}
 
+    def release(self) -> None:
+        """Forget every loader of the family and what it cached (`Loaders.release`)."""
+        for loader in self._loaders.values():
+            loader.clear_all()
+        self._loaders.clear()
+
     def get(self, args: Hashable) -> RowLoader:
         loader = self._loaders.get(args)
         if loader is None:
