@@ -19,7 +19,9 @@ class RequestContext:
     # the endpoint's inspection of the document being run (`app/schema/core/documents.py`):
     # execution reuses it instead of parsing and validating the document again
     document: object | None = None
-    loaders: Loaders = field(init=False)
+    # built on first use: ~100 loaders, which a request that reads nothing nested (the
+    # smallest query) would otherwise build for nothing
+    _loaders: Loaders | None = field(init=False, default=None)
     # values the look-ahead loaded for a page (`app/schema/core/prefetch.py`), by
     # (id of the object, (response key, argument values)) -> (the object, the value)
     prefetched: dict[tuple[int, tuple[str, str]], tuple[object, object]] = field(
@@ -30,13 +32,17 @@ class RequestContext:
     # and directives with it, as the executor does
     variable_values: object | None = field(init=False, default=None)
 
-    def __post_init__(self) -> None:
-        self.loaders = Loaders(self.service)
+    @property
+    def loaders(self) -> Loaders:
+        if self._loaders is None:
+            self._loaders = Loaders(self.service)
+        return self._loaders
 
     def release(self) -> None:
         """Drop what the request loaded once its answer is complete (`Loaders.release`)."""
         self.prefetched.clear()
-        self.loaders.release()
+        if self._loaders is not None:
+            self._loaders.release()
 
     @property
     def session(self) -> AsyncSession:

@@ -175,3 +175,32 @@ async def test_a_mutation_is_still_one_transaction(committed, settings, round_tr
     seen = await measure(settings, committed, round_trips, counted, SETTINGS)
     assert seen.transactions[0] == "start" and seen.transactions[-1] == "commit"
     assert any(s.lstrip().upper().startswith("UPDATE") for s in seen.statements)
+
+
+async def test_the_smallest_query_builds_no_loaders(client, session, monkeypatch):
+    """Loaders are built on a request's first nested read, not for every request."""
+    from app.loaders import Loaders
+
+    built: list[object] = []
+    original = Loaders.__init__
+
+    def counting(self, ctx):
+        built.append(self)
+        original(self, ctx)
+
+    monkeypatch.setattr(Loaders, "__init__", counting)
+    partner = await make_partner(session)
+    token = await token_for(session, await make_user(session, partner, Role.VIEWER))
+    await session.commit()
+
+    body = await gql(client, SMALLEST, token=token)
+    assert body == {"data": {"viewer": {"kind": "PARTNER_USER"}}}
+    assert built == []
+
+    body = await gql(
+        client,
+        "{ customers(first: 1) { nodes { id account { balance { amount } } } } }",
+        token=token,
+    )
+    assert "errors" not in body
+    assert len(built) == 1
