@@ -129,18 +129,7 @@ class PlainObjectExecutor(StrawberryGraphQLCoreExecutionContext):
         plan = self._plan(inner, field_details_list)
         if plan is None:
             return _MISS
-        completed = []
-        for item in items:
-            if item is None:
-                if non_null:
-                    return _MISS
-                completed.append(None)
-                continue
-            value = plan(item, info)
-            if value is _MISS:
-                return _MISS
-            completed.append(value)
-        return completed
+        return _items_plan(plan, non_null)(items, info)
 
     def _plan(self, object_type: GraphQLObjectType, field_details_list: Any) -> Plan | None:
         key = (object_type, id(field_details_list))
